@@ -1,0 +1,155 @@
+package dev.udsboot.annotation;
+
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.BeansException;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.core.MethodIntrospector;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.StringUtils;
+
+import dev.udsboot.config.UdsConfigUtils;
+import dev.udsboot.invocation.UdsMessageConverters;
+import dev.udsboot.invocation.UdsMessageHandlerMethodFactory;
+import dev.udsboot.listener.MethodUdsListenerEndpoint;
+import dev.udsboot.listener.UdsListenerContainerFactory;
+import dev.udsboot.listener.UdsListenerEndpointRegistrar;
+import dev.udsboot.listener.UdsListenerEndpointRegistry;
+import dev.udsboot.listener.api.UdsListenerErrorHandler;
+
+/**
+ * Finds {@link UdsHandler} methods on beans, turns each into a {@link MethodUdsListenerEndpoint},
+ * and once all singletons exist hands them to a {@link UdsListenerEndpointRegistrar} with the
+ * container factory ({@value UdsConfigUtils#UDS_LISTENER_CONTAINER_FACTORY_BEAN_NAME}) and the
+ * handler method factory ({@value UdsConfigUtils#UDS_MESSAGE_HANDLER_METHOD_FACTORY_BEAN_NAME}, or
+ * a default one).
+ */
+public class UdsHandlerAnnotationBeanPostProcessor
+		implements BeanPostProcessor, SmartInitializingSingleton, BeanFactoryAware, Ordered {
+
+	private final Set<Class<?>> classesWithoutHandlers = ConcurrentHashMap.newKeySet();
+
+	private final List<PendingEndpoint> pending = new ArrayList<>();
+
+	private @Nullable BeanFactory beanFactory;
+
+	@Override
+	public void setBeanFactory(BeanFactory beanFactory) {
+		this.beanFactory = beanFactory;
+	}
+
+	@Override
+	public int getOrder() {
+		return LOWEST_PRECEDENCE;
+	}
+
+	@Override
+	public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
+		Class<?> targetClass = AopUtils.getTargetClass(bean);
+		if (this.classesWithoutHandlers.contains(targetClass)) {
+			return bean;
+		}
+		Map<Method, UdsHandler> methods = MethodIntrospector.selectMethods(targetClass,
+				(MethodIntrospector.MetadataLookup<UdsHandler>) (method) -> AnnotatedElementUtils
+					.findMergedAnnotation(method, UdsHandler.class));
+		if (methods.isEmpty()) {
+			this.classesWithoutHandlers.add(targetClass);
+			return bean;
+		}
+		methods.forEach((method, annotation) -> {
+			synchronized (this.pending) {
+				this.pending.add(new PendingEndpoint(bean, beanName,
+						AopUtils.selectInvocableMethod(method, bean.getClass()), annotation));
+			}
+		});
+		return bean;
+	}
+
+	@Override
+	public void afterSingletonsInstantiated() {
+		BeanFactory factory = requireBeanFactory();
+		UdsMessageHandlerMethodFactory methodFactory = handlerMethodFactory(factory);
+		UdsListenerEndpointRegistrar registrar = new UdsListenerEndpointRegistrar();
+		registrar.setEndpointRegistry(factory.getBean(UdsConfigUtils.UDS_LISTENER_ENDPOINT_REGISTRY_BEAN_NAME,
+				UdsListenerEndpointRegistry.class));
+		if (factory.containsBean(UdsConfigUtils.UDS_LISTENER_CONTAINER_FACTORY_BEAN_NAME)) {
+			registrar.setContainerFactory(factory.getBean(UdsConfigUtils.UDS_LISTENER_CONTAINER_FACTORY_BEAN_NAME,
+					UdsListenerContainerFactory.class));
+		}
+		synchronized (this.pending) {
+			for (PendingEndpoint endpoint : this.pending) {
+				registrar.registerEndpoint(new MethodUdsListenerEndpoint(endpoint.bean(), endpoint.beanName(),
+						endpoint.method(), resolveListenerNames(endpoint.annotation()), methodFactory,
+						resolveErrorHandler(factory, endpoint.annotation())));
+			}
+			this.pending.clear();
+		}
+		registrar.registerAllEndpoints();
+	}
+
+	private UdsMessageHandlerMethodFactory handlerMethodFactory(BeanFactory factory) {
+		if (factory.containsBean(UdsConfigUtils.UDS_MESSAGE_HANDLER_METHOD_FACTORY_BEAN_NAME)) {
+			return factory.getBean(UdsConfigUtils.UDS_MESSAGE_HANDLER_METHOD_FACTORY_BEAN_NAME,
+					UdsMessageHandlerMethodFactory.class);
+		}
+		JsonMapper jsonMapper = factory.getBeanProvider(JsonMapper.class).getIfAvailable(JsonMapper::new);
+		UdsMessageHandlerMethodFactory methodFactory = new UdsMessageHandlerMethodFactory(
+				UdsMessageConverters.create(jsonMapper));
+		methodFactory.setBeanFactory(factory);
+		methodFactory.afterPropertiesSet();
+		return methodFactory;
+	}
+
+	private List<String> resolveListenerNames(UdsHandler annotation) {
+		List<String> names = new ArrayList<>();
+		for (String name : annotation.value()) {
+			names.add(resolve(name));
+		}
+		return names;
+	}
+
+	private @Nullable UdsListenerErrorHandler resolveErrorHandler(BeanFactory factory, UdsHandler annotation) {
+		String name = resolve(annotation.errorHandler());
+		return StringUtils.hasText(name) ? factory.getBean(name, UdsListenerErrorHandler.class) : null;
+	}
+
+	private String resolve(String value) {
+		if (requireBeanFactory() instanceof ConfigurableBeanFactory configurable) {
+			String resolved = configurable.resolveEmbeddedValue(value);
+			return (resolved != null) ? resolved : value;
+		}
+		return value;
+	}
+
+	private BeanFactory requireBeanFactory() {
+		if (this.beanFactory == null) {
+			throw new IllegalStateException("BeanFactory not set");
+		}
+		return this.beanFactory;
+	}
+
+	private record PendingEndpoint(Object bean, String beanName, Method method, UdsHandler annotation) {
+
+		@Override
+		public String toString() {
+			return this.beanName + "." + this.method.getName() + Arrays.toString(this.method.getParameterTypes());
+		}
+
+	}
+
+}

@@ -1,0 +1,64 @@
+package dev.udsboot.autoconfigure;
+
+import org.newsclub.net.unix.AFUNIXSocket;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.udsboot.annotation.EnableUds;
+import dev.udsboot.config.UdsConfigUtils;
+import dev.udsboot.invocation.UdsMessageConverters;
+import dev.udsboot.invocation.UdsMessageHandlerMethodFactory;
+import dev.udsboot.listener.DefaultUdsListenerContainerFactory;
+import dev.udsboot.listener.api.UdsListenerErrorHandler;
+
+/**
+ * Auto-configuration of Unix domain socket listeners: the container factory from {@code uds.*},
+ * payload conversion with Spring Boot's {@link JsonMapper}, and {@code @UdsHandler} processing.
+ * Off with {@code uds.enabled=false}.
+ */
+@AutoConfiguration(after = JacksonAutoConfiguration.class)
+@ConditionalOnClass(AFUNIXSocket.class)
+@ConditionalOnBooleanProperty(name = "uds.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(UdsProperties.class)
+public final class UdsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	UdsListenerContainerFactoryConfigurer udsListenerContainerFactoryConfigurer(UdsProperties properties,
+			ObjectProvider<UdsListenerErrorHandler> errorHandler) {
+		return new UdsListenerContainerFactoryConfigurer(properties, errorHandler.getIfUnique());
+	}
+
+	@Bean(name = UdsConfigUtils.UDS_LISTENER_CONTAINER_FACTORY_BEAN_NAME)
+	@ConditionalOnMissingBean(name = UdsConfigUtils.UDS_LISTENER_CONTAINER_FACTORY_BEAN_NAME)
+	DefaultUdsListenerContainerFactory udsListenerContainerFactory(UdsListenerContainerFactoryConfigurer configurer,
+			ObjectProvider<UdsListenerContainerFactoryCustomizer> customizers) {
+		DefaultUdsListenerContainerFactory factory = new DefaultUdsListenerContainerFactory();
+		configurer.configure(factory);
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(factory));
+		return factory;
+	}
+
+	@Bean(name = UdsConfigUtils.UDS_MESSAGE_HANDLER_METHOD_FACTORY_BEAN_NAME)
+	@ConditionalOnMissingBean(name = UdsConfigUtils.UDS_MESSAGE_HANDLER_METHOD_FACTORY_BEAN_NAME)
+	UdsMessageHandlerMethodFactory udsMessageHandlerMethodFactory(ObjectProvider<JsonMapper> jsonMapper) {
+		return new UdsMessageHandlerMethodFactory(UdsMessageConverters.create(jsonMapper.getIfAvailable(JsonMapper::new)));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableUds
+	@ConditionalOnMissingBean(name = UdsConfigUtils.UDS_LISTENER_ENDPOINT_REGISTRY_BEAN_NAME)
+	static class EnableUdsConfiguration {
+
+	}
+
+}

@@ -1,0 +1,67 @@
+package dev.udsboot.autoconfigure;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.udsboot.framing.Framing;
+import dev.udsboot.listener.DefaultUdsListenerContainerFactory;
+import dev.udsboot.listener.UdsListenerDefinition;
+import dev.udsboot.listener.api.UdsListenerErrorHandler;
+import dev.udsboot.socket.FileModes;
+import dev.udsboot.socket.SocketFileOptions;
+
+/**
+ * Applies {@code uds.*} properties to a {@link DefaultUdsListenerContainerFactory}, so a factory
+ * built by hand can start from the same settings as the auto-configured one.
+ */
+public class UdsListenerContainerFactoryConfigurer {
+
+	private final UdsProperties properties;
+
+	private final @Nullable UdsListenerErrorHandler errorHandler;
+
+	/**
+	 * Creates a configurer.
+	 * @param properties the validated properties
+	 * @param errorHandler the application's error handler for all listeners, or {@code null}
+	 */
+	public UdsListenerContainerFactoryConfigurer(UdsProperties properties,
+			@Nullable UdsListenerErrorHandler errorHandler) {
+		this.properties = properties;
+		this.errorHandler = errorHandler;
+	}
+
+	/**
+	 * Applies the listener definitions and the error handler.
+	 * @param factory the factory to configure
+	 */
+	public void configure(DefaultUdsListenerContainerFactory factory) {
+		List<UdsListenerDefinition> definitions = this.properties.getListeners()
+			.entrySet()
+			.stream()
+			.map(UdsListenerContainerFactoryConfigurer::toDefinition)
+			.toList();
+		factory.setListenerDefinitions(definitions);
+		if (this.errorHandler != null) {
+			factory.setErrorHandler(this.errorHandler);
+		}
+	}
+
+	private static UdsListenerDefinition toDefinition(Map.Entry<String, UdsProperties.Listener> entry) {
+		String name = entry.getKey();
+		UdsProperties.Listener listener = entry.getValue();
+		SocketFileOptions socketFile = new SocketFileOptions(FileModes.parse(listener.getFileMode()),
+				listener.getFileGroup(), listener.isCreateDirectories(), FileModes.parse(listener.getDirectoryMode()));
+		Framing framing = (listener.getFraming() != null) ? listener.getFraming() : Framing.LINE;
+		return new UdsListenerDefinition(name, listener.getType(),
+				UdsProperties.address("uds.listeners." + name + ".", listener), framing,
+				(int) listener.getMaxMessageSize().toBytes(), socketFile, listener.getBacklog(),
+				listener.getMaxConnections(), listener.getIdleTimeout(),
+				new LinkedHashSet<>(listener.getAllowedUids()), new LinkedHashSet<>(listener.getAllowedGids()),
+				listener.getMaxFileDescriptors(), listener.getCharset());
+	}
+
+}

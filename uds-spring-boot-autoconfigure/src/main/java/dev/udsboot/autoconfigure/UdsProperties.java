@@ -1,0 +1,345 @@
+package dev.udsboot.autoconfigure;
+
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.util.StringUtils;
+import org.springframework.util.unit.DataSize;
+
+import dev.udsboot.framing.Framing;
+import dev.udsboot.listener.UdsListenerType;
+import dev.udsboot.socket.FileModes;
+import dev.udsboot.socket.SocketFileOptions;
+import dev.udsboot.socket.UdsAddress;
+
+/**
+ * Configuration of Unix domain socket listeners ({@code uds.*}). Each listener is checked at
+ * startup; an invalid one fails startup with the property and value named.
+ */
+@ConfigurationProperties("uds")
+public class UdsProperties implements InitializingBean {
+
+	/** Largest descriptors-per-message value the kernel allows (SCM_MAX_FD). */
+	static final int KERNEL_MAX_FILE_DESCRIPTORS = 253;
+
+	/**
+	 * Whether to start the configured listeners.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Listeners by name; a @UdsHandler method serves each one by naming it.
+	 */
+	private final Map<String, Listener> listeners = new LinkedHashMap<>();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Map<String, Listener> getListeners() {
+		return this.listeners;
+	}
+
+	@Override
+	public void afterPropertiesSet() {
+		this.listeners.forEach(this::validate);
+	}
+
+	private void validate(String name, Listener listener) {
+		String prefix = "uds.listeners." + name + ".";
+		boolean hasPath = StringUtils.hasLength(listener.getPath());
+		boolean hasAbstractName = StringUtils.hasLength(listener.getAbstractName());
+		if (hasPath == hasAbstractName) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "path",
+					hasPath ? listener.getPath() : "(none)",
+					hasPath ? "Set either path or abstract-name, not both (abstract-name is '"
+							+ listener.getAbstractName() + "')" : "Set either path or abstract-name");
+		}
+		address(prefix, listener);
+		if (listener.getType() == UdsListenerType.DATAGRAM && listener.getFraming() != null) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "framing", listener.getFraming(),
+					"Framing applies to stream listeners only: each datagram is one message");
+		}
+		mode(prefix + "file-mode", listener.getFileMode());
+		mode(prefix + "directory-mode", listener.getDirectoryMode());
+		long maxMessageSize = listener.getMaxMessageSize().toBytes();
+		if (maxMessageSize < 1 || maxMessageSize > Integer.MAX_VALUE - 16) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "max-message-size",
+					listener.getMaxMessageSize(), "Must be between 1B and 2GB");
+		}
+		positive(prefix + "backlog", listener.getBacklog());
+		positive(prefix + "max-connections", listener.getMaxConnections());
+		if (listener.getIdleTimeout().isNegative()) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "idle-timeout", listener.getIdleTimeout(),
+					"Must not be negative (0 means never)");
+		}
+		if (listener.getMaxFileDescriptors() < 0 || listener.getMaxFileDescriptors() > KERNEL_MAX_FILE_DESCRIPTORS) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "max-file-descriptors",
+					listener.getMaxFileDescriptors(), "Must be between 0 and " + KERNEL_MAX_FILE_DESCRIPTORS);
+		}
+	}
+
+	static UdsAddress address(String prefix, Listener listener) {
+		String path = listener.getPath();
+		String property = (path != null) ? prefix + "path" : prefix + "abstract-name";
+		String value = (path != null) ? path : listener.getAbstractName();
+		try {
+			return (path != null) ? UdsAddress.ofPath(Path.of(path))
+					: UdsAddress.ofAbstractName(java.util.Objects.requireNonNull(value));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException(property, value, "The address " + ex.getMessage());
+		}
+	}
+
+	private static void mode(String property, String mode) {
+		try {
+			FileModes.parse(mode);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException(property, mode, ex.getMessage());
+		}
+	}
+
+	private static void positive(String property, int value) {
+		if (value < 1) {
+			throw new InvalidConfigurationPropertyValueException(property, value, "Must be at least 1");
+		}
+	}
+
+	/**
+	 * One listener: a socket and how its messages are read.
+	 */
+	public static class Listener {
+
+		/**
+		 * Socket type.
+		 */
+		private UdsListenerType type = UdsListenerType.STREAM;
+
+		/**
+		 * Filesystem path of the socket (at most 107 bytes). Exactly one of path and
+		 * abstract-name must be set.
+		 */
+		private @Nullable String path;
+
+		/**
+		 * Name in Linux's abstract namespace (no socket file). Exactly one of path and
+		 * abstract-name must be set.
+		 */
+		private @Nullable String abstractName;
+
+		/**
+		 * How stream messages are delimited (line, crlf, length-prefix, null, stx-etx, eof,
+		 * none); replies use the same. Stream listeners only; line when not set. Quote "null" in
+		 * YAML.
+		 */
+		private @Nullable Framing framing;
+
+		/**
+		 * Largest message accepted, inclusive; a larger frame or datagram is rejected.
+		 */
+		private DataSize maxMessageSize = DataSize.ofKilobytes(64);
+
+		/**
+		 * Permissions of the socket file, symbolic (rw-rw----) or octal (0660).
+		 */
+		private String fileMode = SocketFileOptions.DEFAULT_FILE_MODE;
+
+		/**
+		 * Group owner of the socket file; the process's group when not set.
+		 */
+		private @Nullable String fileGroup;
+
+		/**
+		 * Whether to create missing parent directories of the socket file.
+		 */
+		private boolean createDirectories;
+
+		/**
+		 * Permissions of parent directories the listener creates.
+		 */
+		private String directoryMode = SocketFileOptions.DEFAULT_DIRECTORY_MODE;
+
+		/**
+		 * Listen backlog: connections the kernel queues before they are accepted.
+		 */
+		private int backlog = 128;
+
+		/**
+		 * Maximum open connections (stream); more are closed as soon as they are accepted.
+		 */
+		private int maxConnections = 1024;
+
+		/**
+		 * Close stream connections that send nothing for this long; 0 means never.
+		 */
+		private Duration idleTimeout = Duration.ZERO;
+
+		/**
+		 * Peer uids allowed to use the listener; empty allows anyone who can connect.
+		 */
+		private List<Integer> allowedUids = new ArrayList<>();
+
+		/**
+		 * Peer gids allowed to use the listener; empty allows anyone who can connect.
+		 */
+		private List<Integer> allowedGids = new ArrayList<>();
+
+		/**
+		 * Maximum file descriptors accepted with one message; more are closed and the message
+		 * rejected.
+		 */
+		private int maxFileDescriptors = 16;
+
+		/**
+		 * Charset of String payloads and replies.
+		 */
+		private Charset charset = StandardCharsets.UTF_8;
+
+		public UdsListenerType getType() {
+			return this.type;
+		}
+
+		public void setType(UdsListenerType type) {
+			this.type = type;
+		}
+
+		public @Nullable String getPath() {
+			return this.path;
+		}
+
+		public void setPath(@Nullable String path) {
+			this.path = path;
+		}
+
+		public @Nullable String getAbstractName() {
+			return this.abstractName;
+		}
+
+		public void setAbstractName(@Nullable String abstractName) {
+			this.abstractName = abstractName;
+		}
+
+		public @Nullable Framing getFraming() {
+			return this.framing;
+		}
+
+		public void setFraming(@Nullable Framing framing) {
+			this.framing = framing;
+		}
+
+		public DataSize getMaxMessageSize() {
+			return this.maxMessageSize;
+		}
+
+		public void setMaxMessageSize(DataSize maxMessageSize) {
+			this.maxMessageSize = maxMessageSize;
+		}
+
+		public String getFileMode() {
+			return this.fileMode;
+		}
+
+		public void setFileMode(String fileMode) {
+			this.fileMode = fileMode;
+		}
+
+		public @Nullable String getFileGroup() {
+			return this.fileGroup;
+		}
+
+		public void setFileGroup(@Nullable String fileGroup) {
+			this.fileGroup = fileGroup;
+		}
+
+		public boolean isCreateDirectories() {
+			return this.createDirectories;
+		}
+
+		public void setCreateDirectories(boolean createDirectories) {
+			this.createDirectories = createDirectories;
+		}
+
+		public String getDirectoryMode() {
+			return this.directoryMode;
+		}
+
+		public void setDirectoryMode(String directoryMode) {
+			this.directoryMode = directoryMode;
+		}
+
+		public int getBacklog() {
+			return this.backlog;
+		}
+
+		public void setBacklog(int backlog) {
+			this.backlog = backlog;
+		}
+
+		public int getMaxConnections() {
+			return this.maxConnections;
+		}
+
+		public void setMaxConnections(int maxConnections) {
+			this.maxConnections = maxConnections;
+		}
+
+		public Duration getIdleTimeout() {
+			return this.idleTimeout;
+		}
+
+		public void setIdleTimeout(Duration idleTimeout) {
+			this.idleTimeout = idleTimeout;
+		}
+
+		public List<Integer> getAllowedUids() {
+			return this.allowedUids;
+		}
+
+		public void setAllowedUids(List<Integer> allowedUids) {
+			this.allowedUids = allowedUids;
+		}
+
+		public List<Integer> getAllowedGids() {
+			return this.allowedGids;
+		}
+
+		public void setAllowedGids(List<Integer> allowedGids) {
+			this.allowedGids = allowedGids;
+		}
+
+		public int getMaxFileDescriptors() {
+			return this.maxFileDescriptors;
+		}
+
+		public void setMaxFileDescriptors(int maxFileDescriptors) {
+			this.maxFileDescriptors = maxFileDescriptors;
+		}
+
+		public Charset getCharset() {
+			return this.charset;
+		}
+
+		public void setCharset(Charset charset) {
+			this.charset = charset;
+		}
+
+	}
+
+}

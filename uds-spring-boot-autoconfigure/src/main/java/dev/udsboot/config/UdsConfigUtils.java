@@ -1,0 +1,23 @@
+package dev.udsboot.config;
+
+/**
+ * The fixed bean names under which the infrastructure is registered and looked up.
+ */
+public final class UdsConfigUtils {
+
+	/** The {@code @UdsHandler} annotation processor. */
+	public static final String UDS_HANDLER_ANNOTATION_PROCESSOR_BEAN_NAME = "dev.udsboot.config.internalUdsHandlerAnnotationProcessor";
+
+	/** The {@link dev.udsboot.listener.UdsListenerEndpointRegistry}. */
+	public static final String UDS_LISTENER_ENDPOINT_REGISTRY_BEAN_NAME = "dev.udsboot.config.internalUdsListenerEndpointRegistry";
+
+	/** The container factory handlers use. */
+	public static final String UDS_LISTENER_CONTAINER_FACTORY_BEAN_NAME = "udsListenerContainerFactory";
+
+	/** The {@link dev.udsboot.invocation.UdsMessageHandlerMethodFactory} handlers are invoked through. */
+	public static final String UDS_MESSAGE_HANDLER_METHOD_FACTORY_BEAN_NAME = "udsMessageHandlerMethodFactory";
+
+	private UdsConfigUtils() {
+	}
+
+}

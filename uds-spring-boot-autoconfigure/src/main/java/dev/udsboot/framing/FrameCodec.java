@@ -1,0 +1,127 @@
+package dev.udsboot.framing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+import org.springframework.core.serializer.Deserializer;
+import org.springframework.core.serializer.Serializer;
+import org.springframework.integration.ip.tcp.serializer.AbstractByteArraySerializer;
+import org.springframework.integration.ip.tcp.serializer.AbstractPooledBufferByteArraySerializer;
+import org.springframework.integration.ip.tcp.serializer.ByteArrayCrLfSerializer;
+import org.springframework.integration.ip.tcp.serializer.ByteArrayLengthHeaderSerializer;
+import org.springframework.integration.ip.tcp.serializer.ByteArrayLfSerializer;
+import org.springframework.integration.ip.tcp.serializer.ByteArrayRawSerializer;
+import org.springframework.integration.ip.tcp.serializer.ByteArraySingleTerminatorSerializer;
+import org.springframework.integration.ip.tcp.serializer.ByteArrayStxEtxSerializer;
+
+/**
+ * One listener's framing: reads frames from connections and writes replies, with spring-integration
+ * -ip's serializer for the format. Thread-safe; one instance serves every connection of a listener.
+ * <p>
+ * The serializers disagree on their limit (the terminator ones accept {@code max - 1} payload
+ * bytes, CRLF {@code max - 2}, the raw and length-header ones {@code max}), so they are given a
+ * little slack and {@link FrameReader} applies the listener's inclusive limit itself. Their working
+ * buffers come from a pool sized to the connection limit and are taken only while a frame is being
+ * assembled, so idle connections hold none.
+ */
+public final class FrameCodec {
+
+	/** Room given to the serializers beyond the limit; {@link FrameReader} enforces the limit. */
+	static final int SLACK = 2;
+
+	private static final int DEFAULT_BUFFER_SIZE = 8192;
+
+	private final Framing framing;
+
+	private final int maxMessageSize;
+
+	private final AbstractByteArraySerializer serializer;
+
+	/**
+	 * Creates a codec.
+	 * @param framing the wire format
+	 * @param maxMessageSize the largest payload accepted, inclusive
+	 * @param maxConcurrentFrames how many frames may be assembled at once (the connection limit)
+	 */
+	public FrameCodec(Framing framing, int maxMessageSize, int maxConcurrentFrames) {
+		if (maxMessageSize < 1 || maxMessageSize > Integer.MAX_VALUE - 16) {
+			throw new IllegalArgumentException("max message size out of range: " + maxMessageSize);
+		}
+		this.framing = framing;
+		this.maxMessageSize = maxMessageSize;
+		this.serializer = createSerializer(framing);
+		this.serializer.setMaxMessageSize(maxMessageSize + SLACK);
+		if (this.serializer instanceof AbstractPooledBufferByteArraySerializer pooled) {
+			pooled.setPoolSize(Math.max(1, maxConcurrentFrames));
+		}
+	}
+
+	private static AbstractByteArraySerializer createSerializer(Framing framing) {
+		return switch (framing) {
+			case LINE -> new ByteArrayLfSerializer();
+			case CRLF -> new ByteArrayCrLfSerializer();
+			case LENGTH_PREFIX -> new ByteArrayLengthHeaderSerializer(ByteArrayLengthHeaderSerializer.HEADER_SIZE_INT);
+			case NULL -> new ByteArraySingleTerminatorSerializer((byte) 0);
+			case STX_ETX -> new ByteArrayStxEtxSerializer();
+			case EOF -> new ByteArrayRawSerializer();
+			case NONE -> new ChunkDeserializer();
+		};
+	}
+
+	/**
+	 * Returns the wire format.
+	 * @return the framing
+	 */
+	public Framing framing() {
+		return this.framing;
+	}
+
+	/**
+	 * Returns the largest payload accepted, inclusive.
+	 * @return the limit in bytes
+	 */
+	public int maxMessageSize() {
+		return this.maxMessageSize;
+	}
+
+	/**
+	 * Wraps a connection's input stream in the buffer its reader needs. For {@link Framing#NONE}
+	 * the buffer is one byte over the limit, so one read is one chunk and a larger chunk is seen.
+	 * @param socketInput the connection's input stream
+	 * @return the buffered stream
+	 */
+	public FrameInputStream newInputStream(InputStream socketInput) {
+		int size = (this.framing == Framing.NONE) ? this.maxMessageSize + SLACK
+				: Math.min(DEFAULT_BUFFER_SIZE, this.maxMessageSize + SLACK);
+		return new FrameInputStream(socketInput, Math.max(size, 64));
+	}
+
+	/**
+	 * Creates the reader for one connection.
+	 * @param input the connection's stream from {@link #newInputStream}
+	 * @return the reader
+	 */
+	public FrameReader newReader(FrameInputStream input) {
+		return new FrameReader(input, this.serializer, this.framing, this.maxMessageSize);
+	}
+
+	/**
+	 * Writes one frame; the caller flushes.
+	 * @param payload the payload
+	 * @param output the connection's (buffered) output stream
+	 * @throws IOException if writing fails
+	 */
+	public void write(byte[] payload, OutputStream output) throws IOException {
+		this.serializer.serialize(payload, output);
+	}
+
+	Deserializer<byte[]> deserializer() {
+		return this.serializer;
+	}
+
+	Serializer<byte[]> serializer() {
+		return this.serializer;
+	}
+
+}

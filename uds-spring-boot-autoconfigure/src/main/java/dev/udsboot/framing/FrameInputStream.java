@@ -1,0 +1,127 @@
+package dev.udsboot.framing;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A buffered, single-threaded input stream over a socket that remembers how its source ended (end
+ * of stream or an exception), so a failed frame can be classified without parsing exception
+ * messages. The serializers read byte by byte; this buffer makes that one system call per chunk.
+ * <p>
+ * Written rather than {@link java.io.BufferedInputStream} because that class is synchronized on
+ * every byte and cannot say whether the source reached its end.
+ */
+public final class FrameInputStream extends InputStream {
+
+	private final InputStream source;
+
+	private final byte[] buffer;
+
+	private int position;
+
+	private int limit;
+
+	private boolean endOfStream;
+
+	private @Nullable IOException failure;
+
+	/**
+	 * Creates a stream.
+	 * @param source the socket's input stream
+	 * @param bufferSize the buffer size
+	 */
+	public FrameInputStream(InputStream source, int bufferSize) {
+		this.source = source;
+		this.buffer = new byte[bufferSize];
+	}
+
+	@Override
+	public int read() throws IOException {
+		if (this.position == this.limit && !fill()) {
+			return -1;
+		}
+		return this.buffer[this.position++] & 0xff;
+	}
+
+	@Override
+	public int read(byte[] target, int offset, int length) throws IOException {
+		if (length == 0) {
+			return 0;
+		}
+		int buffered = this.limit - this.position;
+		if (buffered > 0) {
+			int count = Math.min(buffered, length);
+			System.arraycopy(this.buffer, this.position, target, offset, count);
+			this.position += count;
+			return count;
+		}
+		if (length >= this.buffer.length) {
+			return readSource(target, offset, length);
+		}
+		if (!fill()) {
+			return -1;
+		}
+		return read(target, offset, length);
+	}
+
+	@Override
+	public int available() {
+		return this.limit - this.position;
+	}
+
+	/**
+	 * Blocks until at least one byte is buffered or the stream ends.
+	 * @return {@code true} if a byte is available, {@code false} at the end of the stream
+	 * @throws IOException if the source fails or times out
+	 */
+	public boolean awaitData() throws IOException {
+		return this.position < this.limit || fill();
+	}
+
+	/**
+	 * Tells whether the source has reported its end.
+	 * @return {@code true} once a read returned end of stream
+	 */
+	public boolean isEndOfStream() {
+		return this.endOfStream;
+	}
+
+	/**
+	 * Returns the exception the source threw, if any.
+	 * @return the source's failure, or {@code null}
+	 */
+	public @Nullable IOException failure() {
+		return this.failure;
+	}
+
+	private boolean fill() throws IOException {
+		int count = readSource(this.buffer, 0, this.buffer.length);
+		if (count < 0) {
+			return false;
+		}
+		this.position = 0;
+		this.limit = count;
+		return true;
+	}
+
+	private int readSource(byte[] target, int offset, int length) throws IOException {
+		if (this.endOfStream) {
+			return -1;
+		}
+		int count;
+		try {
+			count = this.source.read(target, offset, length);
+		}
+		catch (IOException ex) {
+			this.failure = ex;
+			throw ex;
+		}
+		if (count < 0) {
+			this.endOfStream = true;
+		}
+		return count;
+	}
+
+}

@@ -1,0 +1,43 @@
+package dev.udsboot.invocation;
+
+import java.nio.charset.Charset;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.messaging.MessageHeaders;
+import org.springframework.messaging.converter.ByteArrayMessageConverter;
+import org.springframework.messaging.converter.CompositeMessageConverter;
+import org.springframework.messaging.converter.JacksonJsonMessageConverter;
+import org.springframework.messaging.converter.StringMessageConverter;
+import org.springframework.util.MimeType;
+
+/**
+ * Builds the converter chain for payloads and return values: {@code byte[]} as is, {@code String}
+ * in the listener's charset (from the {@link UdsHeaders#CHARSET} header), {@link java.nio.ByteBuffer},
+ * and anything else as JSON.
+ */
+public final class UdsMessageConverters {
+
+	private UdsMessageConverters() {
+	}
+
+	/**
+	 * Creates the converter chain.
+	 * @param jsonMapper the mapper for JSON payloads, usually Spring Boot's
+	 * @return the composite converter
+	 */
+	public static CompositeMessageConverter create(JsonMapper jsonMapper) {
+		StringMessageConverter strings = new StringMessageConverter();
+		strings.setContentTypeResolver(UdsMessageConverters::listenerCharset);
+		return new CompositeMessageConverter(List.of(new ByteArrayMessageConverter(), strings,
+				new ByteBufferMessageConverter(), new JacksonJsonMessageConverter(jsonMapper)));
+	}
+
+	private static @Nullable MimeType listenerCharset(@Nullable MessageHeaders headers) {
+		Object charset = (headers != null) ? headers.get(UdsHeaders.CHARSET) : null;
+		return (charset instanceof Charset value) ? new MimeType("text", "plain", value) : null;
+	}
+
+}

@@ -1,0 +1,61 @@
+package dev.udsboot.invocation;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.messaging.converter.MessageConverter;
+import org.springframework.messaging.handler.annotation.support.DefaultMessageHandlerMethodFactory;
+import org.springframework.messaging.handler.annotation.support.PayloadMethodArgumentResolver;
+import org.springframework.messaging.handler.invocation.HandlerMethodArgumentResolver;
+
+/**
+ * Spring's {@link DefaultMessageHandlerMethodFactory} with the starter's argument resolvers, and
+ * one difference: an empty payload is a valid message on a socket (an empty line), so it is
+ * converted like any other instead of being rejected as missing.
+ */
+public class UdsMessageHandlerMethodFactory extends DefaultMessageHandlerMethodFactory {
+
+	private final MessageConverter messageConverter;
+
+	/**
+	 * Creates a factory; call {@link #afterPropertiesSet()} before use.
+	 * @param messageConverter converts payloads to parameter types
+	 */
+	public UdsMessageHandlerMethodFactory(MessageConverter messageConverter) {
+		this.messageConverter = messageConverter;
+		setMessageConverter(messageConverter);
+		setCustomArgumentResolvers(List.of(new UdsSessionArgumentResolver()));
+	}
+
+	/**
+	 * Returns the converter, also used for return values.
+	 * @return the message converter
+	 */
+	public MessageConverter getMessageConverter() {
+		return this.messageConverter;
+	}
+
+	@Override
+	protected List<HandlerMethodArgumentResolver> initArgumentResolvers() {
+		List<HandlerMethodArgumentResolver> resolvers = new ArrayList<>(super.initArgumentResolvers());
+		resolvers.replaceAll((resolver) -> (resolver instanceof PayloadMethodArgumentResolver)
+				? new EmptyPayloadAcceptingResolver(this.messageConverter) : resolver);
+		return resolvers;
+	}
+
+	private static final class EmptyPayloadAcceptingResolver extends PayloadMethodArgumentResolver {
+
+		EmptyPayloadAcceptingResolver(MessageConverter converter) {
+			super(converter);
+		}
+
+		@Override
+		protected boolean isEmptyPayload(@Nullable Object payload) {
+			return payload == null;
+		}
+
+	}
+
+}

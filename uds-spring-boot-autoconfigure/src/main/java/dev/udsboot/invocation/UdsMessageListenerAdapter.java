@@ -1,0 +1,116 @@
+package dev.udsboot.invocation;
+
+import java.nio.charset.Charset;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageHeaders;
+import org.springframework.messaging.converter.MessageConversionException;
+import org.springframework.messaging.converter.MessageConverter;
+import org.springframework.messaging.handler.invocation.InvocableHandlerMethod;
+import org.springframework.messaging.support.GenericMessage;
+
+import dev.udsboot.listener.UdsMessageListener;
+import dev.udsboot.listener.UdsSession;
+import dev.udsboot.listener.api.UdsListenerErrorHandler;
+import dev.udsboot.listener.exception.UdsListenerExecutionFailedException;
+
+/**
+ * Invokes one handler method for one listener: wraps the frame in a {@link Message}, lets the
+ * method's argument resolvers convert it, converts the return value back to bytes, and hands any
+ * failure (of the method or of a conversion) to the error handler, whose non-null return is the
+ * reply.
+ */
+public class UdsMessageListenerAdapter implements UdsMessageListener {
+
+	private final String listenerName;
+
+	private final Charset charset;
+
+	private final InvocableHandlerMethod handlerMethod;
+
+	private final MessageConverter messageConverter;
+
+	private final UdsListenerErrorHandler errorHandler;
+
+	/**
+	 * Creates an adapter.
+	 * @param listenerName the listener it serves
+	 * @param charset the listener's charset for {@code String} payloads
+	 * @param handlerMethod the method, with its argument resolvers
+	 * @param messageConverter converts return values to bytes
+	 * @param errorHandler decides the reply when the method fails
+	 */
+	public UdsMessageListenerAdapter(String listenerName, Charset charset, InvocableHandlerMethod handlerMethod,
+			MessageConverter messageConverter, UdsListenerErrorHandler errorHandler) {
+		this.listenerName = listenerName;
+		this.charset = charset;
+		this.handlerMethod = handlerMethod;
+		this.messageConverter = messageConverter;
+		this.errorHandler = errorHandler;
+	}
+
+	@Override
+	public byte @Nullable [] onMessage(byte[] payload, UdsSession session) {
+		Map<String, Object> headers = new HashMap<>(8);
+		headers.put(UdsHeaders.LISTENER, this.listenerName);
+		headers.put(UdsHeaders.CONNECTION_ID, session.id());
+		headers.put(UdsHeaders.SESSION, session);
+		headers.put(UdsHeaders.CHARSET, this.charset);
+		Message<byte[]> message = new GenericMessage<>(payload, headers);
+		try {
+			return toReply(this.handlerMethod.invoke(message), message.getHeaders());
+		}
+		catch (Exception ex) {
+			UdsListenerExecutionFailedException failure = wrap(ex);
+			Object errorReply;
+			try {
+				errorReply = this.errorHandler.handleError(message, failure);
+			}
+			catch (UdsListenerExecutionFailedException rethrown) {
+				throw rethrown;
+			}
+			catch (Exception errorHandlerFailure) {
+				throw new UdsListenerExecutionFailedException(this.listenerName,
+						"Error handler failed for " + describeMethod() + ": " + errorHandlerFailure.getMessage(),
+						errorHandlerFailure);
+			}
+			try {
+				return toReply(errorReply, message.getHeaders());
+			}
+			catch (RuntimeException conversionFailure) {
+				throw wrap(conversionFailure);
+			}
+		}
+	}
+
+	private byte @Nullable [] toReply(@Nullable Object result, MessageHeaders headers) {
+		if (result == null) {
+			return null;
+		}
+		Object payload = (result instanceof Message<?> message) ? message.getPayload() : result;
+		Message<?> converted = this.messageConverter.toMessage(payload, headers);
+		if (converted == null || !(converted.getPayload() instanceof byte[] bytes)) {
+			throw new MessageConversionException("Cannot convert a reply of type " + payload.getClass().getName()
+					+ " to bytes for listener '" + this.listenerName + "'");
+		}
+		return bytes;
+	}
+
+	private UdsListenerExecutionFailedException wrap(Exception ex) {
+		if (ex instanceof UdsListenerExecutionFailedException failure) {
+			return failure;
+		}
+		return new UdsListenerExecutionFailedException(this.listenerName,
+				describeMethod() + " threw an exception: " + ex, ex);
+	}
+
+	private String describeMethod() {
+		return "Handler method '" + this.handlerMethod.getMethod().toGenericString() + "' on bean '"
+				+ this.handlerMethod.getBean().getClass().getName() + "' for listener '" + this.listenerName + "'";
+	}
+
+}

@@ -1,0 +1,41 @@
+package dev.udsboot.listener;
+
+import java.nio.charset.Charset;
+import java.time.Duration;
+import java.util.Set;
+
+import dev.udsboot.framing.Framing;
+import dev.udsboot.socket.SocketFileOptions;
+import dev.udsboot.socket.UdsAddress;
+
+/**
+ * Everything a container needs to serve one configured listener; the runtime's view of
+ * {@code uds.listeners.<name>.*}, independent of how it was configured.
+ *
+ * @param name the listener's name, which handlers refer to
+ * @param type stream or datagram
+ * @param address the socket path or abstract name
+ * @param framing how stream messages are delimited
+ * @param maxMessageSize the largest payload accepted, inclusive, in bytes
+ * @param socketFile mode, group and directory creation for a filesystem socket
+ * @param backlog the listen backlog
+ * @param maxConnections stream connections beyond this are closed at once
+ * @param idleTimeout stream connections idle this long are closed; zero means never
+ * @param allowedUids peer uids allowed to connect; empty means anyone who can connect
+ * @param allowedGids peer gids allowed to connect; empty means anyone who can connect
+ * @param maxFileDescriptors descriptors accepted with one message
+ * @param charset charset of {@code String} payloads
+ */
+public record UdsListenerDefinition(String name, UdsListenerType type, UdsAddress address, Framing framing,
+		int maxMessageSize, SocketFileOptions socketFile, int backlog, int maxConnections, Duration idleTimeout,
+		Set<Integer> allowedUids, Set<Integer> allowedGids, int maxFileDescriptors, Charset charset) {
+
+	/**
+	 * Describes the listener for log lines and errors.
+	 * @return e.g. {@code listener 'echo' (/run/app/echo.sock)}
+	 */
+	public String describe() {
+		return "listener '" + this.name + "' (" + this.address + ")";
+	}
+
+}

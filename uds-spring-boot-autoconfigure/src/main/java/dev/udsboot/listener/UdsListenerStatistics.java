@@ -1,0 +1,131 @@
+package dev.udsboot.listener;
+
+import java.util.concurrent.atomic.LongAdder;
+
+import dev.udsboot.framing.FrameRejectedException;
+
+/**
+ * Counters of one listener, updated by its container without locking; read by health and
+ * metrics. Every count is cumulative since the listener was created.
+ */
+public final class UdsListenerStatistics {
+
+	private final LongAdder connectionsOpened = new LongAdder();
+
+	private final LongAdder connectionsRefused = new LongAdder();
+
+	private final LongAdder messagesReceived = new LongAdder();
+
+	private final LongAdder messagesSent = new LongAdder();
+
+	private final LongAdder bytesReceived = new LongAdder();
+
+	private final LongAdder bytesSent = new LongAdder();
+
+	private final LongAdder handlerErrors = new LongAdder();
+
+	private final LongAdder oversizedFrames = new LongAdder();
+
+	private final LongAdder malformedFrames = new LongAdder();
+
+	private final LongAdder truncatedFrames = new LongAdder();
+
+	private final LongAdder idleTimeouts = new LongAdder();
+
+	/** Records an event; called by containers. */
+	public void connectionOpened() {
+		this.connectionsOpened.increment();
+	}
+
+	/** Records an event; called by containers. */
+	public void connectionRefused() {
+		this.connectionsRefused.increment();
+	}
+
+	/** Records an event; called by containers. */
+	public void messageReceived(int bytes) {
+		this.messagesReceived.increment();
+		this.bytesReceived.add(bytes);
+	}
+
+	/** Records an event; called by containers. */
+	public void messageSent(int bytes) {
+		this.messagesSent.increment();
+		this.bytesSent.add(bytes);
+	}
+
+	/** Records an event; called by containers. */
+	public void handlerFailed() {
+		this.handlerErrors.increment();
+	}
+
+	/** Records an event; called by containers. */
+	public void frameRejected(FrameRejectedException.Reason reason) {
+		switch (reason) {
+			case TOO_LARGE -> this.oversizedFrames.increment();
+			case MALFORMED -> this.malformedFrames.increment();
+			case TRUNCATED -> this.truncatedFrames.increment();
+		}
+	}
+
+	/** Records an event; called by containers. */
+	public void idleTimedOut() {
+		this.idleTimeouts.increment();
+	}
+
+	/** @return connections accepted and served */
+	public long connectionsOpened() {
+		return this.connectionsOpened.sum();
+	}
+
+	/** @return connections closed at once because max-connections was reached */
+	public long connectionsRefused() {
+		return this.connectionsRefused.sum();
+	}
+
+	/** @return messages received and handed to the handler */
+	public long messagesReceived() {
+		return this.messagesReceived.sum();
+	}
+
+	/** @return replies and session sends written */
+	public long messagesSent() {
+		return this.messagesSent.sum();
+	}
+
+	/** @return payload bytes received */
+	public long bytesReceived() {
+		return this.bytesReceived.sum();
+	}
+
+	/** @return payload bytes sent */
+	public long bytesSent() {
+		return this.bytesSent.sum();
+	}
+
+	/** @return handler invocations that failed */
+	public long handlerErrors() {
+		return this.handlerErrors.sum();
+	}
+
+	/** @return frames over max-message-size */
+	public long oversizedFrames() {
+		return this.oversizedFrames.sum();
+	}
+
+	/** @return frames that broke the framing */
+	public long malformedFrames() {
+		return this.malformedFrames.sum();
+	}
+
+	/** @return connections closed by the client in the middle of a frame */
+	public long truncatedFrames() {
+		return this.truncatedFrames.sum();
+	}
+
+	/** @return connections closed by idle-timeout */
+	public long idleTimeouts() {
+		return this.idleTimeouts.sum();
+	}
+
+}

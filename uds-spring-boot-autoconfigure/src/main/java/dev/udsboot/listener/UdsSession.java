@@ -1,0 +1,40 @@
+package dev.udsboot.listener;
+
+/**
+ * One stream connection, as a handler sees it: which listener it came in on, and a way to send
+ * further messages and to close it. A handler declares a parameter of this type to receive it.
+ * Thread-safe: {@link #send(byte[])} may be called from any thread.
+ */
+public interface UdsSession {
+
+	/**
+	 * Returns the name of the listener the connection was accepted on.
+	 * @return the listener name
+	 */
+	String listenerName();
+
+	/**
+	 * Returns an identifier unique among the listener's connections.
+	 * @return the connection id
+	 */
+	long id();
+
+	/**
+	 * Sends one message, framed with the listener's framing.
+	 * @param payload the payload
+	 * @throws java.io.UncheckedIOException if the connection is closed or writing fails
+	 */
+	void send(byte[] payload);
+
+	/**
+	 * Tells whether the connection is still open.
+	 * @return {@code true} until it is closed by either side
+	 */
+	boolean isOpen();
+
+	/**
+	 * Closes the connection; a handler running on it finishes, and nothing more is read.
+	 */
+	void close();
+
+}

@@ -1,0 +1,164 @@
+package dev.udsboot.listener.stream;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import dev.udsboot.framing.FrameCodec;
+import dev.udsboot.framing.FrameReader;
+import dev.udsboot.framing.FrameRejectedException;
+import dev.udsboot.listener.UdsListenerStatistics;
+import dev.udsboot.listener.UdsMessageListener;
+import dev.udsboot.listener.UdsSession;
+import dev.udsboot.listener.exception.UdsListenerExecutionFailedException;
+import org.newsclub.net.unix.AFUNIXSocket;
+
+/**
+ * One accepted connection: reads frames, hands each to the listener on this thread, writes the
+ * reply before reading the next frame (so replies keep request order), and closes the socket when
+ * the client goes away, a frame is rejected or a handler fails.
+ */
+final class StreamConnection implements Runnable, UdsSession {
+
+	private static final Log logger = LogFactory.getLog(StreamConnection.class);
+
+	private static final int OUTPUT_BUFFER_SIZE = 8192;
+
+	private final long id;
+
+	private final AFUNIXSocket socket;
+
+	private final StreamListenerContainer container;
+
+	private final FrameCodec codec;
+
+	private final UdsMessageListener listener;
+
+	private final UdsListenerStatistics statistics;
+
+	private final Object writeLock = new Object();
+
+	private volatile boolean open = true;
+
+	private OutputStream output;
+
+	StreamConnection(long id, AFUNIXSocket socket, StreamListenerContainer container) throws IOException {
+		this.id = id;
+		this.socket = socket;
+		this.container = container;
+		this.codec = container.codec();
+		this.listener = container.messageListener();
+		this.statistics = container.getStatistics();
+		this.output = new BufferedOutputStream(socket.getOutputStream(), OUTPUT_BUFFER_SIZE);
+	}
+
+	@Override
+	public void run() {
+		try {
+			FrameReader reader = this.codec.newReader(this.codec.newInputStream(this.socket.getInputStream()));
+			byte[] frame;
+			while ((frame = reader.next()) != null) {
+				this.statistics.messageReceived(frame.length);
+				byte[] reply = this.listener.onMessage(frame, this);
+				if (reply != null) {
+					send(reply);
+				}
+			}
+		}
+		catch (UdsListenerExecutionFailedException ex) {
+			this.statistics.handlerFailed();
+			logger.error("Closing connection " + this.id + " of " + this.container.getDefinition().describe()
+					+ " after a handler failure: " + ex.getMessage(), ex.getCause());
+		}
+		catch (FrameRejectedException ex) {
+			this.statistics.frameRejected(ex.reason());
+			logger.warn("Closing connection " + this.id + " of " + this.container.getDefinition().describe() + ": "
+					+ ex.getMessage());
+		}
+		catch (SocketTimeoutException ex) {
+			this.statistics.idleTimedOut();
+			logger.debug("Closing connection " + this.id + " of " + this.container.getDefinition().describe()
+					+ ": idle for " + this.container.getDefinition().idleTimeout());
+		}
+		catch (IOException | UncheckedIOException ex) {
+			if (this.open) {
+				logger.debug("Connection " + this.id + " of " + this.container.getDefinition().describe()
+						+ " failed: " + ex);
+			}
+		}
+		catch (RuntimeException | Error ex) {
+			this.statistics.handlerFailed();
+			logger.error("Closing connection " + this.id + " of " + this.container.getDefinition().describe()
+					+ " after an unexpected failure", ex);
+		}
+		finally {
+			close();
+			this.container.connectionClosed(this);
+		}
+	}
+
+	@Override
+	public String listenerName() {
+		return this.container.getDefinition().name();
+	}
+
+	@Override
+	public long id() {
+		return this.id;
+	}
+
+	@Override
+	public void send(byte[] payload) {
+		synchronized (this.writeLock) {
+			try {
+				this.codec.write(payload, this.output);
+				this.output.flush();
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Cannot send on connection " + this.id + " of listener '"
+						+ listenerName() + "': " + ex.getMessage(), ex);
+			}
+		}
+		this.statistics.messageSent(payload.length);
+	}
+
+	@Override
+	public boolean isOpen() {
+		return this.open && !this.socket.isClosed();
+	}
+
+	/**
+	 * Stops reading: data the client already sent is still read and answered, then the reader
+	 * sees end of stream and the connection closes.
+	 */
+	void shutdownInput() {
+		try {
+			this.socket.shutdownInput();
+		}
+		catch (IOException ex) {
+			close();
+		}
+	}
+
+	@Override
+	public void close() {
+		this.open = false;
+		try {
+			this.socket.close();
+		}
+		catch (IOException ex) {
+			logger.debug("Failed to close connection " + this.id, ex);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "connection " + this.id + " of listener '" + listenerName() + "'";
+	}
+
+}

@@ -1,0 +1,365 @@
+package dev.udsboot.listener.stream;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.newsclub.net.unix.AFUNIXServerSocket;
+import org.newsclub.net.unix.AFUNIXSocket;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+
+import dev.udsboot.framing.FrameCodec;
+import dev.udsboot.listener.UdsListenerContainer;
+import dev.udsboot.listener.UdsListenerDefinition;
+import dev.udsboot.listener.UdsListenerStatistics;
+import dev.udsboot.listener.UdsMessageListener;
+import dev.udsboot.socket.BoundSocketFile;
+import dev.udsboot.socket.SocketFileBinder;
+import dev.udsboot.socket.SocketFileException;
+
+/**
+ * Serves a stream listener: one acceptor thread, and one pooled platform thread per open
+ * connection (up to max-connections; idle pool threads end after a keep-alive). A connection
+ * beyond the limit is closed as soon as it is accepted.
+ * <p>
+ * Why a thread per connection: it is what the raw junixsocket server the benchmark compares
+ * against does, a blocking read costs no more than the system call, and a ready connection never
+ * waits behind an idle one. junixsocket's selector and its virtual-thread poller add hand-offs per
+ * message; see the README for the measurements.
+ */
+public class StreamListenerContainer implements UdsListenerContainer {
+
+	private static final Log logger = LogFactory.getLog(StreamListenerContainer.class);
+
+	private static final long REFUSAL_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+	private final UdsListenerDefinition definition;
+
+	private final UdsMessageListener messageListener;
+
+	private final FrameCodec codec;
+
+	private final Duration threadKeepAlive;
+
+	private final UdsListenerStatistics statistics = new UdsListenerStatistics();
+
+	private final Set<StreamConnection> connections = ConcurrentHashMap.newKeySet();
+
+	private final AtomicLong connectionIds = new AtomicLong();
+
+	private final Object monitor = new Object();
+
+	private volatile boolean running;
+
+	private @Nullable AFUNIXServerSocket serverSocket;
+
+	private @Nullable BoundSocketFile<AFUNIXServerSocket> socketFile;
+
+	private @Nullable ThreadPoolExecutor executor;
+
+	private @Nullable Thread acceptor;
+
+	private @Nullable Runnable drainedCallback;
+
+	private long lastRefusalLog;
+
+	private long refusalsSinceLog;
+
+	/**
+	 * Creates a container; nothing is bound until {@link #start()}.
+	 * @param definition the listener to serve
+	 * @param messageListener receives each message
+	 * @param threadKeepAlive how long an idle connection thread is kept for reuse
+	 */
+	public StreamListenerContainer(UdsListenerDefinition definition, UdsMessageListener messageListener,
+			Duration threadKeepAlive) {
+		this.definition = definition;
+		this.messageListener = messageListener;
+		this.threadKeepAlive = threadKeepAlive;
+		this.codec = new FrameCodec(definition.framing(), definition.maxMessageSize(), definition.maxConnections());
+	}
+
+	@Override
+	public UdsListenerDefinition getDefinition() {
+		return this.definition;
+	}
+
+	@Override
+	public UdsListenerStatistics getStatistics() {
+		return this.statistics;
+	}
+
+	@Override
+	public int getActiveConnections() {
+		return this.connections.size();
+	}
+
+	FrameCodec codec() {
+		return this.codec;
+	}
+
+	UdsMessageListener messageListener() {
+		return this.messageListener;
+	}
+
+	/**
+	 * Returns the bound socket file, for health checks.
+	 * @return the socket file, or {@code null} if not running or abstract
+	 */
+	public @Nullable BoundSocketFile<AFUNIXServerSocket> getSocketFile() {
+		return this.socketFile;
+	}
+
+	@Override
+	public void start() {
+		synchronized (this.monitor) {
+			if (this.running) {
+				return;
+			}
+			bind();
+			CustomizableThreadFactory threads = new CustomizableThreadFactory("uds-" + this.definition.name() + "-");
+			// max-connections bounds the connections; the headroom covers threads still finishing
+			// a connection that has already been counted as closed
+			this.executor = new ThreadPoolExecutor(0, this.definition.maxConnections() * 2,
+					this.threadKeepAlive.toMillis(), TimeUnit.MILLISECONDS, new SynchronousQueue<>(), threads);
+			Thread thread = new Thread(this::acceptLoop, "uds-" + this.definition.name() + "-acceptor");
+			this.acceptor = thread;
+			this.running = true;
+			thread.start();
+			logger.info("Started " + this.definition.describe() + " with " + this.definition.framing().name()
+				.toLowerCase(java.util.Locale.ROOT) + " framing");
+		}
+	}
+
+	private void bind() {
+		Path path = this.definition.address().path();
+		try {
+			if (path == null) {
+				AFUNIXServerSocket server = newServerSocket(this.definition.address().toSocketAddress());
+				this.serverSocket = server;
+				return;
+			}
+			BoundSocketFile<AFUNIXServerSocket> bound = new SocketFileBinder().bind(path,
+					this.definition.socketFile(), this::newServerSocket);
+			this.socketFile = bound;
+			this.serverSocket = bound.socket();
+		}
+		catch (IOException | SocketFileException ex) {
+			throw new SocketFileException("Cannot start " + this.definition.describe() + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	private AFUNIXServerSocket newServerSocket(AFUNIXSocketAddress address) throws IOException {
+		AFUNIXServerSocket server = AFUNIXServerSocket.newInstance();
+		try {
+			// junixsocket's defaults take over whatever is at the path and delete the path on close
+			server.setReuseAddress(false);
+			server.setDeleteOnClose(false);
+			server.bind(address, this.definition.backlog());
+			return server;
+		}
+		catch (IOException ex) {
+			server.close();
+			throw ex;
+		}
+	}
+
+	private void acceptLoop() {
+		AFUNIXServerSocket server = this.serverSocket;
+		while (this.running && server != null) {
+			AFUNIXSocket socket;
+			try {
+				socket = server.accept();
+			}
+			catch (IOException ex) {
+				if (this.running) {
+					logger.error("Accept failed on " + this.definition.describe() + "; retrying", ex);
+					pause();
+				}
+				continue;
+			}
+			if (socket != null) {
+				serve(socket);
+			}
+		}
+	}
+
+	private void serve(AFUNIXSocket socket) {
+		if (!this.running) {
+			closeQuietly(socket);
+			return;
+		}
+		if (this.connections.size() >= this.definition.maxConnections()) {
+			refuse(socket);
+			return;
+		}
+		StreamConnection connection = null;
+		try {
+			if (!this.definition.idleTimeout().isZero()) {
+				socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, this.definition.idleTimeout().toMillis()));
+			}
+			connection = new StreamConnection(this.connectionIds.incrementAndGet(), socket, this);
+			this.connections.add(connection);
+			this.statistics.connectionOpened();
+			this.executor.execute(connection);
+		}
+		catch (IOException | RejectedExecutionException ex) {
+			logger.warn("Could not serve a new connection on " + this.definition.describe() + ": " + ex);
+			if (connection != null) {
+				this.connections.remove(connection);
+			}
+			closeQuietly(socket);
+		}
+	}
+
+	private void refuse(AFUNIXSocket socket) {
+		closeQuietly(socket);
+		this.statistics.connectionRefused();
+		this.refusalsSinceLog++;
+		long now = System.nanoTime();
+		if (this.lastRefusalLog == 0 || now - this.lastRefusalLog > REFUSAL_LOG_INTERVAL_NANOS) {
+			logger.warn("Refused " + this.refusalsSinceLog + " connection(s) on " + this.definition.describe()
+					+ ": max-connections " + this.definition.maxConnections() + " reached");
+			this.lastRefusalLog = now;
+			this.refusalsSinceLog = 0;
+		}
+	}
+
+	void connectionClosed(StreamConnection connection) {
+		this.connections.remove(connection);
+		Runnable callback = null;
+		synchronized (this.monitor) {
+			if (this.drainedCallback != null && this.connections.isEmpty()) {
+				callback = this.drainedCallback;
+				this.drainedCallback = null;
+			}
+		}
+		if (callback != null) {
+			callback.run();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public void stop() {
+		java.util.concurrent.CountDownLatch latch = new java.util.concurrent.CountDownLatch(1);
+		stop(latch::countDown);
+		try {
+			latch.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			close();
+		}
+	}
+
+	@Override
+	public void stop(Runnable callback) {
+		synchronized (this.monitor) {
+			if (!this.running) {
+				callback.run();
+				return;
+			}
+			this.running = false;
+		}
+		closeServerSocket();
+		joinAcceptor();
+		Runnable finish = () -> {
+			release();
+			logger.info("Stopped " + this.definition.describe());
+			callback.run();
+		};
+		boolean drained;
+		synchronized (this.monitor) {
+			drained = this.connections.isEmpty();
+			if (!drained) {
+				this.drainedCallback = finish;
+			}
+		}
+		if (drained) {
+			finish.run();
+			return;
+		}
+		for (StreamConnection connection : this.connections) {
+			connection.shutdownInput();
+		}
+	}
+
+	@Override
+	public void close() {
+		synchronized (this.monitor) {
+			this.running = false;
+			this.drainedCallback = null;
+		}
+		closeServerSocket();
+		for (StreamConnection connection : this.connections) {
+			connection.close();
+		}
+		release();
+	}
+
+	private void closeServerSocket() {
+		AFUNIXServerSocket server = this.serverSocket;
+		if (server != null) {
+			closeQuietly(server);
+		}
+	}
+
+	private void joinAcceptor() {
+		Thread thread = this.acceptor;
+		if (thread != null && thread != Thread.currentThread()) {
+			try {
+				thread.join(TimeUnit.SECONDS.toMillis(5));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	private void release() {
+		BoundSocketFile<AFUNIXServerSocket> bound = this.socketFile;
+		if (bound != null) {
+			bound.close();
+		}
+		ThreadPoolExecutor pool = this.executor;
+		if (pool != null) {
+			pool.shutdown();
+		}
+	}
+
+	private void pause() {
+		try {
+			Thread.sleep(100);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static void closeQuietly(java.io.Closeable closeable) {
+		try {
+			closeable.close();
+		}
+		catch (IOException ex) {
+			logger.debug("Failed to close " + closeable, ex);
+		}
+	}
+
+}

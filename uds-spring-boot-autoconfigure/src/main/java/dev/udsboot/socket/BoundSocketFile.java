@@ -1,0 +1,101 @@
+package dev.udsboot.socket;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * A socket bound by {@link SocketFileBinder}: owns the socket, its public path and its private
+ * directory. {@link #close()} closes the socket and removes the public path only if it is still
+ * the inode that was bound (a file someone put there since is left alone), then the private
+ * directory.
+ *
+ * @param <S> the socket type
+ */
+public final class BoundSocketFile<S extends Closeable> implements Closeable {
+
+	private static final Log logger = LogFactory.getLog(BoundSocketFile.class);
+
+	private final Path path;
+
+	private final Path privateDirectory;
+
+	private final Object fileKey;
+
+	private final S socket;
+
+	private boolean closed;
+
+	BoundSocketFile(Path path, Path privateDirectory, Object fileKey, S socket) {
+		this.path = path;
+		this.privateDirectory = privateDirectory;
+		this.fileKey = fileKey;
+		this.socket = socket;
+	}
+
+	/**
+	 * Returns the bound socket.
+	 * @return the socket
+	 */
+	public S socket() {
+		return this.socket;
+	}
+
+	/**
+	 * Returns the public path clients connect to.
+	 * @return the path
+	 */
+	public Path path() {
+		return this.path;
+	}
+
+	/**
+	 * Tells whether the public path still holds the socket that was bound: not deleted, not
+	 * replaced.
+	 * @return {@code true} if the path is still ours
+	 */
+	public boolean isStillOurs() {
+		try {
+			return this.fileKey.equals(SocketFiles.fileKeyOf(this.path));
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * Closes the socket, then removes the public path if it is still ours, and the private
+	 * directory. Idempotent.
+	 */
+	@Override
+	public synchronized void close() {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		try {
+			this.socket.close();
+		}
+		catch (IOException ex) {
+			logger.debug("Failed to close socket of " + this.path, ex);
+		}
+		try {
+			if (!SocketFileBinder.removeIfSame(this.path, this.fileKey, this.privateDirectory)) {
+				logger.info("Left " + this.path + " in place: it was replaced by another file since it was bound");
+			}
+		}
+		catch (IOException ex) {
+			logger.warn("Could not remove socket file " + this.path + ": " + ex);
+		}
+		SocketFileBinder.deletePrivateDirectory(this.privateDirectory);
+	}
+
+	@Override
+	public String toString() {
+		return "BoundSocketFile[" + this.path + "]";
+	}
+
+}

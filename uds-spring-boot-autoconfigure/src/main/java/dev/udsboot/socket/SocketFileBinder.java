@@ -1,0 +1,319 @@
+package dev.udsboot.socket;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Set;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+
+/**
+ * Binds a socket to a filesystem path under the rules junixsocket's own bind does not keep: a live
+ * socket or anything that is not a socket is never replaced, a stale socket is, two binders racing
+ * for one path cannot both win, and the socket is never reachable through the path with wider
+ * permissions than asked for.
+ * <p>
+ * How: the socket is bound in a fresh private directory (mode {@code rwx------}) beside the
+ * target, given its mode and group there, and only then hard-linked to the public path. {@code
+ * link()} is atomic and fails if the path exists, so the first binder wins. A stale socket in the
+ * way is moved into the private directory, checked to be the very inode that was found stale, and
+ * only then deleted; anything else moved by mistake is put back. {@link BoundSocketFile#close()}
+ * removes the public name the same way, so it only ever deletes the inode it bound.
+ * <p>
+ * The private path is {@value #PRIVATE_OVERHEAD_BYTES} bytes longer than the public path's
+ * directory, which must leave room for it within the kernel's 107-byte limit.
+ */
+public final class SocketFileBinder {
+
+	/** Prefix of the private directories, beside the socket file. */
+	static final String PRIVATE_DIRECTORY_PREFIX = ".uds-";
+
+	/** Name of the socket inside a private directory. */
+	static final String PRIVATE_SOCKET_NAME = "s";
+
+	private static final int RANDOM_CHARS = 6;
+
+	/** Bytes the private path adds to the parent directory: "/.uds-XXXXXX/s". */
+	static final int PRIVATE_OVERHEAD_BYTES = 1 + 5 + RANDOM_CHARS + 2;
+
+	/** A private directory left by a killed process is cleaned up once it is this old. */
+	private static final Duration ABANDONED_AFTER = Duration.ofSeconds(30);
+
+	private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+	private static final Log logger = LogFactory.getLog(SocketFileBinder.class);
+
+	private final SecureRandom random = new SecureRandom();
+
+	/**
+	 * Binds a socket at a path.
+	 * @param <S> the type of socket the binder creates
+	 * @param path the public path clients connect to
+	 * @param options mode, group and directory creation
+	 * @param binder binds (and for stream sockets listens) a new socket on the private address it
+	 * is given
+	 * @return the bound file, which owns the socket and removes both names when closed
+	 * @throws SocketFileException if the path is taken, is not a socket, or cannot be bound
+	 */
+	public <S extends Closeable> BoundSocketFile<S> bind(Path path, SocketFileOptions options,
+			PrivateSocketBinder<S> binder) {
+		Path target = path.toAbsolutePath().normalize();
+		Path parent = Objects.requireNonNull(target.getParent(), "a socket path needs a parent directory");
+		try {
+			ensureParent(parent, options);
+			checkPrivatePathLength(parent, target);
+			cleanAbandonedPrivateDirectories(parent);
+			Path privateDirectory = createPrivateDirectory(parent);
+			Path privateSocket = privateDirectory.resolve(PRIVATE_SOCKET_NAME);
+			S socket = null;
+			try {
+				socket = binder.bind(AFUNIXSocketAddress.of(privateSocket));
+				applyModeAndGroup(privateSocket, options);
+				Object fileKey = Objects.requireNonNull(SocketFiles.fileKeyOf(privateSocket));
+				publish(privateSocket, target, privateDirectory);
+				return new BoundSocketFile<>(target, privateDirectory, fileKey, socket);
+			}
+			catch (IOException | RuntimeException ex) {
+				closeQuietly(socket);
+				deletePrivateDirectory(privateDirectory);
+				throw ex;
+			}
+		}
+		catch (IOException ex) {
+			throw new SocketFileException("Cannot bind socket file " + target + ": " + ex, ex);
+		}
+	}
+
+	private void ensureParent(Path parent, SocketFileOptions options) throws IOException {
+		if (Files.isDirectory(parent)) {
+			return;
+		}
+		if (Files.exists(parent, LinkOption.NOFOLLOW_LINKS)) {
+			throw new SocketFileException("Cannot bind a socket in " + parent + ": it is "
+					+ SocketFiles.kindOf(parent).describe() + ", not a directory");
+		}
+		if (!options.createDirectories()) {
+			throw new SocketFileException("Cannot bind a socket in " + parent
+					+ ": the directory does not exist (set create-directories to create it)");
+		}
+		createDirectories(parent, options.directoryMode());
+	}
+
+	private void createDirectories(Path directory, Set<PosixFilePermission> mode) throws IOException {
+		Path parent = directory.getParent();
+		if (parent != null && !Files.isDirectory(parent)) {
+			createDirectories(parent, mode);
+		}
+		try {
+			Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(mode));
+			// the umask may have narrowed the mode at creation: set it exactly
+			Files.setPosixFilePermissions(directory, mode);
+		}
+		catch (FileAlreadyExistsException ex) {
+			if (!Files.isDirectory(directory)) {
+				throw ex;
+			}
+		}
+	}
+
+	private void checkPrivatePathLength(Path parent, Path target) {
+		int bytes = parent.toString().getBytes(StandardCharsets.UTF_8).length + PRIVATE_OVERHEAD_BYTES;
+		if (bytes > UdsAddress.MAX_ADDRESS_BYTES) {
+			throw new SocketFileException("Cannot bind socket file " + target + ": its directory is too long ("
+					+ bytes + " bytes with the private name the socket is bound under first, over the kernel's "
+					+ UdsAddress.MAX_ADDRESS_BYTES + "); use a shorter directory or an abstract name");
+		}
+	}
+
+	private Path createPrivateDirectory(Path parent) throws IOException {
+		while (true) {
+			StringBuilder name = new StringBuilder(PRIVATE_DIRECTORY_PREFIX);
+			for (int i = 0; i < RANDOM_CHARS; i++) {
+				name.append(ALPHABET.charAt(this.random.nextInt(ALPHABET.length())));
+			}
+			Path directory = parent.resolve(name.toString());
+			try {
+				Files.createDirectory(directory, PosixFilePermissions
+					.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+				return directory;
+			}
+			catch (FileAlreadyExistsException ex) {
+				// another name
+			}
+		}
+	}
+
+	private void applyModeAndGroup(Path socketFile, SocketFileOptions options) throws IOException {
+		PosixFileAttributeView view = Files.getFileAttributeView(socketFile, PosixFileAttributeView.class,
+				LinkOption.NOFOLLOW_LINKS);
+		if (options.fileGroup() != null) {
+			GroupPrincipal group = socketFile.getFileSystem()
+				.getUserPrincipalLookupService()
+				.lookupPrincipalByGroupName(options.fileGroup());
+			view.setGroup(group);
+		}
+		// chmod(2), not the no-follow variant: the JDK implements that one by opening the file,
+		// which a socket refuses (ENXIO). The path is in our private directory: no link can be there.
+		Files.setPosixFilePermissions(socketFile, options.fileMode());
+	}
+
+	private void publish(Path privateSocket, Path target, Path privateDirectory) throws IOException {
+		while (true) {
+			try {
+				Files.createLink(target, privateSocket);
+				return;
+			}
+			catch (FileAlreadyExistsException ex) {
+				removeStale(target, privateDirectory);
+			}
+		}
+	}
+
+	private void removeStale(Path target, Path privateDirectory) throws IOException {
+		SocketFiles.Kind kind = SocketFiles.kindOf(target);
+		if (kind == SocketFiles.Kind.MISSING) {
+			return;
+		}
+		if (kind != SocketFiles.Kind.SOCKET) {
+			throw new SocketFileException("Refusing to bind " + target + ": it is " + kind.describe()
+					+ ", not a socket, and will not be deleted");
+		}
+		Object staleKey = SocketFiles.fileKeyOf(target);
+		if (SocketFiles.isLive(target)) {
+			throw new SocketFileException(
+					"Refusing to bind " + target + ": another process is accepting connections on it");
+		}
+		if (staleKey != null && !removeIfSame(target, staleKey, privateDirectory)) {
+			throw new SocketFileException("Refusing to bind " + target
+					+ ": it was replaced while being checked (another instance started at the same time)");
+		}
+		logger.info("Replaced stale socket file " + target);
+	}
+
+	/**
+	 * Removes {@code path} only if it is still the inode {@code expectedKey}: it is first moved
+	 * into the private directory (an atomic rename), so what is checked is what is deleted. Anything
+	 * else is put back.
+	 * @return {@code true} if the path was ours and is gone, or was already gone
+	 */
+	static boolean removeIfSame(Path path, Object expectedKey, Path privateDirectory) throws IOException {
+		Path moved = privateDirectory.resolve("moved");
+		try {
+			Files.move(path, moved, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+		}
+		catch (java.nio.file.NoSuchFileException ex) {
+			return true;
+		}
+		if (expectedKey.equals(SocketFiles.fileKeyOf(moved))) {
+			Files.delete(moved);
+			return true;
+		}
+		try {
+			Files.createLink(path, moved);
+			Files.delete(moved);
+		}
+		catch (IOException ex) {
+			logger.error("Moved " + path + " aside while checking it, and could not put it back: it is now at "
+					+ moved, ex);
+		}
+		return false;
+	}
+
+	/**
+	 * Removes private directories left behind by processes that were killed: old enough, holding
+	 * only a socket nobody listens on. Directories of other users are not readable and are skipped.
+	 */
+	private void cleanAbandonedPrivateDirectories(Path parent) {
+		Instant cutoff = Instant.now().minus(ABANDONED_AFTER);
+		try (DirectoryStream<Path> candidates = Files.newDirectoryStream(parent, PRIVATE_DIRECTORY_PREFIX + "*")) {
+			for (Path candidate : candidates) {
+				if (isAbandoned(candidate, cutoff)) {
+					deletePrivateDirectory(candidate);
+					logger.debug("Removed abandoned private socket directory " + candidate);
+				}
+			}
+		}
+		catch (IOException ex) {
+			logger.debug("Could not look for abandoned private socket directories in " + parent, ex);
+		}
+	}
+
+	private boolean isAbandoned(Path candidate, Instant cutoff) {
+		try {
+			FileTime modified = Files.getLastModifiedTime(candidate, LinkOption.NOFOLLOW_LINKS);
+			if (SocketFiles.kindOf(candidate) != SocketFiles.Kind.DIRECTORY
+					|| modified.toInstant().isAfter(cutoff)) {
+				return false;
+			}
+			try (DirectoryStream<Path> entries = Files.newDirectoryStream(candidate)) {
+				for (Path entry : entries) {
+					if (!entry.getFileName().toString().equals(PRIVATE_SOCKET_NAME)
+							|| SocketFiles.kindOf(entry) != SocketFiles.Kind.SOCKET || SocketFiles.isLive(entry)) {
+						return false;
+					}
+				}
+			}
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	static void deletePrivateDirectory(Path privateDirectory) {
+		try {
+			Files.deleteIfExists(privateDirectory.resolve(PRIVATE_SOCKET_NAME));
+			Files.deleteIfExists(privateDirectory);
+		}
+		catch (IOException ex) {
+			logger.warn("Could not remove private socket directory " + privateDirectory + ": " + ex);
+		}
+	}
+
+	private static void closeQuietly(@Nullable Closeable closeable) {
+		if (closeable != null) {
+			try {
+				closeable.close();
+			}
+			catch (IOException ex) {
+				logger.debug("Failed to close " + closeable, ex);
+			}
+		}
+	}
+
+	/**
+	 * Binds a new socket to a private address, the first step of {@link SocketFileBinder#bind}.
+	 *
+	 * @param <S> the socket type
+	 */
+	@FunctionalInterface
+	public interface PrivateSocketBinder<S extends Closeable> {
+
+		/**
+		 * Creates a socket and binds it to the address; must not delete or replace anything.
+		 * @param address a path in a fresh private directory
+		 * @return the bound socket
+		 * @throws IOException if binding fails
+		 */
+		S bind(AFUNIXSocketAddress address) throws IOException;
+
+	}
+
+}

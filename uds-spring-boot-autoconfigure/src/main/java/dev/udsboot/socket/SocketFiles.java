@@ -1,0 +1,129 @@
+package dev.udsboot.socket;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+
+import org.jspecify.annotations.Nullable;
+import org.newsclub.net.unix.AFUNIXSocket;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+import org.newsclub.net.unix.ConnectionRefusedSocketException;
+
+/**
+ * Facts about a path that the socket-file rules depend on: what kind of file it is, which inode it
+ * is, and whether a process accepts connections on it.
+ */
+public final class SocketFiles {
+
+	private static final int S_IFMT = 0170000;
+
+	private static final int S_IFSOCK = 0140000;
+
+	private static final int PROBE_TIMEOUT_MILLIS = 2000;
+
+	private SocketFiles() {
+	}
+
+	/**
+	 * What a path holds, looked at without following symbolic links.
+	 */
+	public enum Kind {
+
+		/** Nothing is there. */
+		MISSING,
+		/** A socket file. */
+		SOCKET,
+		/** A directory. */
+		DIRECTORY,
+		/** A regular file. */
+		REGULAR_FILE,
+		/** A symbolic link. */
+		SYMBOLIC_LINK,
+		/** Something else (a FIFO or a device). */
+		OTHER;
+
+		/**
+		 * Describes the kind for error messages.
+		 * @return e.g. "a regular file"
+		 */
+		public String describe() {
+			return switch (this) {
+				case MISSING -> "nothing";
+				case SOCKET -> "a socket";
+				case DIRECTORY -> "a directory";
+				case REGULAR_FILE -> "a regular file";
+				case SYMBOLIC_LINK -> "a symbolic link";
+				case OTHER -> "a special file";
+			};
+		}
+
+	}
+
+	/**
+	 * Tells what a path holds, without following a symbolic link.
+	 * @param path the path
+	 * @return its kind
+	 * @throws IOException if it cannot be examined
+	 */
+	public static Kind kindOf(Path path) throws IOException {
+		BasicFileAttributes attributes;
+		try {
+			attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+		}
+		catch (NoSuchFileException ex) {
+			return Kind.MISSING;
+		}
+		if (attributes.isDirectory()) {
+			return Kind.DIRECTORY;
+		}
+		if (attributes.isRegularFile()) {
+			return Kind.REGULAR_FILE;
+		}
+		if (attributes.isSymbolicLink()) {
+			return Kind.SYMBOLIC_LINK;
+		}
+		int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+		return ((mode & S_IFMT) == S_IFSOCK) ? Kind.SOCKET : Kind.OTHER;
+	}
+
+	/**
+	 * Returns the identity (device and inode) of a path, without following a symbolic link.
+	 * @param path the path
+	 * @return its file key, or {@code null} if nothing is there
+	 * @throws IOException if it cannot be examined
+	 */
+	public static @Nullable Object fileKeyOf(Path path) throws IOException {
+		try {
+			return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+		}
+		catch (NoSuchFileException ex) {
+			return null;
+		}
+	}
+
+	/**
+	 * Tells whether a process accepts connections on a socket file, by connecting to it. A
+	 * connection that neither succeeds nor is refused within two seconds (a full backlog) counts as
+	 * live.
+	 * @param path the socket file
+	 * @return {@code true} if someone is listening, {@code false} if the socket is stale
+	 * @throws IOException if the probe fails for another reason (such as permission denied)
+	 */
+	public static boolean isLive(Path path) throws IOException {
+		try (AFUNIXSocket probe = AFUNIXSocket.newInstance()) {
+			probe.connect(AFUNIXSocketAddress.of(path), PROBE_TIMEOUT_MILLIS);
+			return true;
+		}
+		catch (ConnectionRefusedSocketException ex) {
+			return false;
+		}
+		catch (SocketTimeoutException ex) {
+			return true;
+		}
+	}
+
+}
