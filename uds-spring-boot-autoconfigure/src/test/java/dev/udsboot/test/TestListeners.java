@@ -1,0 +1,105 @@
+package dev.udsboot.test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+
+import dev.udsboot.framing.Framing;
+import dev.udsboot.listener.UdsListenerDefinition;
+import dev.udsboot.listener.UdsListenerType;
+import dev.udsboot.socket.FileModes;
+import dev.udsboot.socket.SocketFileOptions;
+import dev.udsboot.socket.UdsAddress;
+
+/**
+ * Builds {@link UdsListenerDefinition}s for tests, starting from the property defaults.
+ */
+public final class TestListeners {
+
+	private String name = "test";
+
+	private UdsAddress address;
+
+	private Framing framing = Framing.LINE;
+
+	private int maxMessageSize = 64 * 1024;
+
+	private SocketFileOptions socketFile = SocketFileOptions.defaults();
+
+	private int backlog = 128;
+
+	private int maxConnections = 1024;
+
+	private Duration idleTimeout = Duration.ZERO;
+
+	private TestListeners(UdsAddress address) {
+		this.address = address;
+	}
+
+	/**
+	 * Starts a definition for a filesystem socket.
+	 * @param path the socket path
+	 * @return the builder
+	 */
+	public static TestListeners at(Path path) {
+		return new TestListeners(UdsAddress.ofPath(path));
+	}
+
+	/**
+	 * Starts a definition for an abstract socket.
+	 * @param name the abstract name
+	 * @return the builder
+	 */
+	public static TestListeners abstractName(String name) {
+		return new TestListeners(UdsAddress.ofAbstractName(name));
+	}
+
+	public TestListeners name(String name) {
+		this.name = name;
+		return this;
+	}
+
+	public TestListeners framing(Framing framing) {
+		this.framing = framing;
+		return this;
+	}
+
+	public TestListeners maxMessageSize(int maxMessageSize) {
+		this.maxMessageSize = maxMessageSize;
+		return this;
+	}
+
+	public TestListeners fileMode(String mode) {
+		this.socketFile = new SocketFileOptions(FileModes.parse(mode), this.socketFile.fileGroup(),
+				this.socketFile.createDirectories(), this.socketFile.directoryMode());
+		return this;
+	}
+
+	public TestListeners socketFile(SocketFileOptions socketFile) {
+		this.socketFile = socketFile;
+		return this;
+	}
+
+	public TestListeners backlog(int backlog) {
+		this.backlog = backlog;
+		return this;
+	}
+
+	public TestListeners maxConnections(int maxConnections) {
+		this.maxConnections = maxConnections;
+		return this;
+	}
+
+	public TestListeners idleTimeout(Duration idleTimeout) {
+		this.idleTimeout = idleTimeout;
+		return this;
+	}
+
+	public UdsListenerDefinition build() {
+		return new UdsListenerDefinition(this.name, UdsListenerType.STREAM, this.address, this.framing,
+				this.maxMessageSize, this.socketFile, this.backlog, this.maxConnections, this.idleTimeout, Set.of(),
+				Set.of(), 16, StandardCharsets.UTF_8);
+	}
+
+}
