@@ -1,0 +1,163 @@
+package dev.udsboot.autoconfigure;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.newsclub.net.unix.AFUNIXSocket;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.udsboot.annotation.UdsHandler;
+import dev.udsboot.config.UdsConfigUtils;
+import dev.udsboot.invocation.UdsMessageHandlerMethodFactory;
+import dev.udsboot.listener.DefaultUdsListenerContainerFactory;
+import dev.udsboot.listener.UdsListenerContainer;
+import dev.udsboot.listener.UdsListenerEndpointRegistry;
+import dev.udsboot.listener.api.UdsListenerErrorHandler;
+import dev.udsboot.socket.SocketFileOptions;
+import dev.udsboot.test.LineClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class UdsAutoConfigurationTests {
+
+	@TempDir
+	Path dir;
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(UdsAutoConfiguration.class, JacksonAutoConfiguration.class));
+
+	@Test
+	void createsInfrastructureWithoutListeners() {
+		this.runner.run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).hasSingleBean(UdsListenerEndpointRegistry.class);
+			assertThat(context).hasSingleBean(DefaultUdsListenerContainerFactory.class);
+			assertThat(context).hasSingleBean(UdsMessageHandlerMethodFactory.class);
+			assertThat(context).hasBean(UdsConfigUtils.UDS_HANDLER_ANNOTATION_PROCESSOR_BEAN_NAME);
+			assertThat(context.getBean(UdsListenerEndpointRegistry.class).getListenerContainers()).isEmpty();
+		});
+	}
+
+	@Test
+	void backsOffWhenDisabled() {
+		this.runner.withPropertyValues("uds.enabled=false", "uds.listeners.echo.path=" + this.dir.resolve("e.sock"))
+			.withUserConfiguration(EchoHandler.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).doesNotHaveBean(UdsListenerEndpointRegistry.class);
+				assertThat(context).doesNotHaveBean(DefaultUdsListenerContainerFactory.class);
+				assertThat(this.dir.resolve("e.sock")).doesNotExist();
+			});
+	}
+
+	@Test
+	void backsOffWithoutJunixsocket() {
+		this.runner.withClassLoader(new FilteredClassLoader(AFUNIXSocket.class)).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).doesNotHaveBean(UdsListenerEndpointRegistry.class);
+			assertThat(context).doesNotHaveBean(UdsProperties.class);
+		});
+	}
+
+	@Test
+	void usesUserContainerFactory() {
+		this.runner.withUserConfiguration(UserFactoryConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(DefaultUdsListenerContainerFactory.class);
+			assertThat(context.getBean(UdsConfigUtils.UDS_LISTENER_CONTAINER_FACTORY_BEAN_NAME))
+				.isSameAs(context.getBean(UserFactoryConfiguration.class).factory);
+		});
+	}
+
+	@Test
+	void appliesCustomizersAndErrorHandlerBean() {
+		this.runner.withUserConfiguration(CustomizerConfiguration.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(CustomizerConfiguration.class).customized).isTrue();
+		});
+	}
+
+	@Test
+	void servesConfiguredListenerAndRemovesSocketOnClose() {
+		Path socket = this.dir.resolve("echo.sock");
+		this.runner.withPropertyValues("uds.listeners.echo.path=" + socket)
+			.withUserConfiguration(EchoHandler.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				UdsListenerContainer container = context.getBean(UdsListenerEndpointRegistry.class)
+					.getListenerContainer("echo");
+				assertThat(container).isNotNull();
+				assertThat(container.isRunning()).isTrue();
+				try (LineClient client = LineClient.connect(container.getDefinition().address())) {
+					assertThat(client.request("hi")).isEqualTo("hi");
+				}
+			});
+		assertThat(socket).doesNotExist();
+	}
+
+	@Test
+	void propertyDefaultsMatchRuntimeDefaults() {
+		UdsProperties.Listener listener = new UdsProperties.Listener();
+		SocketFileOptions defaults = SocketFileOptions.defaults();
+		assertThat(dev.udsboot.socket.FileModes.parse(listener.getFileMode())).isEqualTo(defaults.fileMode());
+		assertThat(dev.udsboot.socket.FileModes.parse(listener.getDirectoryMode()))
+			.isEqualTo(defaults.directoryMode());
+		assertThat(listener.isCreateDirectories()).isEqualTo(defaults.createDirectories());
+		assertThat(listener.getFileGroup()).isEqualTo(defaults.fileGroup());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class EchoHandler {
+
+		@Bean
+		Echo echo() {
+			return new Echo();
+		}
+
+	}
+
+	static class Echo {
+
+		@UdsHandler("echo")
+		String echo(String line) {
+			return line;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserFactoryConfiguration {
+
+		final DefaultUdsListenerContainerFactory factory = new DefaultUdsListenerContainerFactory();
+
+		@Bean(name = UdsConfigUtils.UDS_LISTENER_CONTAINER_FACTORY_BEAN_NAME)
+		DefaultUdsListenerContainerFactory udsListenerContainerFactory() {
+			return this.factory;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CustomizerConfiguration {
+
+		boolean customized;
+
+		@Bean
+		UdsListenerContainerFactoryCustomizer customizer() {
+			return (factory) -> this.customized = true;
+		}
+
+		@Bean
+		UdsListenerErrorHandler errorHandler() {
+			return (message, exception) -> "error";
+		}
+
+	}
+
+}

@@ -1,0 +1,201 @@
+package dev.udsboot.autoconfigure;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.udsboot.annotation.UdsHandler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Each invalid configuration fails startup with a message naming the property and the value.
+ */
+class UdsConfigurationFailureTests {
+
+	@TempDir
+	Path dir;
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(UdsAutoConfiguration.class, JacksonAutoConfiguration.class))
+		.withUserConfiguration(Handlers.class);
+
+	@Test
+	void bothPathAndAbstractName() {
+		fails(new String[] { "uds.listeners.echo.path=" + this.dir.resolve("a.sock"),
+				"uds.listeners.echo.abstract-name=echo-abstract" }, "uds.listeners.echo.path", "echo-abstract",
+				"not both");
+	}
+
+	@Test
+	void neitherPathNorAbstractName() {
+		fails(new String[] { "uds.listeners.echo.framing=line" }, "uds.listeners.echo.path",
+				"Set either path or abstract-name");
+	}
+
+	@Test
+	void pathLongerThanTheKernelLimit() {
+		String path = "/tmp/" + "x".repeat(103);
+		fails(new String[] { "uds.listeners.echo.path=" + path }, "uds.listeners.echo.path", path, "107");
+	}
+
+	@Test
+	void abstractNameLongerThanTheKernelLimit() {
+		String name = "n".repeat(107);
+		fails(new String[] { "uds.listeners.echo.abstract-name=" + name }, "uds.listeners.echo.abstract-name", name,
+				"107");
+	}
+
+	@Test
+	void unknownFraming() {
+		fails(new String[] { "uds.listeners.echo.path=" + this.dir.resolve("a.sock"),
+				"uds.listeners.echo.framing=json-lines" }, "uds.listeners.echo.framing", "json-lines");
+	}
+
+	@Test
+	void badFileMode() {
+		fails(new String[] { "uds.listeners.echo.path=" + this.dir.resolve("a.sock"),
+				"uds.listeners.echo.file-mode=rw-rw-rwz" }, "uds.listeners.echo.file-mode", "rw-rw-rwz");
+	}
+
+	@Test
+	void badDirectoryMode() {
+		fails(new String[] { "uds.listeners.echo.path=" + this.dir.resolve("a.sock"),
+				"uds.listeners.echo.directory-mode=0999" }, "uds.listeners.echo.directory-mode", "0999");
+	}
+
+	@Test
+	void framingOnDatagramListener() {
+		fails(new String[] { "uds.listeners.echo.path=" + this.dir.resolve("a.sock"),
+				"uds.listeners.echo.type=datagram", "uds.listeners.echo.framing=line" },
+				"uds.listeners.echo.framing", "LINE", "stream listeners only");
+	}
+
+	@Test
+	void nonPositiveLimits() {
+		fails(new String[] { "uds.listeners.echo.path=" + this.dir.resolve("a.sock"),
+				"uds.listeners.echo.max-connections=0" }, "uds.listeners.echo.max-connections", "0");
+		fails(new String[] { "uds.listeners.echo.path=" + this.dir.resolve("a.sock"),
+				"uds.listeners.echo.max-message-size=0B" }, "uds.listeners.echo.max-message-size", "0B");
+		fails(new String[] { "uds.listeners.echo.path=" + this.dir.resolve("a.sock"),
+				"uds.listeners.echo.idle-timeout=-1s" }, "uds.listeners.echo.idle-timeout", "PT-1S");
+		fails(new String[] { "uds.listeners.echo.path=" + this.dir.resolve("a.sock"),
+				"uds.listeners.echo.max-file-descriptors=254" }, "uds.listeners.echo.max-file-descriptors", "254");
+	}
+
+	@Test
+	void handlerNamingAListenerThatIsNotConfigured() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(UdsAutoConfiguration.class, JacksonAutoConfiguration.class))
+			.withUserConfiguration(Handlers.class, OrphanHandler.class)
+			.withPropertyValues("uds.listeners.echo.path=" + this.dir.resolve("a.sock"))
+			.run((context) -> assertFailure(context, "@UdsHandler(\"missing\")", "uds.listeners.missing",
+					"not configured"));
+	}
+
+	@Test
+	void listenerThatNoHandlerServes() {
+		fails(new String[] { "uds.listeners.echo.path=" + this.dir.resolve("a.sock"),
+				"uds.listeners.unserved.path=" + this.dir.resolve("b.sock") }, "uds.listeners.unserved",
+				"no @UdsHandler(\"unserved\")");
+		assertThat(this.dir.resolve("a.sock")).doesNotExist();
+	}
+
+	@Test
+	void twoHandlersForOneListener() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(UdsAutoConfiguration.class, JacksonAutoConfiguration.class))
+			.withUserConfiguration(Handlers.class, SecondEchoHandler.class)
+			.withPropertyValues("uds.listeners.echo.path=" + this.dir.resolve("a.sock"))
+			.run((context) -> assertFailure(context, "uds.listeners.echo", "two @UdsHandler methods", "echo",
+					"again"));
+	}
+
+	@Test
+	void nonSocketAtThePathNamesListenerAndPath() throws Exception {
+		Path file = this.dir.resolve("a.sock");
+		java.nio.file.Files.writeString(file, "precious");
+		fails(new String[] { "uds.listeners.echo.path=" + file }, "listener 'echo'", file.toString(),
+				"a regular file");
+		assertThat(file).hasContent("precious");
+	}
+
+	private void fails(String[] properties, String... expected) {
+		this.runner.withPropertyValues(properties).run((context) -> assertFailure(context, expected));
+	}
+
+	private static void assertFailure(AssertableApplicationContext context, String... expected) {
+		assertThat(context).hasFailed();
+		StringBuilder messages = new StringBuilder();
+		for (Throwable cause = context.getStartupFailure(); cause != null; cause = cause.getCause()) {
+			messages.append(cause.getMessage()).append('\n');
+		}
+		assertThat(messages.toString()).contains(expected);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Handlers {
+
+		@Bean
+		Echo echo() {
+			return new Echo();
+		}
+
+	}
+
+	static class Echo {
+
+		@UdsHandler("echo")
+		String echo(String line) {
+			return line;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OrphanHandler {
+
+		@Bean
+		Orphan orphan() {
+			return new Orphan();
+		}
+
+	}
+
+	static class Orphan {
+
+		@UdsHandler("missing")
+		String handle(String line) {
+			return line;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class SecondEchoHandler {
+
+		@Bean
+		EchoAgain echoAgain() {
+			return new EchoAgain();
+		}
+
+	}
+
+	static class EchoAgain {
+
+		@UdsHandler("echo")
+		String again(String line) {
+			return line;
+		}
+
+	}
+
+}
