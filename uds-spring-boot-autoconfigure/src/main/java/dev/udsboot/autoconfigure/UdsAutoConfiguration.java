@@ -18,7 +18,6 @@ import dev.udsboot.config.UdsConfigUtils;
 import dev.udsboot.invocation.UdsMessageConverters;
 import dev.udsboot.invocation.UdsMessageHandlerMethodFactory;
 import dev.udsboot.listener.DefaultUdsListenerContainerFactory;
-import dev.udsboot.listener.api.UdsListenerErrorHandler;
 
 /**
  * Auto-configuration of Unix domain socket listeners: the container factory from {@code uds.*},
@@ -33,9 +32,8 @@ public final class UdsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	UdsListenerContainerFactoryConfigurer udsListenerContainerFactoryConfigurer(UdsProperties properties,
-			ObjectProvider<UdsListenerErrorHandler> errorHandler) {
-		return new UdsListenerContainerFactoryConfigurer(properties, errorHandler.getIfUnique());
+	UdsListenerContainerFactoryConfigurer udsListenerContainerFactoryConfigurer(UdsProperties properties) {
+		return new UdsListenerContainerFactoryConfigurer(properties);
 	}
 
 	@Bean(name = UdsConfigUtils.UDS_LISTENER_CONTAINER_FACTORY_BEAN_NAME)

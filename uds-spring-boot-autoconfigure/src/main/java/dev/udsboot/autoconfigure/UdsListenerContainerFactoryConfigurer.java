@@ -4,12 +4,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
-import org.jspecify.annotations.Nullable;
-
 import dev.udsboot.framing.Framing;
 import dev.udsboot.listener.DefaultUdsListenerContainerFactory;
 import dev.udsboot.listener.UdsListenerDefinition;
-import dev.udsboot.listener.api.UdsListenerErrorHandler;
 import dev.udsboot.socket.FileModes;
 import dev.udsboot.socket.SocketFileOptions;
 
@@ -21,21 +18,16 @@ public class UdsListenerContainerFactoryConfigurer {
 
 	private final UdsProperties properties;
 
-	private final @Nullable UdsListenerErrorHandler errorHandler;
-
 	/**
 	 * Creates a configurer.
 	 * @param properties the validated properties
-	 * @param errorHandler the application's error handler for all listeners, or {@code null}
 	 */
-	public UdsListenerContainerFactoryConfigurer(UdsProperties properties,
-			@Nullable UdsListenerErrorHandler errorHandler) {
+	public UdsListenerContainerFactoryConfigurer(UdsProperties properties) {
 		this.properties = properties;
-		this.errorHandler = errorHandler;
 	}
 
 	/**
-	 * Applies the listener definitions and the error handler.
+	 * Applies the listener definitions.
 	 * @param factory the factory to configure
 	 */
 	public void configure(DefaultUdsListenerContainerFactory factory) {
@@ -45,9 +37,6 @@ public class UdsListenerContainerFactoryConfigurer {
 			.map(UdsListenerContainerFactoryConfigurer::toDefinition)
 			.toList();
 		factory.setListenerDefinitions(definitions);
-		if (this.errorHandler != null) {
-			factory.setErrorHandler(this.errorHandler);
-		}
 	}
 
 	private static UdsListenerDefinition toDefinition(Map.Entry<String, UdsProperties.Listener> entry) {

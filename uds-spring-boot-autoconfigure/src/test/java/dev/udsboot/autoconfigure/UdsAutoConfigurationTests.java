@@ -19,7 +19,6 @@ import dev.udsboot.invocation.UdsMessageHandlerMethodFactory;
 import dev.udsboot.listener.DefaultUdsListenerContainerFactory;
 import dev.udsboot.listener.UdsListenerContainer;
 import dev.udsboot.listener.UdsListenerEndpointRegistry;
-import dev.udsboot.listener.api.UdsListenerErrorHandler;
 import dev.udsboot.socket.SocketFileOptions;
 import dev.udsboot.test.LineClient;
 
@@ -76,10 +75,10 @@ class UdsAutoConfigurationTests {
 	}
 
 	@Test
-	void appliesCustomizersAndErrorHandlerBean() {
+	void appliesCustomizersInOrder() {
 		this.runner.withUserConfiguration(CustomizerConfiguration.class).run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(context.getBean(CustomizerConfiguration.class).customized).isTrue();
+			assertThat(context.getBean(CustomizerConfiguration.class).calls).containsExactly("first", "second");
 		});
 	}
 
@@ -146,16 +145,18 @@ class UdsAutoConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	static class CustomizerConfiguration {
 
-		boolean customized;
+		final java.util.List<String> calls = new java.util.ArrayList<>();
 
 		@Bean
-		UdsListenerContainerFactoryCustomizer customizer() {
-			return (factory) -> this.customized = true;
+		@org.springframework.core.annotation.Order(2)
+		UdsListenerContainerFactoryCustomizer second() {
+			return (factory) -> this.calls.add("second");
 		}
 
 		@Bean
-		UdsListenerErrorHandler errorHandler() {
-			return (message, exception) -> "error";
+		@org.springframework.core.annotation.Order(1)
+		UdsListenerContainerFactoryCustomizer first() {
+			return (factory) -> this.calls.add("first");
 		}
 
 	}

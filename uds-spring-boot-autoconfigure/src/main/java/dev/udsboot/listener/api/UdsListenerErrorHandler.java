@@ -11,8 +11,9 @@ import dev.udsboot.listener.exception.UdsListenerExecutionFailedException;
  * (converted like a handler's return value) and the connection stays open; {@code null} sends
  * nothing and keeps the connection; throwing closes the connection.
  * <p>
- * Name a bean of this type in {@code @UdsHandler(errorHandler = "...")}, or register one bean of
- * this type to apply it to every handler without one. Without either,
+ * Name a bean of this type in {@code @UdsHandler(errorHandler = "...")}; to change the default
+ * for every handler, set one on the container factory (a
+ * {@code UdsListenerContainerFactoryCustomizer} calling {@code setErrorHandler}). Without either,
  * {@link DefaultUdsListenerErrorHandler} applies.
  */
 @FunctionalInterface
