@@ -1,0 +1,52 @@
+package dev.udsboot.sample;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The sample's {@code echo} listener with clients this project did not write.
+ */
+@SpringBootTest(properties = "uds.sample.dir=${java.io.tmpdir}/uds-sample-echo-test")
+class EchoListenerClientsTests {
+
+	@Value("${uds.listeners.echo.path}")
+	String echoPath;
+
+	@Test
+	void python3SocketModule() throws Exception {
+		ExternalProcess.Result result = ExternalProcess.python("""
+				import socket
+				s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+				s.settimeout(10)
+				s.connect('%s')
+				f = s.makefile('rwb')
+				for line in [b'one', b'', 'grüße'.encode(), b'x' * 60000]:
+				    f.write(line + b'\\n'); f.flush()
+				    assert f.readline() == line + b'\\n', line[:20]
+				print('ok')
+				""".formatted(this.echoPath));
+		assertThat(result.exitCode()).as(result.stderr()).isZero();
+		assertThat(result.stdout()).isEqualTo("ok\n");
+	}
+
+	@Test
+	void socat() throws Exception {
+		ExternalProcess.Result result = ExternalProcess.run(List.of("socat", "-t", "5", "-", "UNIX-CONNECT:" + this.echoPath),
+				"alpha\nbeta\r\n");
+		assertThat(result.exitCode()).as(result.stderr()).isZero();
+		assertThat(result.stdout()).isEqualTo("alpha\nbeta\n");
+	}
+
+	@Test
+	void socketFileHasTheConfiguredMode() throws Exception {
+		assertThat(java.nio.file.Files.getPosixFilePermissions(java.nio.file.Path.of(this.echoPath)))
+			.isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw----"));
+	}
+
+}

@@ -1,0 +1,49 @@
+package dev.udsboot.sample;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The seed tutorial's clients, compiled unmodified, against the {@code seed} profile.
+ */
+@SpringBootTest(properties = { "spring.profiles.active=seed", "uds.sample.dir=${java.io.tmpdir}/uds-sample-seed-test" })
+@ExtendWith(OutputCaptureExtension.class)
+class SeedProfileTests {
+
+	@TempDir
+	Path work;
+
+	@Test
+	void seedStreamClientGetsHelloFromServer(CapturedOutput output) throws Exception {
+		Path client = ExternalProcess.compileSeedProgram("uds_client", this.work);
+		ExternalProcess.Result result = ExternalProcess.run(List.of(client.toString()), "");
+		assertThat(result.exitCode()).as(result.stderr()).isZero();
+		assertThat(result.stdout()).isEqualTo("Client received: Hello from server\n");
+		await().untilAsserted(() -> assertThat(output).contains("Server received: Hello from client"));
+	}
+
+	@Test
+	void abstractSocketPrintsWhatItReceives(CapturedOutput output) throws Exception {
+		ExternalProcess.Result result = ExternalProcess.python("""
+				import socket
+				s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+				s.connect('\\0my_abstract_socket')
+				s.sendall(b'abstract!')
+				s.close()
+				""");
+		assertThat(result.exitCode()).as(result.stderr()).isZero();
+		await().untilAsserted(() -> assertThat(output).contains("Received via abstract socket: abstract!"));
+	}
+
+}
