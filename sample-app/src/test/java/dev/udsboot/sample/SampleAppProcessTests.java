@@ -1,0 +1,129 @@
+package dev.udsboot.sample;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.newsclub.net.unix.AFUNIXSocket;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The sample app as a real process: SIGTERM removes its socket file, SIGKILL leaves a stale one
+ * that the next start replaces, and of two instances started at once exactly one serves.
+ */
+class SampleAppProcessTests {
+
+	@TempDir
+	Path dir;
+
+	private final List<Process> processes = new ArrayList<>();
+
+	@AfterEach
+	void killAll() {
+		this.processes.forEach(Process::destroyForcibly);
+	}
+
+	private Process launch(String name) throws IOException {
+		String java = ProcessHandle.current().info().command().orElse("java");
+		Process process = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp",
+				System.getProperty("java.class.path"), SampleApplication.class.getName(),
+				"--uds.sample.dir=" + this.dir, "--spring.main.banner-mode=off", "--uds.management.path=")
+			.redirectErrorStream(true)
+			.redirectOutput(this.dir.resolve(name + ".log").toFile())
+			.start();
+		this.processes.add(process);
+		return process;
+	}
+
+	private Path echoSocket() {
+		return this.dir.resolve("echo.sock");
+	}
+
+	private boolean echoes() {
+		try (AFUNIXSocket socket = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(echoSocket()))) {
+			socket.setSoTimeout(5000);
+			socket.getOutputStream().write("ping\n".getBytes());
+			byte[] reply = socket.getInputStream().readNBytes(5);
+			return new String(reply).equals("ping\n");
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	private String log(String name) throws IOException {
+		return Files.readString(this.dir.resolve(name + ".log"));
+	}
+
+	@Test
+	void sigtermRemovesTheSocketFile() throws Exception {
+		Process app = launch("first");
+		await().atMost(Duration.ofSeconds(60)).until(this::echoes);
+		app.destroy();
+		assertThat(app.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		assertThat(echoSocket()).doesNotExist();
+		assertThat(log("first")).contains("Stopped listener 'echo'");
+	}
+
+	@Test
+	void afterSigkillTheNextStartReplacesTheStaleFile() throws Exception {
+		Process first = launch("first");
+		await().atMost(Duration.ofSeconds(60)).until(this::echoes);
+		first.destroyForcibly();
+		assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		assertThat(echoSocket()).as("SIGKILL leaves the file").exists();
+		assertThat(echoes()).isFalse();
+		launch("second");
+		await().atMost(Duration.ofSeconds(60)).until(this::echoes);
+		assertThat(log("second")).contains("Replaced stale socket file " + echoSocket());
+	}
+
+	@Test
+	void twoInstancesStartedAtOnceNeverBothServe() throws Exception {
+		Process first = launch("first");
+		Process second = launch("second");
+		await().atMost(Duration.ofSeconds(60)).until(() -> !first.isAlive() || !second.isAlive());
+		Process loser = first.isAlive() ? second : first;
+		Process winner = (loser == first) ? second : first;
+		String loserLog = log(loser == first ? "first" : "second");
+		assertThat(loser.exitValue()).isNotZero();
+		assertThat(loserLog).contains(echoSocket().toString()).containsAnyOf("another process is accepting",
+				"another instance started at the same time");
+		await().atMost(Duration.ofSeconds(60)).until(this::echoes);
+		assertThat(winner.isAlive()).isTrue();
+		try (var entries = Files.list(this.dir)) {
+			assertThat(entries.map(Path::getFileName).map(Path::toString).filter((n) -> n.startsWith(".uds-")))
+				.as("only the winner's private directory remains")
+				.hasSize(1);
+		}
+	}
+
+	@Test
+	void aLiveSocketOfAnotherProgramIsLeftAlone() throws Exception {
+		Process socat = new ProcessBuilder(ExternalProcess.require("socat"), "UNIX-LISTEN:" + echoSocket() + ",fork",
+				"EXEC:cat")
+			.start();
+		this.processes.add(socat);
+		await().atMost(Duration.ofSeconds(10)).until(this::echoes);
+		Object inode = Files.readAttributes(echoSocket(), "unix:ino").get("ino");
+		Process app = launch("app");
+		assertThat(app.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		assertThat(app.exitValue()).isNotZero();
+		assertThat(log("app")).contains("Refusing to bind " + echoSocket() + ": another process is accepting");
+		assertThat(Files.readAttributes(echoSocket(), "unix:ino").get("ino")).isEqualTo(inode);
+		assertThat(echoes()).as("socat still serves").isTrue();
+		assertThat(new File(this.dir.toFile(), ".uds-").exists()).isFalse();
+	}
+
+}
