@@ -1,19 +1,19 @@
 package dev.udsboot.sample;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import dev.udsboot.test.RequiredTools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * Runs independent clients (gcc-compiled C, python3, socat) as processes and checks for the tools
- * they need: a missing tool fails the test, it is never skipped.
+ * Runs independent clients (gcc-compiled C, python3, socat) as processes; a missing tool fails
+ * the test ({@link RequiredTools}), it is never skipped.
  */
 final class ExternalProcess {
 
@@ -24,19 +24,9 @@ final class ExternalProcess {
 	record Result(int exitCode, String stdout, String stderr) {
 	}
 
-	static String require(String tool) {
-		String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
-		return Arrays.stream(path.split(File.pathSeparator))
-			.map((dir) -> new File(dir, tool))
-			.filter(File::canExecute)
-			.map(File::getAbsolutePath)
-			.findFirst()
-			.orElseGet(() -> fail("Required tool '" + tool + "' is not installed; run tools/ensure-test-tools"));
-	}
-
 	static Result run(List<String> command, String stdin) throws IOException, InterruptedException {
 		if (!command.get(0).startsWith("/")) {
-			require(command.get(0));
+			RequiredTools.require(command.get(0));
 		}
 		Process process = new ProcessBuilder(command).start();
 		process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));

@@ -111,7 +111,7 @@ class SampleAppProcessTests {
 
 	@Test
 	void aLiveSocketOfAnotherProgramIsLeftAlone() throws Exception {
-		Process socat = new ProcessBuilder(ExternalProcess.require("socat"), "UNIX-LISTEN:" + echoSocket() + ",fork",
+		Process socat = new ProcessBuilder(dev.udsboot.test.RequiredTools.require("socat"), "UNIX-LISTEN:" + echoSocket() + ",fork",
 				"EXEC:cat")
 			.start();
 		this.processes.add(socat);
