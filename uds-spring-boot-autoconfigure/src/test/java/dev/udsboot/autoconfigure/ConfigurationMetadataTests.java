@@ -1,0 +1,73 @@
+package dev.udsboot.autoconfigure;
+
+import java.io.InputStream;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every listener property is in the generated configuration metadata with a description, and the
+ * documented defaults are the real ones.
+ */
+class ConfigurationMetadataTests {
+
+	private final Map<String, JsonNode> properties = load();
+
+	private static Map<String, JsonNode> load() {
+		try (InputStream in = ConfigurationMetadataTests.class
+			.getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+			Map<String, JsonNode> byName = new HashMap<>();
+			new JsonMapper().readTree(in).get("properties").forEach((p) -> byName.put(p.get("name").asString(), p));
+			return byName;
+		}
+		catch (java.io.IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	@Test
+	void everyListenerFieldIsDescribed() {
+		List<String> fields = Arrays.stream(UdsProperties.Listener.class.getDeclaredFields())
+			.filter((field) -> !Modifier.isStatic(field.getModifiers()))
+			.map(Field::getName)
+			.map((name) -> "uds.listeners.*." + name.replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT))
+			.toList();
+		assertThat(fields).hasSize(16);
+		for (String name : fields) {
+			assertThat(this.properties).as(name).containsKey(name);
+			assertThat(this.properties.get(name).get("description").asString()).as(name).isNotBlank();
+		}
+		assertThat(this.properties.get("uds.enabled").get("description").asString()).isNotBlank();
+	}
+
+	@Test
+	void documentedDefaultsMatchTheRealOnes() {
+		UdsProperties.Listener listener = new UdsProperties.Listener();
+		assertThat(org.springframework.util.unit.DataSize.parse(defaultOf("max-message-size")))
+			.isEqualTo(listener.getMaxMessageSize());
+		assertThat(defaultOf("file-mode")).isEqualTo(listener.getFileMode());
+		assertThat(defaultOf("directory-mode")).isEqualTo(listener.getDirectoryMode());
+		assertThat(defaultOf("backlog")).isEqualTo(String.valueOf(listener.getBacklog()));
+		assertThat(defaultOf("max-connections")).isEqualTo(String.valueOf(listener.getMaxConnections()));
+		assertThat(defaultOf("max-file-descriptors")).isEqualTo(String.valueOf(listener.getMaxFileDescriptors()));
+		assertThat(defaultOf("create-directories")).isEqualTo(String.valueOf(listener.isCreateDirectories()));
+		assertThat(defaultOf("charset")).isEqualTo(listener.getCharset().name());
+		assertThat(defaultOf("type")).isEqualTo(listener.getType().name().toLowerCase(java.util.Locale.ROOT));
+		assertThat(java.time.Duration.parse("PT" + defaultOf("idle-timeout").toUpperCase(java.util.Locale.ROOT)))
+			.isEqualTo(listener.getIdleTimeout());
+	}
+
+	private String defaultOf(String property) {
+		return this.properties.get("uds.listeners.*." + property).get("defaultValue").asString();
+	}
+
+}
