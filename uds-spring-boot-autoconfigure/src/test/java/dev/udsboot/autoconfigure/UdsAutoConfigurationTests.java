@@ -20,6 +20,7 @@ import dev.udsboot.listener.DefaultUdsListenerContainerFactory;
 import dev.udsboot.listener.UdsListenerContainer;
 import dev.udsboot.listener.UdsListenerEndpointRegistry;
 import dev.udsboot.socket.SocketFileOptions;
+import dev.udsboot.test.EchoHandlerConfiguration;
 import dev.udsboot.test.LineClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,7 +48,7 @@ class UdsAutoConfigurationTests {
 	@Test
 	void backsOffWhenDisabled() {
 		this.runner.withPropertyValues("uds.enabled=false", "uds.listeners.echo.path=" + this.dir.resolve("e.sock"))
-			.withUserConfiguration(EchoHandler.class)
+			.withUserConfiguration(EchoHandlerConfiguration.class)
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context).doesNotHaveBean(UdsListenerEndpointRegistry.class);
@@ -86,7 +87,7 @@ class UdsAutoConfigurationTests {
 	void servesConfiguredListenerAndRemovesSocketOnClose() {
 		Path socket = this.dir.resolve("echo.sock");
 		this.runner.withPropertyValues("uds.listeners.echo.path=" + socket)
-			.withUserConfiguration(EchoHandler.class)
+			.withUserConfiguration(EchoHandlerConfiguration.class)
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				UdsListenerContainer container = context.getBean(UdsListenerEndpointRegistry.class)
@@ -109,25 +110,6 @@ class UdsAutoConfigurationTests {
 			.isEqualTo(defaults.directoryMode());
 		assertThat(listener.isCreateDirectories()).isEqualTo(defaults.createDirectories());
 		assertThat(listener.getFileGroup()).isEqualTo(defaults.fileGroup());
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class EchoHandler {
-
-		@Bean
-		Echo echo() {
-			return new Echo();
-		}
-
-	}
-
-	static class Echo {
-
-		@UdsHandler("echo")
-		String echo(String line) {
-			return line;
-		}
-
 	}
 
 	@Configuration(proxyBeanMethods = false)

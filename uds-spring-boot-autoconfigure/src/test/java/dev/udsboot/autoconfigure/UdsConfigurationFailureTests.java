@@ -14,6 +14,8 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.udsboot.annotation.UdsHandler;
 
+import dev.udsboot.test.EchoHandlerConfiguration;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -26,7 +28,7 @@ class UdsConfigurationFailureTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(UdsAutoConfiguration.class, JacksonAutoConfiguration.class))
-		.withUserConfiguration(Handlers.class);
+		.withUserConfiguration(EchoHandlerConfiguration.class);
 
 	@Test
 	void bothPathAndAbstractName() {
@@ -95,7 +97,7 @@ class UdsConfigurationFailureTests {
 	void handlerNamingAListenerThatIsNotConfigured() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(UdsAutoConfiguration.class, JacksonAutoConfiguration.class))
-			.withUserConfiguration(Handlers.class, OrphanHandler.class)
+			.withUserConfiguration(EchoHandlerConfiguration.class, OrphanHandler.class)
 			.withPropertyValues("uds.listeners.echo.path=" + this.dir.resolve("a.sock"))
 			.run((context) -> assertFailure(context, "@UdsHandler(\"missing\")", "uds.listeners.missing",
 					"not configured"));
@@ -113,7 +115,7 @@ class UdsConfigurationFailureTests {
 	void twoHandlersForOneListener() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(UdsAutoConfiguration.class, JacksonAutoConfiguration.class))
-			.withUserConfiguration(Handlers.class, SecondEchoHandler.class)
+			.withUserConfiguration(EchoHandlerConfiguration.class, SecondEchoHandler.class)
 			.withPropertyValues("uds.listeners.echo.path=" + this.dir.resolve("a.sock"))
 			.run((context) -> assertFailure(context, "uds.listeners.echo", "two @UdsHandler methods", "echo",
 					"again"));
@@ -139,25 +141,6 @@ class UdsConfigurationFailureTests {
 			messages.append(cause.getMessage()).append('\n');
 		}
 		assertThat(messages.toString()).contains(expected);
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class Handlers {
-
-		@Bean
-		Echo echo() {
-			return new Echo();
-		}
-
-	}
-
-	static class Echo {
-
-		@UdsHandler("echo")
-		String echo(String line) {
-			return line;
-		}
-
 	}
 
 	@Configuration(proxyBeanMethods = false)
