@@ -2,6 +2,8 @@ package dev.udsboot.invocation;
 
 import java.nio.charset.Charset;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
@@ -20,6 +22,9 @@ import org.springframework.util.MimeType;
  */
 public final class UdsMessageConverters {
 
+	/** One MIME type per charset, so resolving it costs no allocation per message. */
+	private static final Map<Charset, MimeType> TEXT_PLAIN = new ConcurrentHashMap<>();
+
 	private UdsMessageConverters() {
 	}
 
@@ -37,7 +42,8 @@ public final class UdsMessageConverters {
 
 	private static @Nullable MimeType listenerCharset(@Nullable MessageHeaders headers) {
 		Object charset = (headers != null) ? headers.get(UdsHeaders.CHARSET) : null;
-		return (charset instanceof Charset value) ? new MimeType("text", "plain", value) : null;
+		return (charset instanceof Charset value)
+				? TEXT_PLAIN.computeIfAbsent(value, (key) -> new MimeType("text", "plain", key)) : null;
 	}
 
 }
