@@ -82,7 +82,7 @@ public final class BoundSocketFile<S extends Closeable> implements Closeable {
 		catch (IOException ex) {
 			logger.debug("Failed to close socket of " + this.path, ex);
 		}
-		try {
+		try (SocketPathLock lock = SocketPathLock.acquire(this.path, SocketFileBinder.LOCK_TIMEOUT)) {
 			if (!SocketFileBinder.removeIfSame(this.path, this.fileKey, this.privateDirectory)) {
 				logger.info("Left " + this.path + " in place: it was replaced by another file since it was bound");
 			}

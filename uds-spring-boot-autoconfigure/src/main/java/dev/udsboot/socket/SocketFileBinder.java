@@ -33,8 +33,9 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
  * How: the socket is bound in a fresh private directory (mode {@code rwx------}) beside the
  * target, given its mode and group there, and only then hard-linked to the public path. {@code
  * link()} is atomic and fails if the path exists, so the first binder wins. A stale socket in the
- * way is moved into the private directory, checked to be the very inode that was found stale, and
- * only then deleted; anything else moved by mistake is put back. {@link BoundSocketFile#close()}
+ * way is checked and removed under a {@link SocketPathLock} shared by every binder on the machine:
+ * moved into the private directory, checked to be the very inode that was found stale, and only
+ * then deleted; anything else moved by mistake is put back. {@link BoundSocketFile#close()}
  * removes the public name the same way, so it only ever deletes the inode it bound.
  * <p>
  * The private path is {@value #PRIVATE_OVERHEAD_BYTES} bytes longer than the public path's
@@ -55,6 +56,9 @@ public final class SocketFileBinder {
 
 	/** A private directory left by a killed process is cleaned up once it is this old. */
 	private static final Duration ABANDONED_AFTER = Duration.ofSeconds(30);
+
+	/** How long to wait for another binder checking the same path (a probe may take 2 s). */
+	static final Duration LOCK_TIMEOUT = Duration.ofSeconds(10);
 
 	private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -187,33 +191,45 @@ public final class SocketFileBinder {
 	}
 
 	private void removeStale(Path target, Path privateDirectory) throws IOException {
-		SocketFiles.Kind kind = SocketFiles.kindOf(target);
-		if (kind == SocketFiles.Kind.MISSING) {
-			return;
+		// under the path's lock: what is checked here is not replaced by another binder before it
+		// is moved aside
+		try (SocketPathLock lock = SocketPathLock.acquire(target, LOCK_TIMEOUT)) {
+			SocketFiles.Kind kind = SocketFiles.kindOf(target);
+			if (kind == SocketFiles.Kind.MISSING) {
+				return;
+			}
+			if (kind != SocketFiles.Kind.SOCKET) {
+				throw new SocketFileException("Refusing to bind " + target + ": it is " + kind.describe()
+						+ ", not a socket, and will not be deleted");
+			}
+			Object staleKey = SocketFiles.fileKeyOf(target);
+			if (SocketFiles.isLive(target)) {
+				throw new SocketFileException(
+						"Refusing to bind " + target + ": another process is accepting connections on it");
+			}
+			if (staleKey != null && !removeIfSame(target, staleKey, privateDirectory)) {
+				throw new SocketFileException("Refusing to bind " + target
+						+ ": it was replaced while being checked (another instance started at the same time)");
+			}
+			logger.info("Replaced stale socket file " + target);
 		}
-		if (kind != SocketFiles.Kind.SOCKET) {
-			throw new SocketFileException("Refusing to bind " + target + ": it is " + kind.describe()
-					+ ", not a socket, and will not be deleted");
-		}
-		Object staleKey = SocketFiles.fileKeyOf(target);
-		if (SocketFiles.isLive(target)) {
-			throw new SocketFileException(
-					"Refusing to bind " + target + ": another process is accepting connections on it");
-		}
-		if (staleKey != null && !removeIfSame(target, staleKey, privateDirectory)) {
-			throw new SocketFileException("Refusing to bind " + target
-					+ ": it was replaced while being checked (another instance started at the same time)");
-		}
-		logger.info("Replaced stale socket file " + target);
 	}
 
 	/**
 	 * Removes {@code path} only if it is still the inode {@code expectedKey}: it is first moved
 	 * into the private directory (an atomic rename), so what is checked is what is deleted. Anything
-	 * else is put back.
+	 * else is left in place, or put back if it replaced the inode between the check and the move.
+	 * Callers hold the path's {@link SocketPathLock}.
 	 * @return {@code true} if the path was ours and is gone, or was already gone
 	 */
 	static boolean removeIfSame(Path path, Object expectedKey, Path privateDirectory) throws IOException {
+		Object current = SocketFiles.fileKeyOf(path);
+		if (current == null) {
+			return true;
+		}
+		if (!expectedKey.equals(current)) {
+			return false;
+		}
 		Path moved = privateDirectory.resolve("moved");
 		try {
 			Files.move(path, moved, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
@@ -226,8 +242,14 @@ public final class SocketFileBinder {
 			return true;
 		}
 		try {
-			Files.createLink(path, moved);
-			Files.delete(moved);
+			if (SocketFiles.kindOf(moved) == SocketFiles.Kind.DIRECTORY) {
+				// a directory cannot be hard-linked back
+				Files.move(moved, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+			}
+			else {
+				Files.createLink(path, moved);
+				Files.delete(moved);
+			}
 		}
 		catch (IOException ex) {
 			logger.error("Moved " + path + " aside while checking it, and could not put it back: it is now at "
