@@ -1,0 +1,826 @@
+package dev.udsboot.sample.benchmark;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+import org.newsclub.net.unix.AFUNIXSocket;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+
+/**
+ * The performance benchmark: 64-byte line ping-pong against the sample app's {@code echo} listener
+ * (the starter) and, in the same run, against {@link RawEchoServer} (hand-written junixsocket,
+ * thread per connection, buffered, line framing), at 1, 4 and 64 concurrent connections; then the
+ * scale scenario (the starter at 4 connections with 2,000 idle connections held open, and all
+ * 2,000 still served afterwards). Results are ratios against the baseline measured in the same run.
+ * <p>
+ * Run it with {@code mvn -B -q -pl sample-app -am verify -DskipTests -Pbenchmark}. Both servers are
+ * child processes started with this JVM, the same flags and the same class path; the clients are
+ * threads of this process, one junixsocket connection each, and are the same for both servers.
+ * Measurements alternate between the servers (raw, starter, starter, raw, ...) so drift on a shared
+ * machine affects both alike; each figure is the median of the rounds.
+ * <p>
+ * System properties (seconds unless noted): {@code bench.warmup} (2), {@code bench.measure} (5),
+ * {@code bench.rounds} (3), {@code bench.jitWarmup} (5, each server once before the first round), {@code bench.concurrency} (1,4,64), {@code bench.idle} (2000 idle
+ * connections), {@code bench.scaleConnections} (4), {@code bench.xmx} (1g, the servers' heap),
+ * {@code bench.startTimeout} (120).
+ * <p>
+ * Exit status: 0 when the run completed, whether or not the targets were reached (it is a
+ * measurement); 1 when a check failed: a wrong echo, a server that did not start, idle
+ * connections not served.
+ */
+public final class EchoBenchmark {
+
+	static final int MESSAGE_SIZE = 64;
+
+	static final double TARGET = 0.90;
+
+	private static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
+
+	private static final long NANOS_PER_SECOND = TimeUnit.SECONDS.toNanos(1);
+
+	private static final int CLIENT_READ_TIMEOUT_MILLIS = 30_000;
+
+	private final Duration warmup = Duration.ofMillis(millis("bench.warmup", "2"));
+
+	private final Duration measure = Duration.ofMillis(millis("bench.measure", "5"));
+
+	private final Duration jitWarmup = Duration.ofMillis(millis("bench.jitWarmup", "5"));
+
+	private final int rounds = Integer.getInteger("bench.rounds", 3);
+
+	private final int[] concurrencies = Arrays.stream(System.getProperty("bench.concurrency", "1,4,64").split(","))
+		.map(String::trim)
+		.mapToInt(Integer::parseInt)
+		.toArray();
+
+	private final int idleConnections = Integer.getInteger("bench.idle", 2000);
+
+	private final int scaleConnections = Integer.getInteger("bench.scaleConnections", 4);
+
+	private final String serverHeap = System.getProperty("bench.xmx", "1g");
+
+	private final Duration startTimeout = Duration.ofMillis(millis("bench.startTimeout", "120"));
+
+	private final List<Process> children = new ArrayList<>();
+
+	private Path dir;
+
+	private EchoBenchmark() {
+	}
+
+	/**
+	 * Runs the benchmark.
+	 * @param args none
+	 */
+	public static void main(String[] args) {
+		EchoBenchmark benchmark = new EchoBenchmark();
+		Runtime.getRuntime().addShutdownHook(new Thread(benchmark::cleanUp, "bench-cleanup"));
+		int status;
+		try {
+			benchmark.run();
+			status = 0;
+		}
+		catch (CheckFailedException ex) {
+			System.out.println();
+			System.out.println("CHECK FAILED: " + ex.getMessage());
+			status = 1;
+		}
+		catch (Exception ex) {
+			System.out.println();
+			System.out.println("CHECK FAILED: the benchmark could not complete: " + ex);
+			ex.printStackTrace(System.out);
+			status = 1;
+		}
+		System.out.flush();
+		System.exit(status);
+	}
+
+	private void run() throws Exception {
+		this.dir = Files.createTempDirectory("uds-bench-");
+		Server raw = new Server("raw", this.dir.resolve("raw.sock"));
+		Server starter = new Server("starter", this.dir.resolve("echo.sock"));
+		if (starter.socket.toString().length() > 100) {
+			throw new CheckFailedException("socket path too long for a Unix domain socket: " + starter.socket
+					+ " (set -Djava.io.tmpdir to a shorter directory)");
+		}
+		String classpath = System.getProperty("java.class.path");
+		raw.process = start(raw, classpath, RawEchoServer.class.getName(), raw.socket.toString());
+		starter.process = start(starter, classpath, "dev.udsboot.sample.SampleApplication",
+				"--uds.sample.dir=" + this.dir, "--spring.main.banner-mode=off", "--logging.level.root=WARN");
+		printHeader(raw, starter);
+		awaitReady(raw);
+		awaitReady(starter);
+		System.out.println("Both servers are serving (raw pid " + raw.process.pid() + ", starter pid "
+				+ starter.process.pid() + ")");
+		jitWarmup(raw, starter);
+		System.out.println();
+
+		List<Comparison> comparisons = new ArrayList<>();
+		for (int connections : this.concurrencies) {
+			Comparison comparison = new Comparison(connections);
+			for (int round = 0; round < this.rounds; round++) {
+				Server[] order = (round % 2 == 0) ? new Server[] { raw, starter } : new Server[] { starter, raw };
+				for (Server server : order) {
+					Trial trial = runTrial(server, connections);
+					((server == raw) ? comparison.raw : comparison.starter).add(trial);
+					progress(server.name, connections, round, trial, "");
+				}
+			}
+			comparisons.add(comparison);
+		}
+
+		Scale scale = runScale(starter);
+
+		printResults(comparisons, scale);
+	}
+
+	/**
+	 * Runs both fresh servers, unrecorded, before the first measurement, so the starter's longer
+	 * code path is compiled before round 1 as the raw server's is.
+	 */
+	private void jitWarmup(Server raw, Server starter) throws Exception {
+		if (this.jitWarmup.isZero()) {
+			return;
+		}
+		for (Server server : new Server[] { raw, starter }) {
+			runTrial(server, 4, this.jitWarmup, Duration.ofMillis(1));
+		}
+		System.out.println("Warmed up both servers (" + seconds(this.jitWarmup) + " s each at 4 connections)");
+	}
+
+	// ---------------------------------------------------------------- child processes
+
+	private Process start(Server server, String classpath, String mainClass, String... args) throws IOException {
+		String java = ProcessHandle.current()
+			.info()
+			.command()
+			.orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		List<String> command = new ArrayList<>(serverJvm(java));
+		command.add("-classpath");
+		command.add(classpath);
+		command.add(mainClass);
+		command.addAll(Arrays.asList(args));
+		server.log = this.dir.resolve(server.name + ".log");
+		Process process = new ProcessBuilder(command).redirectErrorStream(true)
+			.redirectOutput(server.log.toFile())
+			.start();
+		synchronized (this.children) {
+			this.children.add(process);
+		}
+		return process;
+	}
+
+	/** The server JVMs' command line up to the class path: identical for both servers. */
+	private List<String> serverJvm(String java) {
+		return List.of(java, NATIVE_ACCESS, "-Xmx" + this.serverHeap);
+	}
+
+	private void awaitReady(Server server) throws IOException, InterruptedException {
+		long deadline = System.nanoTime() + this.startTimeout.toNanos();
+		IOException last = null;
+		while (System.nanoTime() < deadline) {
+			if (!server.process.isAlive()) {
+				throw new CheckFailedException("the " + server.name + " server exited with status "
+						+ server.process.exitValue() + " before serving; its output:\n" + tail(server.log));
+			}
+			if (Files.exists(server.socket)) {
+				try (Client probe = new Client(server.socket, 0)) {
+					probe.pingPong();
+					return;
+				}
+				catch (IOException ex) {
+					last = ex;
+				}
+			}
+			Thread.sleep(100);
+		}
+		throw new CheckFailedException("the " + server.name + " server did not serve " + server.socket + " within "
+				+ this.startTimeout.toSeconds() + " s (last error: " + last + "); its output:\n" + tail(server.log));
+	}
+
+	private void cleanUp() {
+		List<Process> processes;
+		synchronized (this.children) {
+			processes = new ArrayList<>(this.children);
+		}
+		for (Process process : processes) {
+			process.destroy();
+		}
+		for (Process process : processes) {
+			try {
+				if (!process.waitFor(10, TimeUnit.SECONDS)) {
+					process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+				}
+			}
+			catch (InterruptedException ex) {
+				process.destroyForcibly();
+			}
+		}
+		if (this.dir != null) {
+			try (Stream<Path> paths = Files.walk(this.dir)) {
+				paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+			}
+			catch (IOException | UncheckedIOException ex) {
+				// best effort
+			}
+		}
+	}
+
+	private static String tail(Path log) {
+		try {
+			List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+			return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+		}
+		catch (IOException ex) {
+			return "(no output: " + ex + ")";
+		}
+	}
+
+	// ---------------------------------------------------------------- one measurement
+
+	/**
+	 * Ping-pong on {@code connections} fresh connections: every client warms up, then counts and
+	 * times the round trips that lie entirely inside the measurement window.
+	 */
+	private Trial runTrial(Server server, int connections) throws Exception {
+		return runTrial(server, connections, this.warmup, this.measure);
+	}
+
+	private Trial runTrial(Server server, int connections, Duration warmup, Duration measure) throws Exception {
+		List<Client> clients = new ArrayList<>(connections);
+		try {
+			for (int i = 0; i < connections; i++) {
+				clients.add(new Client(server.socket, i));
+			}
+			AtomicReference<Throwable> failure = new AtomicReference<>();
+			CountDownLatch ready = new CountDownLatch(connections);
+			CountDownLatch go = new CountDownLatch(1);
+			long[] window = new long[2];
+			List<Thread> threads = new ArrayList<>(connections);
+			for (Client client : clients) {
+				Thread thread = new Thread(() -> {
+					ready.countDown();
+					try {
+						go.await();
+						client.run(window[0], window[1], failure);
+					}
+					catch (Throwable ex) {
+						failure.compareAndSet(null, ex);
+					}
+				}, "bench-client-" + client.index);
+				thread.setDaemon(true);
+				threads.add(thread);
+				thread.start();
+			}
+			ready.await();
+			long start = System.nanoTime();
+			window[0] = start + warmup.toNanos();
+			window[1] = window[0] + measure.toNanos();
+			go.countDown(); // happens-before: the clients see the window
+			sleepUntil(window[0]);
+			Duration cpuBefore = cpu(server.process.toHandle());
+			Duration clientCpuBefore = cpu(ProcessHandle.current());
+			sleepUntil(window[1]);
+			Duration cpuAfter = cpu(server.process.toHandle());
+			Duration clientCpuAfter = cpu(ProcessHandle.current());
+			for (Thread thread : threads) {
+				thread.join(CLIENT_READ_TIMEOUT_MILLIS + 5_000L);
+				if (thread.isAlive()) {
+					failure.compareAndSet(null, new IOException(thread.getName() + " did not finish"));
+				}
+			}
+			Throwable failed = failure.get();
+			if (failed instanceof CheckFailedException check) {
+				throw check;
+			}
+			if (failed != null) {
+				throw new CheckFailedException("ping-pong with the " + server.name + " server at " + connections
+						+ " connection(s) failed: " + failed, failed);
+			}
+			return Trial.of(clients, measure.toNanos(), cpuBefore, cpuAfter, clientCpuBefore, clientCpuAfter);
+		}
+		finally {
+			for (Client client : clients) {
+				client.close();
+			}
+		}
+	}
+
+	private static Duration cpu(ProcessHandle process) {
+		return process.info().totalCpuDuration().orElse(null);
+	}
+
+	private static void sleepUntil(long nanoTime) throws InterruptedException {
+		long remaining;
+		while ((remaining = nanoTime - System.nanoTime()) > 0) {
+			TimeUnit.NANOSECONDS.sleep(remaining);
+		}
+	}
+
+	// ---------------------------------------------------------------- scale scenario
+
+	/**
+	 * The starter at {@link #scaleConnections} with and without {@link #idleConnections} idle
+	 * connections held open, alternating (without, with, with, without, without, with, ...) so both
+	 * figures come from the same stretch of the run; every idle set is checked to be served before
+	 * it is closed.
+	 */
+	private Scale runScale(Server starter) throws Exception {
+		System.out.println();
+		System.out.println("Scale: the starter at " + this.scaleConnections + " connections without and with "
+				+ this.idleConnections + " idle connections held open");
+		Scale scale = new Scale();
+		List<Client> idle = null;
+		try {
+			for (int round = 0; round < this.rounds; round++) {
+				boolean[] order = (round % 2 == 0) ? new boolean[] { false, true } : new boolean[] { true, false };
+				for (boolean withIdle : order) {
+					if (withIdle && idle == null) {
+						idle = openIdle(starter);
+					}
+					if (!withIdle && idle != null) {
+						scale.verify(verifyIdle(idle));
+						closeAll(idle);
+						idle = null;
+					}
+					Trial trial = runTrial(starter, this.scaleConnections);
+					(withIdle ? scale.withIdle : scale.withoutIdle).add(trial);
+					progress("starter", this.scaleConnections, round, trial,
+							withIdle ? " with " + this.idleConnections + " idle" : " without idle");
+				}
+			}
+			if (idle != null) {
+				scale.verify(verifyIdle(idle));
+			}
+		}
+		finally {
+			if (idle != null) {
+				closeAll(idle);
+			}
+		}
+		return scale;
+	}
+
+	/** Opens the idle connections, then proves the server has accepted all of them. */
+	private List<Client> openIdle(Server server) throws IOException {
+		long start = System.nanoTime();
+		List<Client> idle = new ArrayList<>(this.idleConnections);
+		try {
+			for (int i = 0; i < this.idleConnections; i++) {
+				idle.add(new Client(server.socket, i));
+			}
+			// the acceptor takes connections in order: once a later connection is served, every
+			// idle one has been accepted and handed its thread
+			try (Client probe = new Client(server.socket, -1)) {
+				probe.pingPong();
+			}
+		}
+		catch (IOException ex) {
+			closeAll(idle);
+			String hint = String.valueOf(ex.getMessage()).contains("Too many open files")
+					? "; this process and the starter each need a descriptor per connection: raise the hard limit "
+							+ "(ulimit -Hn) above " + (this.idleConnections + 500)
+					: "";
+			throw new CheckFailedException("could not open " + this.idleConnections + " idle connections (opened "
+					+ idle.size() + "): " + ex + hint, ex);
+		}
+		System.out.printf(Locale.ROOT, "  opened %d idle connections in %.1f s%n", idle.size(),
+				(System.nanoTime() - start) / 1e9);
+		return idle;
+	}
+
+	/** Sends one line on every idle connection, then reads every echo; returns how many were right. */
+	private static int verifyIdle(List<Client> idle) {
+		int sent = 0;
+		for (Client client : idle) {
+			try {
+				client.send();
+				sent++;
+			}
+			catch (IOException ex) {
+				client.broken = true;
+			}
+		}
+		int served = 0;
+		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLIENT_READ_TIMEOUT_MILLIS);
+		for (Client client : idle) {
+			if (client.broken) {
+				continue;
+			}
+			try {
+				// one deadline for all: a server that serves none must not cost 2,000 timeouts
+				long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+				client.socket.setSoTimeout((int) Math.max(1, remaining));
+				if (client.receiveAndCheck()) {
+					served++;
+				}
+			}
+			catch (IOException ex) {
+				client.broken = true;
+			}
+		}
+		System.out.printf(Locale.ROOT, "  idle connections served: %d/%d (sent on %d)%n", served, idle.size(), sent);
+		return served;
+	}
+
+	private static void closeAll(List<Client> clients) {
+		for (Client client : clients) {
+			client.close();
+		}
+	}
+
+	// ---------------------------------------------------------------- output
+
+	private void printHeader(Server raw, Server starter) {
+		System.out.println("== uds-spring-boot echo benchmark ==");
+		System.out.println("JVM " + System.getProperty("java.vm.name") + " " + Runtime.version() + ", "
+				+ Runtime.getRuntime().availableProcessors() + " CPU(s)");
+		System.out.println("Servers: " + String.join(" ", serverJvm("java")) + " -classpath <test classpath> ...");
+		System.out.println("  raw     = " + RawEchoServer.class.getSimpleName() + " on " + raw.socket);
+		System.out.println("  starter = sample-app 'echo' listener on " + starter.socket);
+		System.out.printf(Locale.ROOT,
+				"Workload: %d-byte line ping-pong, connections %s, warm-up %s s + measure %s s per run, %d rounds "
+						+ "alternating raw/starter; figures are medians of the rounds%n",
+				MESSAGE_SIZE, Arrays.toString(this.concurrencies), seconds(this.warmup), seconds(this.measure),
+				this.rounds);
+		System.out.printf(Locale.ROOT, "Scale: %d idle connections; the starter at %d connections with and without them%n",
+				this.idleConnections, this.scaleConnections);
+		System.out.println();
+	}
+
+	private static void progress(String server, int connections, int round, Trial trial, String suffix) {
+		System.out.printf(Locale.ROOT, "  %3d conn round %d %-7s %10.0f rt/s  p50 %7.1f us  p99 %8.1f us  %s%s%n",
+				connections, round + 1, server, trial.roundTripsPerSecond, trial.p50Micros, trial.p99Micros,
+				cpuPerRoundTrip(trial), suffix);
+	}
+
+	private static String cpuPerRoundTrip(Trial trial) {
+		return "cpu/rt server " + orNa(trial.serverCpuMicrosPerRoundTrip, "%5.1f") + " us, client "
+				+ orNa(trial.clientCpuMicrosPerRoundTrip, "%5.1f") + " us";
+	}
+
+	private void printResults(List<Comparison> comparisons, Scale scale) {
+		System.out.println();
+		System.out.println("== Results (median of " + this.rounds + " rounds; ratio = starter / raw) ==");
+		System.out.println();
+		String line = "-------+---------+--------------+-----------+-----------+-------------------";
+		System.out.println(" conns | server  |    rt/s      |  p50 (us) |  p99 (us) | server CPU us/rt");
+		System.out.println(line);
+		for (Comparison c : comparisons) {
+			row(c.connections, "raw", c.raw);
+			row(c.connections, "starter", c.starter);
+			System.out.printf(Locale.ROOT, " %5d | ratio   | %12.3f | %9.3f | %9.3f | %s%n", c.connections,
+					c.throughputRatio(), Stats.median(c.starter, t -> t.p50Micros) / Stats.median(c.raw, t -> t.p50Micros),
+					Stats.median(c.starter, t -> t.p99Micros) / Stats.median(c.raw, t -> t.p99Micros),
+					ratioOrNa(Stats.median(c.starter, t -> t.serverCpuMicrosPerRoundTrip),
+							Stats.median(c.raw, t -> t.serverCpuMicrosPerRoundTrip)));
+			System.out.println(line);
+		}
+		System.out.println();
+		System.out.println("Scale (starter, " + this.scaleConnections + " connections):");
+		System.out.println(line);
+		row(this.scaleConnections, "no idle", scale.withoutIdle);
+		row(this.scaleConnections, "+" + this.idleConnections, scale.withIdle);
+		System.out.printf(Locale.ROOT, " %5d | ratio   | %12.3f | %9.3f | %9.3f |%n", this.scaleConnections,
+				scale.ratio(), Stats.median(scale.withIdle, t -> t.p50Micros) / Stats.median(scale.withoutIdle, t -> t.p50Micros),
+				Stats.median(scale.withIdle, t -> t.p99Micros) / Stats.median(scale.withoutIdle, t -> t.p99Micros));
+		System.out.println(line);
+		System.out.printf(Locale.ROOT, "Idle connections served afterwards: %s of %d%n", scale.servedSummary(),
+				this.idleConnections);
+		System.out.println();
+		System.out.println("== Targets ==");
+		for (Comparison c : comparisons) {
+			target(String.format(Locale.ROOT, "starter rt/s >= %.0f%% of raw at %d connection(s)", TARGET * 100,
+					c.connections), c.throughputRatio());
+		}
+		target(String.format(Locale.ROOT, "starter rt/s at %d connections with %d idle >= %.0f%% of without",
+				this.scaleConnections, this.idleConnections, TARGET * 100), scale.ratio());
+		boolean allServed = scale.allServed(this.idleConnections);
+		System.out.printf(Locale.ROOT, "%-12s all %d idle connections served afterwards (%s)%n",
+				allServed ? "PASS" : "CHECK FAILED", this.idleConnections, scale.servedSummary());
+		if (!allServed) {
+			throw new CheckFailedException("not every idle connection was served: " + scale.servedSummary() + " of "
+					+ this.idleConnections);
+		}
+	}
+
+	private static void row(int connections, String server, List<Trial> trials) {
+		System.out.printf(Locale.ROOT, " %5d | %-7s | %12.0f | %9.1f | %9.1f | %s%n", connections, server,
+				Stats.median(trials, t -> t.roundTripsPerSecond), Stats.median(trials, t -> t.p50Micros),
+				Stats.median(trials, t -> t.p99Micros), orNa(Stats.median(trials, t -> t.serverCpuMicrosPerRoundTrip)));
+	}
+
+	private static void target(String description, double ratio) {
+		System.out.printf(Locale.ROOT, "%-12s %s: %.3f%n", (ratio >= TARGET) ? "PASS" : "BELOW TARGET", description,
+				ratio);
+	}
+
+	private static String orNa(double value) {
+		return orNa(value, "%.1f");
+	}
+
+	private static String orNa(double value, String format) {
+		return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, format, value);
+	}
+
+	private static String ratioOrNa(double a, double b) {
+		return (Double.isNaN(a) || Double.isNaN(b)) ? "n/a" : String.format(Locale.ROOT, "%.3f", a / b);
+	}
+
+	private static String seconds(Duration duration) {
+		return BigDecimalText.of(duration.toMillis() / 1000.0);
+	}
+
+	private static long millis(String property, String defaultSeconds) {
+		return Math.round(Double.parseDouble(System.getProperty(property, defaultSeconds)) * 1000);
+	}
+
+	// ---------------------------------------------------------------- types
+
+	/** A server child process. */
+	private static final class Server {
+
+		final String name;
+
+		final Path socket;
+
+		Process process;
+
+		Path log;
+
+		Server(String name, Path socket) {
+			this.name = name;
+			this.socket = socket;
+		}
+
+	}
+
+	/**
+	 * One client connection: writes a 64-byte line (63 bytes and {@code '\n'}), reads the 64-byte
+	 * echo and checks it byte for byte. Each message carries the connection's index and a counter.
+	 */
+	private static final class Client implements AutoCloseable {
+
+		private static final int COUNTER_DIGITS = 12;
+
+		final int index;
+
+		private final AFUNIXSocket socket;
+
+		private final InputStream in;
+
+		private final OutputStream out;
+
+		private final byte[] message = new byte[MESSAGE_SIZE];
+
+		private final byte[] reply = new byte[MESSAGE_SIZE];
+
+		private long counter;
+
+		private long[] samples = new long[1 << 14];
+
+		private int count;
+
+		boolean broken;
+
+		Client(Path path, int index) throws IOException {
+			this.index = index;
+			this.socket = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(path));
+			try {
+				this.socket.setSoTimeout(CLIENT_READ_TIMEOUT_MILLIS);
+				this.in = this.socket.getInputStream();
+				this.out = this.socket.getOutputStream();
+			}
+			catch (IOException ex) {
+				this.socket.close();
+				throw ex;
+			}
+			byte[] prefix = String.format(Locale.ROOT, "conn-%05d-", index).getBytes(StandardCharsets.US_ASCII);
+			for (int i = 0; i < MESSAGE_SIZE - 1; i++) {
+				this.message[i] = (i < prefix.length) ? prefix[i] : (byte) ('a' + (i % 26));
+			}
+			this.message[MESSAGE_SIZE - 1] = '\n';
+		}
+
+		void run(long measureStart, long measureEnd, AtomicReference<Throwable> failure) throws IOException {
+			long sent;
+			while ((sent = System.nanoTime()) < measureEnd && failure.get() == null) {
+				pingPong();
+				long received = System.nanoTime();
+				if (sent >= measureStart && received <= measureEnd) {
+					record(received - sent);
+				}
+			}
+		}
+
+		void pingPong() throws IOException {
+			send();
+			if (!receiveAndCheck()) {
+				throw new CheckFailedException("wrong echo on connection " + this.index + ": sent \""
+						+ text(this.message) + "\", received \"" + text(this.reply) + "\"");
+			}
+		}
+
+		void send() throws IOException {
+			long value = ++this.counter;
+			for (int i = MESSAGE_SIZE - 2; i >= MESSAGE_SIZE - 1 - COUNTER_DIGITS; i--) {
+				this.message[i] = (byte) ('0' + (value % 10));
+				value /= 10;
+			}
+			this.out.write(this.message, 0, MESSAGE_SIZE);
+		}
+
+		/** Reads exactly one message's worth of bytes; true if they are the message sent. */
+		boolean receiveAndCheck() throws IOException {
+			int received = 0;
+			while (received < MESSAGE_SIZE) {
+				int n = this.in.read(this.reply, received, MESSAGE_SIZE - received);
+				if (n < 0) {
+					throw new IOException("connection " + this.index + " closed by the server after " + received
+							+ " of " + MESSAGE_SIZE + " reply bytes");
+				}
+				received += n;
+			}
+			return Arrays.equals(this.message, this.reply);
+		}
+
+		private void record(long nanos) {
+			if (this.count == this.samples.length) {
+				this.samples = Arrays.copyOf(this.samples, this.samples.length * 2);
+			}
+			this.samples[this.count++] = nanos;
+		}
+
+		private static String text(byte[] bytes) {
+			return new String(bytes, StandardCharsets.US_ASCII).replace("\n", "\\n").replace("\r", "\\r");
+		}
+
+		@Override
+		public void close() {
+			try {
+				this.socket.close();
+			}
+			catch (IOException ex) {
+				// closing
+			}
+		}
+
+	}
+
+	/** One measurement run of one server at one concurrency. */
+	private static final class Trial {
+
+		final double roundTripsPerSecond;
+
+		final double p50Micros;
+
+		final double p99Micros;
+
+		/** CPU time (user + system) of the server process per round trip, over the window. */
+		final double serverCpuMicrosPerRoundTrip;
+
+		/** The same for this (client) process, to see whether the client could be the bottleneck. */
+		final double clientCpuMicrosPerRoundTrip;
+
+		private Trial(double roundTripsPerSecond, double p50Micros, double p99Micros,
+				double serverCpuMicrosPerRoundTrip, double clientCpuMicrosPerRoundTrip) {
+			this.roundTripsPerSecond = roundTripsPerSecond;
+			this.p50Micros = p50Micros;
+			this.p99Micros = p99Micros;
+			this.serverCpuMicrosPerRoundTrip = serverCpuMicrosPerRoundTrip;
+			this.clientCpuMicrosPerRoundTrip = clientCpuMicrosPerRoundTrip;
+		}
+
+		static Trial of(List<Client> clients, long measureNanos, Duration cpuBefore, Duration cpuAfter,
+				Duration clientCpuBefore, Duration clientCpuAfter) {
+			int total = 0;
+			for (Client client : clients) {
+				total += client.count;
+			}
+			if (total == 0) {
+				return new Trial(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+			}
+			long[] all = new long[total];
+			int position = 0;
+			for (Client client : clients) {
+				System.arraycopy(client.samples, 0, all, position, client.count);
+				position += client.count;
+			}
+			Arrays.sort(all);
+			return new Trial(total * (double) NANOS_PER_SECOND / measureNanos, percentile(all, 0.50) / 1000.0,
+					percentile(all, 0.99) / 1000.0, perRoundTrip(cpuBefore, cpuAfter, total),
+					perRoundTrip(clientCpuBefore, clientCpuAfter, total));
+		}
+
+		private static double perRoundTrip(Duration before, Duration after, int roundTrips) {
+			return (before == null || after == null) ? Double.NaN : after.minus(before).toNanos() / 1000.0 / roundTrips;
+		}
+
+		/** The nearest-rank percentile of sorted samples. */
+		private static long percentile(long[] sorted, double fraction) {
+			int rank = (int) Math.ceil(fraction * sorted.length);
+			return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+		}
+
+	}
+
+	/** Both servers at one concurrency. */
+	private static final class Comparison {
+
+		final int connections;
+
+		final List<Trial> raw = new ArrayList<>();
+
+		final List<Trial> starter = new ArrayList<>();
+
+		Comparison(int connections) {
+			this.connections = connections;
+		}
+
+		double throughputRatio() {
+			return Stats.median(this.starter, t -> t.roundTripsPerSecond)
+					/ Stats.median(this.raw, t -> t.roundTripsPerSecond);
+		}
+
+	}
+
+	/** The scale scenario's figures. */
+	private static final class Scale {
+
+		final List<Trial> withoutIdle = new ArrayList<>();
+
+		final List<Trial> withIdle = new ArrayList<>();
+
+		final List<Integer> served = new ArrayList<>();
+
+		void verify(int count) {
+			this.served.add(count);
+		}
+
+		double ratio() {
+			return Stats.median(this.withIdle, t -> t.roundTripsPerSecond)
+					/ Stats.median(this.withoutIdle, t -> t.roundTripsPerSecond);
+		}
+
+		boolean allServed(int expected) {
+			return !this.served.isEmpty() && this.served.stream().allMatch(n -> n == expected);
+		}
+
+		String servedSummary() {
+			return this.served.isEmpty() ? "none checked"
+					: String.join(", ", this.served.stream().map(String::valueOf).toList());
+		}
+
+	}
+
+	private static final class Stats {
+
+		static double median(List<Trial> trials, java.util.function.ToDoubleFunction<Trial> metric) {
+			double[] values = trials.stream().mapToDouble(metric).filter(v -> !Double.isNaN(v)).sorted().toArray();
+			if (values.length == 0) {
+				return Double.NaN;
+			}
+			int middle = values.length / 2;
+			return (values.length % 2 == 1) ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+		}
+
+	}
+
+	private static final class BigDecimalText {
+
+		static String of(double value) {
+			return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+		}
+
+	}
+
+	/** A check failed: the run's figures cannot be trusted. */
+	static final class CheckFailedException extends RuntimeException {
+
+		CheckFailedException(String message) {
+			super(message);
+		}
+
+		CheckFailedException(String message, Throwable cause) {
+			super(message, cause);
+		}
+
+	}
+
+}

@@ -1,0 +1,72 @@
+package dev.udsboot.sample.benchmark;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+
+import org.newsclub.net.unix.AFUNIXServerSocket;
+import org.newsclub.net.unix.AFUNIXSocket;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+
+/**
+ * The benchmark's baseline: a hand-written junixsocket echo server, as one would write it without
+ * the starter. One platform thread per connection, a {@link BufferedReader} reading LF-terminated
+ * lines and a {@link BufferedWriter} echoing each line plus {@code '\n'}, flushed per line. No
+ * Spring.
+ * <p>
+ * Usage: {@code RawEchoServer <socket path>}; prints {@code READY} once it is listening.
+ */
+public final class RawEchoServer {
+
+	/** The same listen backlog as the starter's default. */
+	private static final int BACKLOG = 128;
+
+	private RawEchoServer() {
+	}
+
+	/**
+	 * Serves until the process is killed.
+	 * @param args the socket path
+	 * @throws IOException if the socket cannot be bound
+	 */
+	public static void main(String[] args) throws IOException {
+		if (args.length != 1) {
+			System.err.println("usage: RawEchoServer <socket path>");
+			System.exit(2);
+		}
+		File path = new File(args[0]);
+		AFUNIXServerSocket server = AFUNIXServerSocket.newInstance();
+		server.bind(AFUNIXSocketAddress.of(path), BACKLOG);
+		System.out.println("READY");
+		System.out.flush();
+		long ids = 0;
+		while (true) {
+			AFUNIXSocket socket = server.accept();
+			Thread thread = new Thread(() -> serve(socket), "raw-echo-" + (++ids));
+			thread.start();
+		}
+	}
+
+	private static void serve(AFUNIXSocket socket) {
+		try (socket;
+				BufferedReader in = new BufferedReader(
+						new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+				BufferedWriter out = new BufferedWriter(
+						new OutputStreamWriter(socket.getOutputStream(), StandardCharsets.UTF_8))) {
+			String line;
+			while ((line = in.readLine()) != null) {
+				out.write(line);
+				out.write('\n');
+				out.flush();
+			}
+		}
+		catch (IOException ex) {
+			// the client went away; nothing to do for a benchmark baseline
+		}
+	}
+
+}
