@@ -21,14 +21,20 @@ import org.springframework.integration.ip.tcp.serializer.ByteArrayStxEtxSerializ
  * <p>
  * The serializers disagree on their limit (the terminator ones accept {@code max - 1} payload
  * bytes, CRLF {@code max - 2}, the raw and length-header ones {@code max}), so they are given a
- * little slack and {@link FrameReader} applies the listener's inclusive limit itself. Their working
+ * little slack and {@link FrameReader} applies the listener's inclusive limit itself. The slack lets
+ * every serializer read a whole frame one byte over the limit, CR LF included, so rejecting it
+ * leaves nothing unread and the client sees a clean end of stream, not a reset. Their working
  * buffers come from a pool sized to the connection limit and are taken only while a frame is being
  * assembled, so idle connections hold none.
  */
 public final class FrameCodec {
 
-	/** Room given to the serializers beyond the limit; {@link FrameReader} enforces the limit. */
-	static final int SLACK = 2;
+	/**
+	 * Room given to the serializers beyond the limit; {@link FrameReader} enforces the limit. Three
+	 * bytes: a {@code max + 1} payload and the CR of its CR LF must fit under the serializer's own
+	 * limit ({@code n >= limit} fails), so the LF is read too.
+	 */
+	static final int SLACK = 3;
 
 	private static final int DEFAULT_BUFFER_SIZE = 8192;
 
@@ -87,7 +93,7 @@ public final class FrameCodec {
 
 	/**
 	 * Wraps a connection's input stream in the buffer its reader needs. For {@link Framing#NONE}
-	 * the buffer is one byte over the limit, so one read is one chunk and a larger chunk is seen.
+	 * the buffer is larger than the limit, so one read is one chunk and a larger chunk is seen.
 	 * @param socketInput the connection's input stream
 	 * @return the buffered stream
 	 */

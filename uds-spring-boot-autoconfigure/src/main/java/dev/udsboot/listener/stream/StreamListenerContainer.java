@@ -278,8 +278,7 @@ public class StreamListenerContainer implements UdsListenerContainer {
 			}
 			this.running = false;
 		}
-		closeServerSocket();
-		joinAcceptor();
+		stopAccepting();
 		Runnable finish = () -> {
 			release();
 			logger.info("Stopped " + this.definition.describe());
@@ -307,11 +306,40 @@ public class StreamListenerContainer implements UdsListenerContainer {
 			this.running = false;
 			this.drainedCallback = null;
 		}
-		closeServerSocket();
+		stopAccepting();
 		for (StreamConnection connection : this.connections) {
 			connection.close();
 		}
 		release();
+	}
+
+	/**
+	 * Gets the acceptor out of its blocking accept, then closes the server socket. The acceptor is
+	 * woken with a connection of our own, which it closes unserved: closing the server socket under
+	 * a blocked accept makes junixsocket wake it by itself, and that leaks a descriptor each time.
+	 */
+	private void stopAccepting() {
+		if (!wakeAcceptor()) {
+			closeServerSocket();
+		}
+		joinAcceptor();
+		closeServerSocket();
+	}
+
+	private boolean wakeAcceptor() {
+		AFUNIXServerSocket server = this.serverSocket;
+		Thread thread = this.acceptor;
+		if (server == null || server.isClosed() || thread == null || !thread.isAlive()) {
+			return false;
+		}
+		try (AFUNIXSocket wakeUp = AFUNIXSocket.newInstance()) {
+			wakeUp.connect(server.getLocalSocketAddress());
+			return true;
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.debug("Could not wake the acceptor of " + this.definition.describe() + ": " + ex);
+			return false;
+		}
 	}
 
 	private void closeServerSocket() {

@@ -1,0 +1,415 @@
+package dev.udsboot.framing;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.udsboot.framing.FrameRejectedException.Reason;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * {@link FrameCodec} and {@link FrameReader} over in-memory streams. Frames are encoded by hand
+ * from the documented wire formats, so the codec is checked against the contract rather than
+ * against itself.
+ */
+class FrameCodecTests {
+
+	private static final int MAX = 100;
+
+	/** Framings with an explicit end of frame, so several frames can share a stream. */
+	private static final EnumSet<Framing> DELIMITED = EnumSet.of(Framing.LINE, Framing.CRLF, Framing.LENGTH_PREFIX,
+			Framing.NULL, Framing.STX_ETX);
+
+	@ParameterizedTest
+	@EnumSource(Framing.class)
+	void writeProducesTheDocumentedWireFormatAndReadsBack(Framing framing) throws IOException {
+		FrameCodec codec = new FrameCodec(framing, MAX, 1);
+		byte[] payload = payload(42);
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		codec.write(payload, out);
+		assertThat(out.toByteArray()).isEqualTo(frame(framing, payload));
+		FrameReader reader = reader(codec, out.toByteArray());
+		assertThat(reader.next()).isEqualTo(payload);
+		assertThat(reader.next()).isNull();
+	}
+
+	@Test
+	void writeUsesTheWireFormatOfEachFraming() throws IOException {
+		byte[] abc = ascii("abc");
+		assertThat(written(Framing.LINE, abc)).isEqualTo(ascii("abc\n"));
+		assertThat(written(Framing.CRLF, abc)).isEqualTo(ascii("abc\r\n"));
+		assertThat(written(Framing.LENGTH_PREFIX, abc)).isEqualTo(new byte[] { 0, 0, 0, 3, 'a', 'b', 'c' });
+		assertThat(written(Framing.NULL, abc)).isEqualTo(new byte[] { 'a', 'b', 'c', 0 });
+		assertThat(written(Framing.STX_ETX, abc)).isEqualTo(new byte[] { 2, 'a', 'b', 'c', 3 });
+		assertThat(written(Framing.EOF, abc)).isEqualTo(abc);
+		assertThat(written(Framing.NONE, abc)).isEqualTo(abc);
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = Framing.class, names = { "LINE", "CRLF", "LENGTH_PREFIX", "NULL", "STX_ETX" })
+	void readsSeveralFramesBackToBack(Framing framing) throws IOException {
+		FrameCodec codec = new FrameCodec(framing, MAX, 1);
+		List<byte[]> payloads = List.of(payload(1), payload(MAX), new byte[0], payload(17), payload(MAX - 1));
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		for (byte[] payload : payloads) {
+			out.writeBytes(frame(framing, payload));
+		}
+		FrameReader reader = reader(codec, out.toByteArray());
+		for (byte[] payload : payloads) {
+			assertThat(reader.next()).isEqualTo(payload);
+		}
+		assertThat(reader.next()).isNull();
+		assertThat(reader.next()).isNull();
+	}
+
+	@Test
+	void readsFramesSpanningTheInputBuffer() throws IOException {
+		// 20,000 bytes: well past the 8 KiB buffer the terminator framings read through
+		int max = 20_000;
+		for (Framing framing : DELIMITED) {
+			FrameCodec codec = new FrameCodec(framing, max, 1);
+			byte[] first = payload(max);
+			byte[] second = payload(max - 3);
+			ByteArrayOutputStream out = new ByteArrayOutputStream();
+			out.writeBytes(frame(framing, first));
+			out.writeBytes(frame(framing, second));
+			FrameReader reader = reader(codec, out.toByteArray());
+			assertThat(reader.next()).as(framing.name()).isEqualTo(first);
+			assertThat(reader.next()).as(framing.name()).isEqualTo(second);
+			assertThat(reader.next()).as(framing.name()).isNull();
+		}
+	}
+
+	@Test
+	void noneFramingReturnsEachChunkAsOneMessage() throws IOException {
+		FrameCodec codec = new FrameCodec(Framing.NONE, MAX, 1);
+		FrameReader reader = reader(codec, List.of(ascii("first"), payload(MAX), ascii("x")));
+		assertThat(reader.next()).isEqualTo(ascii("first"));
+		assertThat(reader.next()).isEqualTo(payload(MAX));
+		assertThat(reader.next()).isEqualTo(ascii("x"));
+		assertThat(reader.next()).isNull();
+	}
+
+	@Test
+	void eofFramingReadsEverythingUntilTheEndAsOneMessage() throws IOException {
+		FrameCodec codec = new FrameCodec(Framing.EOF, MAX, 1);
+		FrameReader reader = reader(codec, ascii("one\ntwo\r\n\0three"));
+		assertThat(reader.next()).isEqualTo(ascii("one\ntwo\r\n\0three"));
+		assertThat(reader.next()).isNull();
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = Framing.class, names = { "LINE", "CRLF", "LENGTH_PREFIX", "NULL", "STX_ETX" })
+	void readsAnEmptyPayload(Framing framing) throws IOException {
+		FrameCodec codec = new FrameCodec(framing, MAX, 1);
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		codec.write(new byte[0], out);
+		assertThat(out.toByteArray()).isEqualTo(frame(framing, new byte[0]));
+		FrameReader reader = reader(codec, out.toByteArray());
+		assertThat(reader.next()).isEmpty();
+		assertThat(reader.next()).isNull();
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = Framing.class, names = { "EOF", "NONE" })
+	void noBytesAtAllIsNoMessage(Framing framing) throws IOException {
+		FrameReader reader = reader(new FrameCodec(framing, MAX, 1), new byte[0]);
+		assertThat(reader.next()).isNull();
+	}
+
+	static Stream<Arguments> framingsAndLimits() {
+		return Arrays.stream(Framing.values())
+			.flatMap((framing) -> Stream.of(1, MAX, 10_000).map((max) -> Arguments.of(framing, max)));
+	}
+
+	@ParameterizedTest(name = "{0} max={1}")
+	@MethodSource("framingsAndLimits")
+	void acceptsExactlyMaxBytes(Framing framing, int max) throws IOException {
+		FrameCodec codec = new FrameCodec(framing, max, 1);
+		assertThat(codec.maxMessageSize()).isEqualTo(max);
+		byte[] payload = payload(max);
+		FrameReader reader = reader(codec, frame(framing, payload));
+		assertThat(reader.next()).isEqualTo(payload);
+		assertThat(reader.next()).isNull();
+	}
+
+	@ParameterizedTest(name = "{0} max={1}")
+	@MethodSource("framingsAndLimits")
+	void rejectsMaxPlusOneBytesAsTooLarge(Framing framing, int max) {
+		FrameCodec codec = new FrameCodec(framing, max, 1);
+		FrameRejectedException ex = rejection(reader(codec, frame(framing, payload(max + 1))));
+		assertThat(ex.reason()).isEqualTo(Reason.TOO_LARGE);
+		assertThat(ex).hasMessageContaining("max-message-size " + max);
+	}
+
+	@ParameterizedTest(name = "{0} max={1}")
+	@MethodSource("framingsAndLimits")
+	void readsAWholeFrameOfMaxPlusOneBeforeRejectingIt(Framing framing, int max) throws IOException {
+		// nothing of the frame is left unread: a server closing then gives its client a clean end
+		// of stream rather than a connection reset
+		FrameCodec codec = new FrameCodec(framing, max, 1);
+		List<byte[]> frames = new ArrayList<>();
+		frames.add(frame(framing, payload(max + 1)));
+		if (framing == Framing.LINE) {
+			frames.add(concat(payload(max + 1), ascii("\r\n")));
+		}
+		for (byte[] frame : frames) {
+			ByteArrayInputStream source = new ByteArrayInputStream(frame);
+			FrameInputStream input = codec.newInputStream(source);
+			FrameRejectedException ex = rejection(codec.newReader(input));
+			assertThat(ex.reason()).isEqualTo(Reason.TOO_LARGE);
+			assertThat(input.available() + source.available()).as("bytes of the frame left unread").isZero();
+		}
+	}
+
+	@ParameterizedTest(name = "{0} max={1}")
+	@MethodSource("framingsAndLimits")
+	void rejectsFramesFarOverTheLimitAsTooLarge(Framing framing, int max) {
+		// past the serializers' own slack too: their failure must be reported the same way
+		FrameCodec codec = new FrameCodec(framing, max, 1);
+		for (int size : new int[] { max + 2, max + 3, 3 * max + 100 }) {
+			FrameRejectedException ex = rejection(reader(codec, frame(framing, payload(size))));
+			assertThat(ex.reason()).as("%s bytes", size).isEqualTo(Reason.TOO_LARGE);
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = Framing.class, names = { "LINE", "CRLF", "NULL", "STX_ETX" })
+	void rejectsAnUnterminatedFrameOverTheLimitBeforeTheStreamEnds(Framing framing) throws IOException {
+		byte[] frame = frame(framing, payload(10 * MAX));
+		byte[] unterminated = Arrays.copyOf(frame, frame.length - ((framing == Framing.CRLF) ? 2 : 1));
+		FrameRejectedException ex = rejection(reader(new FrameCodec(framing, MAX, 1), unterminated));
+		assertThat(ex.reason()).isEqualTo(Reason.TOO_LARGE);
+	}
+
+	@Test
+	void lineFramingStripsOneTrailingCarriageReturnOnly() throws IOException {
+		FrameCodec codec = new FrameCodec(Framing.LINE, MAX, 1);
+		FrameReader reader = reader(codec, ascii("crlf\r\nin\rside\n\r\nlf\n"));
+		assertThat(reader.next()).isEqualTo(ascii("crlf"));
+		assertThat(reader.next()).isEqualTo(ascii("in\rside"));
+		assertThat(reader.next()).isEmpty();
+		assertThat(reader.next()).isEqualTo(ascii("lf"));
+		assertThat(reader.next()).isNull();
+	}
+
+	@Test
+	void lineFramingLimitAppliesToThePayloadWithoutTheCarriageReturn() throws IOException {
+		FrameCodec codec = new FrameCodec(Framing.LINE, MAX, 1);
+		byte[] max = payload(MAX);
+		assertThat(reader(codec, concat(max, ascii("\r\n"))).next()).isEqualTo(max);
+		FrameRejectedException ex = rejection(reader(codec, concat(payload(MAX + 1), ascii("\r\n"))));
+		assertThat(ex.reason()).isEqualTo(Reason.TOO_LARGE);
+	}
+
+	@Test
+	void crlfFramingKeepsLoneLineFeedsAndCarriageReturns() throws IOException {
+		FrameCodec codec = new FrameCodec(Framing.CRLF, MAX, 1);
+		FrameReader reader = reader(codec, ascii("a\nb\rc\r\n\r\r\n"));
+		assertThat(reader.next()).isEqualTo(ascii("a\nb\rc"));
+		assertThat(reader.next()).isEqualTo(ascii("\r"));
+		assertThat(reader.next()).isNull();
+	}
+
+	@Test
+	void stxEtxWithoutStxIsMalformed() {
+		FrameCodec codec = new FrameCodec(Framing.STX_ETX, MAX, 1);
+		FrameRejectedException ex = rejection(reader(codec, ascii("hello\u0003")));
+		assertThat(ex.reason()).isEqualTo(Reason.MALFORMED);
+		assertThat(ex).hasMessageContaining("stx-etx");
+	}
+
+	@Test
+	void stxEtxGarbageAfterAValidFrameIsMalformed() throws IOException {
+		FrameCodec codec = new FrameCodec(Framing.STX_ETX, MAX, 1);
+		FrameReader reader = reader(codec, ascii("\u0002ok\u0003junk"));
+		assertThat(reader.next()).isEqualTo(ascii("ok"));
+		assertThat(rejection(reader).reason()).isEqualTo(Reason.MALFORMED);
+	}
+
+	@Test
+	void lengthHeaderWithTheTopBitSetIsMalformed() {
+		// a 4-byte header read as a Java int: the serializer reports these as negative lengths
+		FrameCodec codec = new FrameCodec(Framing.LENGTH_PREFIX, MAX, 1);
+		for (int header : new int[] { -1, Integer.MIN_VALUE }) {
+			byte[] bytes = concat(ByteBuffer.allocate(4).putInt(header).array(), payload(10));
+			FrameRejectedException ex = rejection(reader(codec, bytes));
+			assertThat(ex.reason()).as("header %08x", header).isEqualTo(Reason.MALFORMED);
+		}
+	}
+
+	@Test
+	void hugeLengthHeaderIsTooLargeWithoutWaitingForThePayload() {
+		FrameCodec codec = new FrameCodec(Framing.LENGTH_PREFIX, MAX, 1);
+		for (int header : new int[] { Integer.MAX_VALUE, MAX + 1000, 2 * MAX }) {
+			// only a few payload bytes follow: rejected on the header alone, not as truncated
+			byte[] bytes = concat(ByteBuffer.allocate(4).putInt(header).array(), payload(5));
+			FrameRejectedException ex = rejection(reader(codec, bytes));
+			assertThat(ex.reason()).as("header %d", header).isEqualTo(Reason.TOO_LARGE);
+		}
+	}
+
+	static Stream<Arguments> halfFrames() {
+		return Stream.of(Arguments.of(Framing.LINE, ascii("half a line")),
+				Arguments.of(Framing.CRLF, ascii("half a line")), Arguments.of(Framing.CRLF, ascii("ends with cr\r")),
+				Arguments.of(Framing.CRLF, ascii("ends with lf\n")),
+				Arguments.of(Framing.LENGTH_PREFIX, new byte[] { 0, 0 }),
+				Arguments.of(Framing.LENGTH_PREFIX, new byte[] { 0, 0, 0, 10 }),
+				Arguments.of(Framing.LENGTH_PREFIX, new byte[] { 0, 0, 0, 10, 'a', 'b', 'c' }),
+				Arguments.of(Framing.NULL, ascii("half")), Arguments.of(Framing.STX_ETX, new byte[] { 2 }),
+				Arguments.of(Framing.STX_ETX, new byte[] { 2, 'a', 'b' }));
+	}
+
+	@ParameterizedTest(name = "{0} {index}")
+	@MethodSource("halfFrames")
+	void halfAFrameThenEndOfStreamIsTruncated(Framing framing, byte[] half) throws IOException {
+		FrameCodec codec = new FrameCodec(framing, MAX, 1);
+		byte[] whole = payload(7);
+		FrameReader reader = reader(codec, concat(frame(framing, whole), half));
+		assertThat(reader.next()).isEqualTo(whole);
+		FrameRejectedException ex = rejection(reader);
+		assertThat(ex.reason()).isEqualTo(Reason.TRUNCATED);
+		assertThat(ex).hasMessageContaining("closed in the middle");
+	}
+
+	@ParameterizedTest
+	@EnumSource(Framing.class)
+	void endOfStreamBetweenFramesIsNull(Framing framing) throws IOException {
+		FrameCodec codec = new FrameCodec(framing, MAX, 1);
+		assertThat(reader(codec, new byte[0]).next()).isNull();
+		FrameReader reader = reader(codec, frame(framing, ascii("last")));
+		assertThat(reader.next()).isEqualTo(ascii("last"));
+		assertThat(reader.next()).isNull();
+	}
+
+	@Test
+	void aFailureOfTheSourceIsNotMistakenForABadFrame() {
+		IOException failure = new IOException("socket broke");
+		InputStream failing = new SequenceInputStream(new ByteArrayInputStream(ascii("part")), new InputStream() {
+
+			@Override
+			public int read() throws IOException {
+				throw failure;
+			}
+
+		});
+		FrameCodec codec = new FrameCodec(Framing.LINE, MAX, 1);
+		FrameReader reader = codec.newReader(codec.newInputStream(failing));
+		IOException thrown = catchThrowableOfType(IOException.class, reader::next);
+		assertThat(thrown).isSameAs(failure);
+	}
+
+	@Test
+	void oneCodecServesManyReadersAfterRejections() throws IOException {
+		// the serializers' buffer pool has one slot: a rejected frame must give its buffer back
+		for (Framing framing : Framing.values()) {
+			FrameCodec codec = new FrameCodec(framing, MAX, 1);
+			for (int i = 0; i < 3; i++) {
+				assertThat(rejection(reader(codec, frame(framing, payload(MAX + 50)))).reason()).as(framing.name())
+					.isEqualTo(Reason.TOO_LARGE);
+				assertThat(reader(codec, frame(framing, payload(MAX))).next()).as(framing.name())
+					.isEqualTo(payload(MAX));
+			}
+		}
+	}
+
+	@Test
+	void rejectsAMaxMessageSizeOutOfRange() {
+		assertThatIllegalArgumentException().isThrownBy(() -> new FrameCodec(Framing.LINE, 0, 1));
+		assertThatIllegalArgumentException().isThrownBy(() -> new FrameCodec(Framing.LINE, -5, 1));
+		assertThatIllegalArgumentException().isThrownBy(() -> new FrameCodec(Framing.LINE, Integer.MAX_VALUE, 1));
+	}
+
+	private static FrameRejectedException rejection(FrameReader reader) {
+		FrameRejectedException ex = catchThrowableOfType(FrameRejectedException.class, reader::next);
+		assertThat(ex).as("a rejected frame").isNotNull();
+		return ex;
+	}
+
+	private static FrameReader reader(FrameCodec codec, byte[] bytes) {
+		return codec.newReader(codec.newInputStream(new ByteArrayInputStream(bytes)));
+	}
+
+	/** A stream whose every read returns at most one of the chunks, like a socket. */
+	private static FrameReader reader(FrameCodec codec, List<byte[]> chunks) {
+		InputStream chunked = new SequenceInputStream(
+				Collections.enumeration(chunks.stream().map(ByteArrayInputStream::new).toList()));
+		return codec.newReader(codec.newInputStream(chunked));
+	}
+
+	private static byte[] written(Framing framing, byte[] payload) throws IOException {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		new FrameCodec(framing, MAX, 1).write(payload, out);
+		return out.toByteArray();
+	}
+
+	/** Encodes a frame by hand, from the documented wire format. */
+	static byte[] frame(Framing framing, byte[] payload) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		switch (framing) {
+			case LINE -> {
+				out.writeBytes(payload);
+				out.write('\n');
+			}
+			case CRLF -> {
+				out.writeBytes(payload);
+				out.write('\r');
+				out.write('\n');
+			}
+			case LENGTH_PREFIX -> {
+				out.writeBytes(ByteBuffer.allocate(4).putInt(payload.length).array());
+				out.writeBytes(payload);
+			}
+			case NULL -> {
+				out.writeBytes(payload);
+				out.write(0);
+			}
+			case STX_ETX -> {
+				out.write(2);
+				out.writeBytes(payload);
+				out.write(3);
+			}
+			case EOF, NONE -> out.writeBytes(payload);
+		}
+		return out.toByteArray();
+	}
+
+	/** Letters only: never a delimiter of any framing. */
+	static byte[] payload(int size) {
+		byte[] payload = new byte[size];
+		for (int i = 0; i < size; i++) {
+			payload[i] = (byte) ('a' + (i % 26));
+		}
+		return payload;
+	}
+
+	private static byte[] ascii(String text) {
+		return text.getBytes(StandardCharsets.US_ASCII);
+	}
+
+	private static byte[] concat(byte[] first, byte[] second) {
+		byte[] both = Arrays.copyOf(first, first.length + second.length);
+		System.arraycopy(second, 0, both, first.length, second.length);
+		return both;
+	}
+
+}
