@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 
-import org.springframework.core.serializer.Deserializer;
-import org.springframework.core.serializer.Serializer;
 import org.springframework.integration.ip.tcp.serializer.AbstractByteArraySerializer;
 import org.springframework.integration.ip.tcp.serializer.AbstractPooledBufferByteArraySerializer;
 import org.springframework.integration.ip.tcp.serializer.ByteArrayCrLfSerializer;
@@ -17,15 +15,16 @@ import org.springframework.integration.ip.tcp.serializer.ByteArrayStxEtxSerializ
 
 /**
  * One listener's framing: reads frames from connections and writes replies, with spring-integration
- * -ip's serializer for the format. Thread-safe; one instance serves every connection of a listener.
+ * -ip's serializer for the format. Thread-safe; one instance serves every connection of a listener, and each connection's reader
+ * has serializer state of its own, so connections share no lock.
  * <p>
  * The serializers disagree on their limit (the terminator ones accept {@code max - 1} payload
  * bytes, CRLF {@code max - 2}, the raw and length-header ones {@code max}), so they are given a
  * little slack and {@link FrameReader} applies the listener's inclusive limit itself. The slack lets
  * every serializer read a whole frame one byte over the limit, CR LF included, so rejecting it
- * leaves nothing unread and the client sees a clean end of stream, not a reset. Their working
- * buffers come from a pool sized to the connection limit and are taken only while a frame is being
- * assembled, so idle connections hold none.
+ * leaves nothing unread and the client sees a clean end of stream, not a reset. A reader's working
+ * buffer (the limit plus slack, as the serializers need) is created at its connection's first
+ * frame and kept for the connection: a connection that never sends holds none.
  */
 public final class FrameCodec {
 
@@ -48,23 +47,18 @@ public final class FrameCodec {
 	 * Creates a codec.
 	 * @param framing the wire format
 	 * @param maxMessageSize the largest payload accepted, inclusive
-	 * @param maxConcurrentFrames how many frames may be assembled at once (the connection limit)
 	 */
-	public FrameCodec(Framing framing, int maxMessageSize, int maxConcurrentFrames) {
+	public FrameCodec(Framing framing, int maxMessageSize) {
 		if (maxMessageSize < 1 || maxMessageSize > Integer.MAX_VALUE - 16) {
 			throw new IllegalArgumentException("max message size out of range: " + maxMessageSize);
 		}
 		this.framing = framing;
 		this.maxMessageSize = maxMessageSize;
-		this.serializer = createSerializer(framing);
-		this.serializer.setMaxMessageSize(maxMessageSize + SLACK);
-		if (this.serializer instanceof AbstractPooledBufferByteArraySerializer pooled) {
-			pooled.setPoolSize(Math.max(1, maxConcurrentFrames));
-		}
+		this.serializer = createSerializer(framing, maxMessageSize);
 	}
 
-	private static AbstractByteArraySerializer createSerializer(Framing framing) {
-		return switch (framing) {
+	private static AbstractByteArraySerializer createSerializer(Framing framing, int maxMessageSize) {
+		AbstractByteArraySerializer serializer = switch (framing) {
 			case LINE -> new ByteArrayLfSerializer();
 			case CRLF -> new ByteArrayCrLfSerializer();
 			case LENGTH_PREFIX -> new ByteArrayLengthHeaderSerializer(ByteArrayLengthHeaderSerializer.HEADER_SIZE_INT);
@@ -73,6 +67,12 @@ public final class FrameCodec {
 			case EOF -> new ByteArrayRawSerializer();
 			case NONE -> new ChunkDeserializer();
 		};
+		serializer.setMaxMessageSize(maxMessageSize + SLACK);
+		if (serializer instanceof AbstractPooledBufferByteArraySerializer pooled) {
+			// one working buffer, kept for the reader's connection and created at its first frame
+			pooled.setPoolSize(1);
+		}
+		return serializer;
 	}
 
 	/**
@@ -109,7 +109,8 @@ public final class FrameCodec {
 	 * @return the reader
 	 */
 	public FrameReader newReader(FrameInputStream input) {
-		return new FrameReader(input, this.serializer, this.framing, this.maxMessageSize);
+		return new FrameReader(input, createSerializer(this.framing, this.maxMessageSize), this.framing,
+				this.maxMessageSize);
 	}
 
 	/**
@@ -122,12 +123,5 @@ public final class FrameCodec {
 		this.serializer.serialize(payload, output);
 	}
 
-	Deserializer<byte[]> deserializer() {
-		return this.serializer;
-	}
-
-	Serializer<byte[]> serializer() {
-		return this.serializer;
-	}
 
 }

@@ -1,8 +1,6 @@
 package dev.udsboot.invocation;
 
 import java.nio.charset.Charset;
-import java.util.HashMap;
-import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -55,12 +53,8 @@ public class UdsMessageListenerAdapter implements UdsMessageListener {
 
 	@Override
 	public byte @Nullable [] onMessage(byte[] payload, UdsSession session) {
-		Map<String, Object> headers = new HashMap<>(8);
-		headers.put(UdsHeaders.LISTENER, this.listenerName);
-		headers.put(UdsHeaders.CONNECTION_ID, session.id());
-		headers.put(UdsHeaders.SESSION, session);
-		headers.put(UdsHeaders.CHARSET, this.charset);
-		Message<byte[]> message = new GenericMessage<>(payload, headers);
+		Message<byte[]> message = new GenericMessage<>(payload,
+				new UdsMessageHeaders(this.listenerName, session, this.charset));
 		try {
 			return toReply(this.handlerMethod.invoke(message), message.getHeaders());
 		}
@@ -92,6 +86,14 @@ public class UdsMessageListenerAdapter implements UdsMessageListener {
 			return null;
 		}
 		Object payload = (result instanceof Message<?> message) ? message.getPayload() : result;
+		// the two commonest replies are encoded here: through the converter chain each one built
+		// a Message and copied its headers, the largest cost of answering a small message
+		if (payload instanceof byte[] bytes) {
+			return bytes;
+		}
+		if (payload instanceof String text) {
+			return text.getBytes(this.charset);
+		}
 		Message<?> converted = this.messageConverter.toMessage(payload, headers);
 		if (converted == null || !(converted.getPayload() instanceof byte[] bytes)) {
 			throw new MessageConversionException("Cannot convert a reply of type " + payload.getClass().getName()

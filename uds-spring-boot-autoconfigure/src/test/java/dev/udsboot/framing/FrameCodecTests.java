@@ -42,7 +42,7 @@ class FrameCodecTests {
 	@ParameterizedTest
 	@EnumSource(Framing.class)
 	void writeProducesTheDocumentedWireFormatAndReadsBack(Framing framing) throws IOException {
-		FrameCodec codec = new FrameCodec(framing, MAX, 1);
+		FrameCodec codec = new FrameCodec(framing, MAX);
 		byte[] payload = payload(42);
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		codec.write(payload, out);
@@ -67,7 +67,7 @@ class FrameCodecTests {
 	@ParameterizedTest
 	@EnumSource(value = Framing.class, names = { "LINE", "CRLF", "LENGTH_PREFIX", "NULL", "STX_ETX" })
 	void readsSeveralFramesBackToBack(Framing framing) throws IOException {
-		FrameCodec codec = new FrameCodec(framing, MAX, 1);
+		FrameCodec codec = new FrameCodec(framing, MAX);
 		List<byte[]> payloads = List.of(payload(1), payload(MAX), new byte[0], payload(17), payload(MAX - 1));
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		for (byte[] payload : payloads) {
@@ -86,7 +86,7 @@ class FrameCodecTests {
 		// 20,000 bytes: well past the 8 KiB buffer the terminator framings read through
 		int max = 20_000;
 		for (Framing framing : DELIMITED) {
-			FrameCodec codec = new FrameCodec(framing, max, 1);
+			FrameCodec codec = new FrameCodec(framing, max);
 			byte[] first = payload(max);
 			byte[] second = payload(max - 3);
 			ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -101,7 +101,7 @@ class FrameCodecTests {
 
 	@Test
 	void noneFramingReturnsEachChunkAsOneMessage() throws IOException {
-		FrameCodec codec = new FrameCodec(Framing.NONE, MAX, 1);
+		FrameCodec codec = new FrameCodec(Framing.NONE, MAX);
 		FrameReader reader = reader(codec, List.of(ascii("first"), payload(MAX), ascii("x")));
 		assertThat(reader.next()).isEqualTo(ascii("first"));
 		assertThat(reader.next()).isEqualTo(payload(MAX));
@@ -111,7 +111,7 @@ class FrameCodecTests {
 
 	@Test
 	void eofFramingReadsEverythingUntilTheEndAsOneMessage() throws IOException {
-		FrameCodec codec = new FrameCodec(Framing.EOF, MAX, 1);
+		FrameCodec codec = new FrameCodec(Framing.EOF, MAX);
 		FrameReader reader = reader(codec, ascii("one\ntwo\r\n\0three"));
 		assertThat(reader.next()).isEqualTo(ascii("one\ntwo\r\n\0three"));
 		assertThat(reader.next()).isNull();
@@ -120,7 +120,7 @@ class FrameCodecTests {
 	@ParameterizedTest
 	@EnumSource(value = Framing.class, names = { "LINE", "CRLF", "LENGTH_PREFIX", "NULL", "STX_ETX" })
 	void readsAnEmptyPayload(Framing framing) throws IOException {
-		FrameCodec codec = new FrameCodec(framing, MAX, 1);
+		FrameCodec codec = new FrameCodec(framing, MAX);
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		codec.write(new byte[0], out);
 		assertThat(out.toByteArray()).isEqualTo(frame(framing, new byte[0]));
@@ -132,7 +132,7 @@ class FrameCodecTests {
 	@ParameterizedTest
 	@EnumSource(value = Framing.class, names = { "EOF", "NONE" })
 	void noBytesAtAllIsNoMessage(Framing framing) throws IOException {
-		FrameReader reader = reader(new FrameCodec(framing, MAX, 1), new byte[0]);
+		FrameReader reader = reader(new FrameCodec(framing, MAX), new byte[0]);
 		assertThat(reader.next()).isNull();
 	}
 
@@ -144,7 +144,7 @@ class FrameCodecTests {
 	@ParameterizedTest(name = "{0} max={1}")
 	@MethodSource("framingsAndLimits")
 	void acceptsExactlyMaxBytes(Framing framing, int max) throws IOException {
-		FrameCodec codec = new FrameCodec(framing, max, 1);
+		FrameCodec codec = new FrameCodec(framing, max);
 		assertThat(codec.maxMessageSize()).isEqualTo(max);
 		byte[] payload = payload(max);
 		FrameReader reader = reader(codec, frame(framing, payload));
@@ -155,7 +155,7 @@ class FrameCodecTests {
 	@ParameterizedTest(name = "{0} max={1}")
 	@MethodSource("framingsAndLimits")
 	void rejectsMaxPlusOneBytesAsTooLarge(Framing framing, int max) {
-		FrameCodec codec = new FrameCodec(framing, max, 1);
+		FrameCodec codec = new FrameCodec(framing, max);
 		FrameRejectedException ex = rejection(reader(codec, frame(framing, payload(max + 1))));
 		assertThat(ex.reason()).isEqualTo(Reason.TOO_LARGE);
 		assertThat(ex).hasMessageContaining("max-message-size " + max);
@@ -166,7 +166,7 @@ class FrameCodecTests {
 	void readsAWholeFrameOfMaxPlusOneBeforeRejectingIt(Framing framing, int max) throws IOException {
 		// nothing of the frame is left unread: a server closing then gives its client a clean end
 		// of stream rather than a connection reset
-		FrameCodec codec = new FrameCodec(framing, max, 1);
+		FrameCodec codec = new FrameCodec(framing, max);
 		List<byte[]> frames = new ArrayList<>();
 		frames.add(frame(framing, payload(max + 1)));
 		if (framing == Framing.LINE) {
@@ -185,7 +185,7 @@ class FrameCodecTests {
 	@MethodSource("framingsAndLimits")
 	void rejectsFramesFarOverTheLimitAsTooLarge(Framing framing, int max) {
 		// past the serializers' own slack too: their failure must be reported the same way
-		FrameCodec codec = new FrameCodec(framing, max, 1);
+		FrameCodec codec = new FrameCodec(framing, max);
 		for (int size : new int[] { max + 2, max + 3, 3 * max + 100 }) {
 			FrameRejectedException ex = rejection(reader(codec, frame(framing, payload(size))));
 			assertThat(ex.reason()).as("%s bytes", size).isEqualTo(Reason.TOO_LARGE);
@@ -197,13 +197,13 @@ class FrameCodecTests {
 	void rejectsAnUnterminatedFrameOverTheLimitBeforeTheStreamEnds(Framing framing) throws IOException {
 		byte[] frame = frame(framing, payload(10 * MAX));
 		byte[] unterminated = Arrays.copyOf(frame, frame.length - ((framing == Framing.CRLF) ? 2 : 1));
-		FrameRejectedException ex = rejection(reader(new FrameCodec(framing, MAX, 1), unterminated));
+		FrameRejectedException ex = rejection(reader(new FrameCodec(framing, MAX), unterminated));
 		assertThat(ex.reason()).isEqualTo(Reason.TOO_LARGE);
 	}
 
 	@Test
 	void lineFramingStripsOneTrailingCarriageReturnOnly() throws IOException {
-		FrameCodec codec = new FrameCodec(Framing.LINE, MAX, 1);
+		FrameCodec codec = new FrameCodec(Framing.LINE, MAX);
 		FrameReader reader = reader(codec, ascii("crlf\r\nin\rside\n\r\nlf\n"));
 		assertThat(reader.next()).isEqualTo(ascii("crlf"));
 		assertThat(reader.next()).isEqualTo(ascii("in\rside"));
@@ -214,7 +214,7 @@ class FrameCodecTests {
 
 	@Test
 	void lineFramingLimitAppliesToThePayloadWithoutTheCarriageReturn() throws IOException {
-		FrameCodec codec = new FrameCodec(Framing.LINE, MAX, 1);
+		FrameCodec codec = new FrameCodec(Framing.LINE, MAX);
 		byte[] max = payload(MAX);
 		assertThat(reader(codec, concat(max, ascii("\r\n"))).next()).isEqualTo(max);
 		FrameRejectedException ex = rejection(reader(codec, concat(payload(MAX + 1), ascii("\r\n"))));
@@ -223,7 +223,7 @@ class FrameCodecTests {
 
 	@Test
 	void crlfFramingKeepsLoneLineFeedsAndCarriageReturns() throws IOException {
-		FrameCodec codec = new FrameCodec(Framing.CRLF, MAX, 1);
+		FrameCodec codec = new FrameCodec(Framing.CRLF, MAX);
 		FrameReader reader = reader(codec, ascii("a\nb\rc\r\n\r\r\n"));
 		assertThat(reader.next()).isEqualTo(ascii("a\nb\rc"));
 		assertThat(reader.next()).isEqualTo(ascii("\r"));
@@ -232,7 +232,7 @@ class FrameCodecTests {
 
 	@Test
 	void stxEtxWithoutStxIsMalformed() {
-		FrameCodec codec = new FrameCodec(Framing.STX_ETX, MAX, 1);
+		FrameCodec codec = new FrameCodec(Framing.STX_ETX, MAX);
 		FrameRejectedException ex = rejection(reader(codec, ascii("hello\u0003")));
 		assertThat(ex.reason()).isEqualTo(Reason.MALFORMED);
 		assertThat(ex).hasMessageContaining("stx-etx");
@@ -240,7 +240,7 @@ class FrameCodecTests {
 
 	@Test
 	void stxEtxGarbageAfterAValidFrameIsMalformed() throws IOException {
-		FrameCodec codec = new FrameCodec(Framing.STX_ETX, MAX, 1);
+		FrameCodec codec = new FrameCodec(Framing.STX_ETX, MAX);
 		FrameReader reader = reader(codec, ascii("\u0002ok\u0003junk"));
 		assertThat(reader.next()).isEqualTo(ascii("ok"));
 		assertThat(rejection(reader).reason()).isEqualTo(Reason.MALFORMED);
@@ -249,7 +249,7 @@ class FrameCodecTests {
 	@Test
 	void lengthHeaderWithTheTopBitSetIsMalformed() {
 		// a 4-byte header read as a Java int: the serializer reports these as negative lengths
-		FrameCodec codec = new FrameCodec(Framing.LENGTH_PREFIX, MAX, 1);
+		FrameCodec codec = new FrameCodec(Framing.LENGTH_PREFIX, MAX);
 		for (int header : new int[] { -1, Integer.MIN_VALUE }) {
 			byte[] bytes = concat(ByteBuffer.allocate(4).putInt(header).array(), payload(10));
 			FrameRejectedException ex = rejection(reader(codec, bytes));
@@ -259,7 +259,7 @@ class FrameCodecTests {
 
 	@Test
 	void hugeLengthHeaderIsTooLargeWithoutWaitingForThePayload() {
-		FrameCodec codec = new FrameCodec(Framing.LENGTH_PREFIX, MAX, 1);
+		FrameCodec codec = new FrameCodec(Framing.LENGTH_PREFIX, MAX);
 		for (int header : new int[] { Integer.MAX_VALUE, MAX + 1000, 2 * MAX }) {
 			// only a few payload bytes follow: rejected on the header alone, not as truncated
 			byte[] bytes = concat(ByteBuffer.allocate(4).putInt(header).array(), payload(5));
@@ -282,7 +282,7 @@ class FrameCodecTests {
 	@ParameterizedTest(name = "{0} {index}")
 	@MethodSource("halfFrames")
 	void halfAFrameThenEndOfStreamIsTruncated(Framing framing, byte[] half) throws IOException {
-		FrameCodec codec = new FrameCodec(framing, MAX, 1);
+		FrameCodec codec = new FrameCodec(framing, MAX);
 		byte[] whole = payload(7);
 		FrameReader reader = reader(codec, concat(frame(framing, whole), half));
 		assertThat(reader.next()).isEqualTo(whole);
@@ -294,7 +294,7 @@ class FrameCodecTests {
 	@ParameterizedTest
 	@EnumSource(Framing.class)
 	void endOfStreamBetweenFramesIsNull(Framing framing) throws IOException {
-		FrameCodec codec = new FrameCodec(framing, MAX, 1);
+		FrameCodec codec = new FrameCodec(framing, MAX);
 		assertThat(reader(codec, new byte[0]).next()).isNull();
 		FrameReader reader = reader(codec, frame(framing, ascii("last")));
 		assertThat(reader.next()).isEqualTo(ascii("last"));
@@ -312,7 +312,7 @@ class FrameCodecTests {
 			}
 
 		});
-		FrameCodec codec = new FrameCodec(Framing.LINE, MAX, 1);
+		FrameCodec codec = new FrameCodec(Framing.LINE, MAX);
 		FrameReader reader = codec.newReader(codec.newInputStream(failing));
 		IOException thrown = catchThrowableOfType(IOException.class, reader::next);
 		assertThat(thrown).isSameAs(failure);
@@ -320,9 +320,9 @@ class FrameCodecTests {
 
 	@Test
 	void oneCodecServesManyReadersAfterRejections() throws IOException {
-		// the serializers' buffer pool has one slot: a rejected frame must give its buffer back
+		// each reader has its own one-slot buffer pool: a rejected frame must give its buffer back
 		for (Framing framing : Framing.values()) {
-			FrameCodec codec = new FrameCodec(framing, MAX, 1);
+			FrameCodec codec = new FrameCodec(framing, MAX);
 			for (int i = 0; i < 3; i++) {
 				assertThat(rejection(reader(codec, frame(framing, payload(MAX + 50)))).reason()).as(framing.name())
 					.isEqualTo(Reason.TOO_LARGE);
@@ -334,9 +334,9 @@ class FrameCodecTests {
 
 	@Test
 	void rejectsAMaxMessageSizeOutOfRange() {
-		assertThatIllegalArgumentException().isThrownBy(() -> new FrameCodec(Framing.LINE, 0, 1));
-		assertThatIllegalArgumentException().isThrownBy(() -> new FrameCodec(Framing.LINE, -5, 1));
-		assertThatIllegalArgumentException().isThrownBy(() -> new FrameCodec(Framing.LINE, Integer.MAX_VALUE, 1));
+		assertThatIllegalArgumentException().isThrownBy(() -> new FrameCodec(Framing.LINE, 0));
+		assertThatIllegalArgumentException().isThrownBy(() -> new FrameCodec(Framing.LINE, -5));
+		assertThatIllegalArgumentException().isThrownBy(() -> new FrameCodec(Framing.LINE, Integer.MAX_VALUE));
 	}
 
 	private static FrameRejectedException rejection(FrameReader reader) {
@@ -358,7 +358,7 @@ class FrameCodecTests {
 
 	private static byte[] written(Framing framing, byte[] payload) throws IOException {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		new FrameCodec(framing, MAX, 1).write(payload, out);
+		new FrameCodec(framing, MAX).write(payload, out);
 		return out.toByteArray();
 	}
 

@@ -88,7 +88,7 @@ public class StreamListenerContainer implements UdsListenerContainer {
 		this.definition = definition;
 		this.messageListener = messageListener;
 		this.threadKeepAlive = threadKeepAlive;
-		this.codec = new FrameCodec(definition.framing(), definition.maxMessageSize(), definition.maxConnections());
+		this.codec = new FrameCodec(definition.framing(), definition.maxMessageSize());
 	}
 
 	@Override

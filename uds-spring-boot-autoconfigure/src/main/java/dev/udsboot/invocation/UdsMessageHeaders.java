@@ -1,0 +1,40 @@
+package dev.udsboot.invocation;
+
+import java.nio.charset.Charset;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.springframework.messaging.MessageHeaders;
+
+import dev.udsboot.listener.UdsSession;
+
+/**
+ * The headers of a received message: listener, connection id, session and charset. Unlike
+ * default {@link MessageHeaders} they carry no generated id and no timestamp: nothing in handler
+ * invocation reads them, and generating both for every frame was a measurable share of the cost of
+ * a small message.
+ */
+public final class UdsMessageHeaders extends MessageHeaders {
+
+	private static final long serialVersionUID = 1L;
+
+	/**
+	 * Creates the headers of one message.
+	 * @param listenerName the listener it arrived on
+	 * @param session the connection it arrived on
+	 * @param charset the listener's charset
+	 */
+	public UdsMessageHeaders(String listenerName, UdsSession session, Charset charset) {
+		super(headers(listenerName, session, charset), ID_VALUE_NONE, -1L);
+	}
+
+	private static Map<String, Object> headers(String listenerName, UdsSession session, Charset charset) {
+		Map<String, Object> headers = new HashMap<>(8);
+		headers.put(UdsHeaders.LISTENER, listenerName);
+		headers.put(UdsHeaders.CONNECTION_ID, session.id());
+		headers.put(UdsHeaders.SESSION, session);
+		headers.put(UdsHeaders.CHARSET, charset);
+		return headers;
+	}
+
+}
