@@ -75,6 +75,12 @@ public final class EchoBenchmark {
 
 	private final String serverHeap = System.getProperty("bench.xmx", "1g");
 
+	/** Threads of the raw server: platform (the baseline) or virtual (to measure them, JDK 21+). */
+	private final String rawThreads = System.getProperty("bench.rawThreads", "platform");
+
+	/** Which server the scale phase loads with idle connections: starter or raw. */
+	private final String scaleServer = System.getProperty("bench.scaleServer", "starter");
+
 	private final Duration startTimeout = Duration.ofMillis(millis("bench.startTimeout", "120"));
 
 	private final List<Process> children = new ArrayList<>();
@@ -120,7 +126,7 @@ public final class EchoBenchmark {
 					+ " (set -Djava.io.tmpdir to a shorter directory)");
 		}
 		String classpath = System.getProperty("java.class.path");
-		raw.process = start(raw, classpath, RawEchoServer.class.getName(), raw.socket.toString());
+		raw.process = start(raw, classpath, RawEchoServer.class.getName(), raw.socket.toString(), this.rawThreads);
 		starter.process = start(starter, classpath, "dev.udsboot.sample.SampleApplication",
 				"--uds.sample.dir=" + this.dir, "--spring.main.banner-mode=off", "--logging.level.root=WARN");
 		printHeader(raw, starter);
@@ -145,7 +151,7 @@ public final class EchoBenchmark {
 			comparisons.add(comparison);
 		}
 
-		Scale scale = runScale(starter);
+		Scale scale = runScale(this.scaleServer.equals("raw") ? raw : starter);
 
 		printResults(comparisons, scale);
 	}
@@ -343,7 +349,7 @@ public final class EchoBenchmark {
 	 */
 	private Scale runScale(Server starter) throws Exception {
 		System.out.println();
-		System.out.println("Scale: the starter at " + this.scaleConnections + " connections without and with "
+		System.out.println("Scale: the " + starter.name + " server at " + this.scaleConnections + " connections without and with "
 				+ this.idleConnections + " idle connections held open");
 		Scale scale = new Scale();
 		List<Client> idle = null;
@@ -361,7 +367,7 @@ public final class EchoBenchmark {
 					}
 					Trial trial = runTrial(starter, this.scaleConnections);
 					(withIdle ? scale.withIdle : scale.withoutIdle).add(trial);
-					progress("starter", this.scaleConnections, round, trial,
+					progress(starter.name, this.scaleConnections, round, trial,
 							withIdle ? " with " + this.idleConnections + " idle" : " without idle");
 				}
 			}
@@ -452,7 +458,8 @@ public final class EchoBenchmark {
 		System.out.println("JVM " + System.getProperty("java.vm.name") + " " + Runtime.version() + ", "
 				+ Runtime.getRuntime().availableProcessors() + " CPU(s)");
 		System.out.println("Servers: " + String.join(" ", serverJvm("java")) + " -classpath <test classpath> ...");
-		System.out.println("  raw     = " + RawEchoServer.class.getSimpleName() + " on " + raw.socket);
+		System.out.println("  raw     = " + RawEchoServer.class.getSimpleName() + " (" + this.rawThreads
+				+ " threads) on " + raw.socket);
 		System.out.println("  starter = sample-app 'echo' listener on " + starter.socket);
 		System.out.printf(Locale.ROOT,
 				"Workload: %d-byte line ping-pong, connections %s, warm-up %s s + measure %s s per run, %d rounds "
@@ -493,7 +500,7 @@ public final class EchoBenchmark {
 			System.out.println(line);
 		}
 		System.out.println();
-		System.out.println("Scale (starter, " + this.scaleConnections + " connections):");
+		System.out.println("Scale (" + this.scaleServer + ", " + this.scaleConnections + " connections):");
 		System.out.println(line);
 		row(this.scaleConnections, "no idle", scale.withoutIdle);
 		row(this.scaleConnections, "+" + this.idleConnections, scale.withIdle);

@@ -18,7 +18,9 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
  * lines and a {@link BufferedWriter} echoing each line plus {@code '\n'}, flushed per line. No
  * Spring.
  * <p>
- * Usage: {@code RawEchoServer <socket path>}; prints {@code READY} once it is listening.
+ * Usage: {@code RawEchoServer <socket path> [platform|virtual]}; prints {@code READY} once it is
+ * listening. {@code virtual} (JDK 21+) serves each connection on a virtual thread instead, to
+ * measure junixsocket on virtual threads against platform threads (see the README).
  */
 public final class RawEchoServer {
 
@@ -34,10 +36,11 @@ public final class RawEchoServer {
 	 * @throws IOException if the socket cannot be bound
 	 */
 	public static void main(String[] args) throws IOException {
-		if (args.length != 1) {
-			System.err.println("usage: RawEchoServer <socket path>");
+		if (args.length < 1 || args.length > 2) {
+			System.err.println("usage: RawEchoServer <socket path> [platform|virtual]");
 			System.exit(2);
 		}
+		boolean virtual = args.length == 2 && args[1].equals("virtual");
 		File path = new File(args[0]);
 		AFUNIXServerSocket server = AFUNIXServerSocket.newInstance();
 		server.bind(AFUNIXSocketAddress.of(path), BACKLOG);
@@ -46,8 +49,23 @@ public final class RawEchoServer {
 		long ids = 0;
 		while (true) {
 			AFUNIXSocket socket = server.accept();
-			Thread thread = new Thread(() -> serve(socket), "raw-echo-" + (++ids));
-			thread.start();
+			Runnable task = () -> serve(socket);
+			if (virtual) {
+				startVirtual(task);
+			}
+			else {
+				new Thread(task, "raw-echo-" + (++ids)).start();
+			}
+		}
+	}
+
+	/** {@code Thread.startVirtualThread(task)}, called reflectively: the project compiles for Java 17. */
+	private static void startVirtual(Runnable task) {
+		try {
+			Thread.class.getMethod("startVirtualThread", Runnable.class).invoke(null, task);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new IllegalStateException("virtual threads need JDK 21 or later", ex);
 		}
 	}
 
