@@ -75,6 +75,19 @@ public class UdsProperties implements InitializingBean {
 			throw new InvalidConfigurationPropertyValueException(prefix + "framing", listener.getFraming(),
 					"Framing applies to stream listeners only: each datagram is one message");
 		}
+		if (listener.getType() == UdsListenerType.DATAGRAM) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "type", "datagram",
+					"Datagram listeners are not supported by this version yet");
+		}
+		// an allow-list that is not enforced would let everyone in: refuse it until it is
+		if (!listener.getAllowedUids().isEmpty()) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "allowed-uids", listener.getAllowedUids(),
+					"Peer allow-lists are not enforced by this version yet; remove the setting");
+		}
+		if (!listener.getAllowedGids().isEmpty()) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "allowed-gids", listener.getAllowedGids(),
+					"Peer allow-lists are not enforced by this version yet; remove the setting");
+		}
 		mode(prefix + "file-mode", listener.getFileMode());
 		mode(prefix + "directory-mode", listener.getDirectoryMode());
 		long maxMessageSize = listener.getMaxMessageSize().toBytes();

@@ -82,6 +82,21 @@ class UdsConfigurationFailureTests {
 	}
 
 	@Test
+	void datagramListenersAreRefusedUntilSupported() {
+		fails(new String[] { "uds.listeners.echo.path=" + this.dir.resolve("a.sock"),
+				"uds.listeners.echo.type=datagram" }, "uds.listeners.echo.type", "datagram", "not supported");
+	}
+
+	@Test
+	void allowListsAreRefusedUntilEnforced() {
+		fails(new String[] { "uds.listeners.echo.path=" + this.dir.resolve("a.sock"),
+				"uds.listeners.echo.allowed-uids=1000" }, "uds.listeners.echo.allowed-uids", "1000", "not enforced");
+		fails(new String[] { "uds.listeners.echo.path=" + this.dir.resolve("a.sock"),
+				"uds.listeners.echo.allowed-gids=5,6" }, "uds.listeners.echo.allowed-gids", "5", "not enforced");
+		assertThat(this.dir.resolve("a.sock")).doesNotExist();
+	}
+
+	@Test
 	void nonPositiveLimits() {
 		fails(new String[] { "uds.listeners.echo.path=" + this.dir.resolve("a.sock"),
 				"uds.listeners.echo.max-connections=0" }, "uds.listeners.echo.max-connections", "0");

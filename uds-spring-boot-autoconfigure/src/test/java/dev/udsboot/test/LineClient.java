@@ -72,7 +72,8 @@ public final class LineClient implements Closeable {
 	}
 
 	public void shutdownOutput() throws IOException {
-		this.socket.shutdownOutput();
+		// the channel's shutdown: JDK 25's Socket#shutdownOutput refuses junixsocket's sockets
+		this.socket.getChannel().shutdownOutput();
 	}
 
 	@Override

@@ -138,7 +138,9 @@ final class StreamConnection implements Runnable, UdsSession {
 	 */
 	void shutdownInput() {
 		try {
-			this.socket.shutdownInput();
+			// through the channel: on JDK 25, java.net.Socket#shutdownInput refuses junixsocket's
+			// sockets ("Socket is not connected"), which would turn a graceful stop into a close
+			this.socket.getChannel().shutdownInput();
 		}
 		catch (IOException ex) {
 			close();
