@@ -22,6 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.udsboot.framing.FrameRejectedException.Reason;
 
+import static dev.udsboot.test.WireFrames.frame;
+import static dev.udsboot.test.WireFrames.payload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -360,46 +362,6 @@ class FrameCodecTests {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		new FrameCodec(framing, MAX).write(payload, out);
 		return out.toByteArray();
-	}
-
-	/** Encodes a frame by hand, from the documented wire format. */
-	static byte[] frame(Framing framing, byte[] payload) {
-		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		switch (framing) {
-			case LINE -> {
-				out.writeBytes(payload);
-				out.write('\n');
-			}
-			case CRLF -> {
-				out.writeBytes(payload);
-				out.write('\r');
-				out.write('\n');
-			}
-			case LENGTH_PREFIX -> {
-				out.writeBytes(ByteBuffer.allocate(4).putInt(payload.length).array());
-				out.writeBytes(payload);
-			}
-			case NULL -> {
-				out.writeBytes(payload);
-				out.write(0);
-			}
-			case STX_ETX -> {
-				out.write(2);
-				out.writeBytes(payload);
-				out.write(3);
-			}
-			case EOF, NONE -> out.writeBytes(payload);
-		}
-		return out.toByteArray();
-	}
-
-	/** Letters only: never a delimiter of any framing. */
-	static byte[] payload(int size) {
-		byte[] payload = new byte[size];
-		for (int i = 0; i < size; i++) {
-			payload[i] = (byte) ('a' + (i % 26));
-		}
-		return payload;
 	}
 
 	private static byte[] ascii(String text) {

@@ -30,7 +30,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -51,6 +50,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import dev.udsboot.socket.SocketFileBinder.PrivateSocketBinder;
 import dev.udsboot.test.LineClient;
 import dev.udsboot.test.RequiredTools;
+
+import dev.udsboot.test.ForeignServers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -93,7 +94,7 @@ class SocketFileBinderTests {
 			}
 		}
 		for (Process process : this.processes) {
-			killWithSigkill(process);
+			ForeignServers.killWithSigkill(process);
 		}
 	}
 
@@ -163,7 +164,7 @@ class SocketFileBinderTests {
 		Path path = this.dir.resolve("killed.sock");
 		Process socat = startSocatEcho(path);
 		// its forked children hold the listening socket too: all of them die the way a killed server does
-		killWithSigkill(socat);
+		ForeignServers.killWithSigkill(socat);
 		assertThat(SocketFiles.kindOf(path)).isEqualTo(SocketFiles.Kind.SOCKET);
 		assertThat(SocketFiles.isLive(path)).isFalse();
 		BoundSocketFile<AFUNIXServerSocket> bound = bind(path, options("rw-rw----"));
@@ -652,41 +653,7 @@ class SocketFileBinderTests {
 		assertThat(SocketFiles.isLive(path)).isFalse();
 	}
 
-	private Process startSocatEcho(Path path) throws IOException {
-		Process socat = new ProcessBuilder(RequiredTools.require("socat"), "UNIX-LISTEN:" + path + ",fork",
-				"EXEC:cat")
-			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
-			.redirectError(ProcessBuilder.Redirect.DISCARD)
-			.start();
-		this.processes.add(socat);
-		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> canConnect(path));
-		return socat;
-	}
 
-	/**
-	 * Sends SIGKILL to a process and everything it forked, and waits until they are gone.
-	 */
-	private static void killWithSigkill(Process process) throws InterruptedException {
-		List<ProcessHandle> tree = Stream.concat(Stream.of(process.toHandle()), process.descendants()).toList();
-		tree.forEach(ProcessHandle::destroyForcibly);
-		for (ProcessHandle handle : tree) {
-			try {
-				handle.onExit().get(10, TimeUnit.SECONDS);
-			}
-			catch (ExecutionException | TimeoutException ex) {
-				throw new IllegalStateException("process " + handle.pid() + " did not end", ex);
-			}
-		}
-	}
-
-	private static boolean canConnect(Path path) {
-		try (AFUNIXSocket socket = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(path))) {
-			return true;
-		}
-		catch (IOException ex) {
-			return false;
-		}
-	}
 
 	private static String nobodysGroup() throws IOException, InterruptedException {
 		Process id = new ProcessBuilder(RequiredTools.require("id"), "-gn", "nobody").start();
@@ -837,6 +804,12 @@ class SocketFileBinderTests {
 
 		}
 
+	}
+
+	private Process startSocatEcho(Path path) throws IOException {
+		Process socat = ForeignServers.startSocatEcho(path);
+		this.processes.add(socat);
+		return socat;
 	}
 
 }

@@ -3,7 +3,6 @@ package dev.udsboot.listener.stream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +27,8 @@ import dev.udsboot.test.LineClient;
 import dev.udsboot.test.RequiredTools;
 import dev.udsboot.test.TestListeners;
 
+import static dev.udsboot.test.WireFrames.frame;
+import static dev.udsboot.test.WireFrames.payload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
@@ -266,46 +267,6 @@ class StreamFramingIntegrationTests {
 		}
 		assertThat(process.exitValue()).as("socat exit status; stderr: %s", Files.readString(stderr)).isZero();
 		return Files.readString(stdout);
-	}
-
-	/** Encodes a frame by hand, from the documented wire format. */
-	private static byte[] frame(Framing framing, byte[] payload) {
-		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		switch (framing) {
-			case LINE -> {
-				out.writeBytes(payload);
-				out.write('\n');
-			}
-			case CRLF -> {
-				out.writeBytes(payload);
-				out.write('\r');
-				out.write('\n');
-			}
-			case LENGTH_PREFIX -> {
-				out.writeBytes(ByteBuffer.allocate(4).putInt(payload.length).array());
-				out.writeBytes(payload);
-			}
-			case NULL -> {
-				out.writeBytes(payload);
-				out.write(0);
-			}
-			case STX_ETX -> {
-				out.write(2);
-				out.writeBytes(payload);
-				out.write(3);
-			}
-			case EOF, NONE -> out.writeBytes(payload);
-		}
-		return out.toByteArray();
-	}
-
-	/** Letters only: never a delimiter of any framing. */
-	private static byte[] payload(int size) {
-		byte[] payload = new byte[size];
-		for (int i = 0; i < size; i++) {
-			payload[i] = (byte) ('a' + (i % 26));
-		}
-		return payload;
 	}
 
 	private static byte[] ascii(String text) {

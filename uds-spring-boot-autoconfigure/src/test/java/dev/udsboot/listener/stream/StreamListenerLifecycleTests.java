@@ -9,17 +9,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.newsclub.net.unix.AFUNIXServerSocket;
-import org.newsclub.net.unix.AFUNIXSocket;
-import org.newsclub.net.unix.AFUNIXSocketAddress;
 
 import dev.udsboot.listener.UdsListenerDefinition;
 import dev.udsboot.socket.BoundSocketFile;
@@ -29,8 +24,9 @@ import dev.udsboot.socket.SocketFileOptions;
 import dev.udsboot.socket.SocketFiles;
 import dev.udsboot.socket.UdsAddress;
 import dev.udsboot.test.LineClient;
-import dev.udsboot.test.RequiredTools;
 import dev.udsboot.test.TestListeners;
+
+import dev.udsboot.test.ForeignServers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -53,7 +49,7 @@ class StreamListenerLifecycleTests {
 	void cleanUp() throws InterruptedException {
 		this.containers.forEach(StreamListenerContainer::close);
 		for (Process process : this.processes) {
-			killWithSigkill(process);
+			ForeignServers.killWithSigkill(process);
 		}
 	}
 
@@ -156,7 +152,7 @@ class StreamListenerLifecycleTests {
 		Path path = this.dir.resolve("sigkill.sock");
 		Process socat = startSocatEcho(path);
 		// its forked children hold the listening socket too: all of them die the way a killed server does
-		killWithSigkill(socat);
+		ForeignServers.killWithSigkill(socat);
 		assertThat(SocketFiles.kindOf(path)).isEqualTo(SocketFiles.Kind.SOCKET);
 		assertThat(SocketFiles.isLive(path)).isFalse();
 		StreamListenerContainer container = echo(TestListeners.at(path).build());
@@ -232,41 +228,7 @@ class StreamListenerLifecycleTests {
 		return left.get(0);
 	}
 
-	private Process startSocatEcho(Path path) throws IOException {
-		Process socat = new ProcessBuilder(RequiredTools.require("socat"), "UNIX-LISTEN:" + path + ",fork",
-				"EXEC:cat")
-			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
-			.redirectError(ProcessBuilder.Redirect.DISCARD)
-			.start();
-		this.processes.add(socat);
-		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> canConnect(path));
-		return socat;
-	}
 
-	/**
-	 * Sends SIGKILL to a process and everything it forked, and waits until they are gone.
-	 */
-	private static void killWithSigkill(Process process) throws InterruptedException {
-		List<ProcessHandle> tree = Stream.concat(Stream.of(process.toHandle()), process.descendants()).toList();
-		tree.forEach(ProcessHandle::destroyForcibly);
-		for (ProcessHandle handle : tree) {
-			try {
-				handle.onExit().get(10, TimeUnit.SECONDS);
-			}
-			catch (ExecutionException | TimeoutException ex) {
-				throw new IllegalStateException("process " + handle.pid() + " did not end", ex);
-			}
-		}
-	}
-
-	private static boolean canConnect(Path path) {
-		try (AFUNIXSocket socket = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(path))) {
-			return true;
-		}
-		catch (IOException ex) {
-			return false;
-		}
-	}
 
 	private static void assertEchoes(Path path) throws IOException {
 		try (LineClient client = LineClient.connect(UdsAddress.ofPath(path))) {
@@ -289,6 +251,12 @@ class StreamListenerLifecycleTests {
 				.map((fields) -> fields[7])
 				.toList();
 		}
+	}
+
+	private Process startSocatEcho(Path path) throws IOException {
+		Process socat = ForeignServers.startSocatEcho(path);
+		this.processes.add(socat);
+		return socat;
 	}
 
 }
