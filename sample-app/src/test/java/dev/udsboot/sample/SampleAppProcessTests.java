@@ -1,6 +1,5 @@
 package dev.udsboot.sample;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,7 +122,11 @@ class SampleAppProcessTests {
 		assertThat(log("app")).contains("Refusing to bind " + echoSocket() + ": another process is accepting");
 		assertThat(Files.readAttributes(echoSocket(), "unix:ino").get("ino")).isEqualTo(inode);
 		assertThat(echoes()).as("socat still serves").isTrue();
-		assertThat(new File(this.dir.toFile(), ".uds-").exists()).isFalse();
+		try (var entries = Files.list(this.dir)) {
+			assertThat(entries.map(Path::getFileName).map(Path::toString).filter((n) -> n.startsWith(".uds-")))
+				.as("the refused instance left no private directory")
+				.isEmpty();
+		}
 	}
 
 }

@@ -24,7 +24,6 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.StringUtils;
 
 import dev.udsboot.config.UdsConfigUtils;
-import dev.udsboot.invocation.UdsMessageConverters;
 import dev.udsboot.invocation.UdsMessageHandlerMethodFactory;
 import dev.udsboot.listener.MethodUdsListenerEndpoint;
 import dev.udsboot.listener.UdsListenerContainerFactory;
@@ -64,9 +63,7 @@ public class UdsHandlerAnnotationBeanPostProcessor
 		if (this.classesWithoutHandlers.contains(targetClass)) {
 			return bean;
 		}
-		Map<Method, UdsHandler> methods = MethodIntrospector.selectMethods(targetClass,
-				(MethodIntrospector.MetadataLookup<UdsHandler>) (method) -> AnnotatedElementUtils
-					.findMergedAnnotation(method, UdsHandler.class));
+		Map<Method, UdsHandler> methods = handlerMethods(targetClass);
 		if (methods.isEmpty()) {
 			this.classesWithoutHandlers.add(targetClass);
 			return bean;
@@ -78,6 +75,20 @@ public class UdsHandlerAnnotationBeanPostProcessor
 			}
 		});
 		return bean;
+	}
+
+	/**
+	 * Tells whether a class declares {@link UdsHandler} methods.
+	 * @param type the bean class
+	 * @return {@code true} if it has at least one
+	 */
+	public static boolean hasHandlerMethods(Class<?> type) {
+		return !handlerMethods(type).isEmpty();
+	}
+
+	private static Map<Method, UdsHandler> handlerMethods(Class<?> type) {
+		return MethodIntrospector.selectMethods(type, (MethodIntrospector.MetadataLookup<UdsHandler>) (
+				method) -> AnnotatedElementUtils.findMergedAnnotation(method, UdsHandler.class));
 	}
 
 	@Override
@@ -108,8 +119,7 @@ public class UdsHandlerAnnotationBeanPostProcessor
 					UdsMessageHandlerMethodFactory.class);
 		}
 		JsonMapper jsonMapper = factory.getBeanProvider(JsonMapper.class).getIfAvailable(JsonMapper::new);
-		UdsMessageHandlerMethodFactory methodFactory = new UdsMessageHandlerMethodFactory(
-				UdsMessageConverters.create(jsonMapper));
+		UdsMessageHandlerMethodFactory methodFactory = UdsMessageHandlerMethodFactory.withJsonMapper(jsonMapper);
 		methodFactory.setBeanFactory(factory);
 		methodFactory.afterPropertiesSet();
 		return methodFactory;

@@ -4,6 +4,7 @@ import org.newsclub.net.unix.AFUNIXSocket;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -14,8 +15,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.udsboot.annotation.EnableUds;
+import dev.udsboot.annotation.UdsHandlerAnnotationBeanPostProcessor;
 import dev.udsboot.config.UdsConfigUtils;
-import dev.udsboot.invocation.UdsMessageConverters;
 import dev.udsboot.invocation.UdsMessageHandlerMethodFactory;
 import dev.udsboot.listener.DefaultUdsListenerContainerFactory;
 
@@ -49,7 +50,13 @@ public final class UdsAutoConfiguration {
 	@Bean(name = UdsConfigUtils.UDS_MESSAGE_HANDLER_METHOD_FACTORY_BEAN_NAME)
 	@ConditionalOnMissingBean(name = UdsConfigUtils.UDS_MESSAGE_HANDLER_METHOD_FACTORY_BEAN_NAME)
 	UdsMessageHandlerMethodFactory udsMessageHandlerMethodFactory(ObjectProvider<JsonMapper> jsonMapper) {
-		return new UdsMessageHandlerMethodFactory(UdsMessageConverters.create(jsonMapper.getIfAvailable(JsonMapper::new)));
+		return UdsMessageHandlerMethodFactory.withJsonMapper(jsonMapper.getIfAvailable(JsonMapper::new));
+	}
+
+	@Bean
+	static LazyInitializationExcludeFilter udsHandlerLazyInitializationExcludeFilter() {
+		// with spring.main.lazy-initialization, beans holding handlers must still be created
+		return (beanName, definition, beanType) -> UdsHandlerAnnotationBeanPostProcessor.hasHandlerMethods(beanType);
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -89,9 +89,10 @@ public class UdsProperties implements InitializingBean {
 					"Peer allow-lists are not enforced by this version yet; remove the setting");
 		}
 		mode(prefix + "file-mode", listener.getFileMode());
+		group(prefix + "file-group", listener.getFileGroup());
 		mode(prefix + "directory-mode", listener.getDirectoryMode());
 		long maxMessageSize = listener.getMaxMessageSize().toBytes();
-		if (maxMessageSize < 1 || maxMessageSize > Integer.MAX_VALUE - 16) {
+		if (maxMessageSize < 1 || maxMessageSize > dev.udsboot.framing.FrameCodec.MAX_LIMIT) {
 			throw new InvalidConfigurationPropertyValueException(prefix + "max-message-size",
 					listener.getMaxMessageSize(), "Must be between 1B and 2GB");
 		}
@@ -108,7 +109,7 @@ public class UdsProperties implements InitializingBean {
 	}
 
 	static UdsAddress address(String prefix, Listener listener) {
-		String path = listener.getPath();
+		String path = StringUtils.hasLength(listener.getPath()) ? listener.getPath() : null;
 		String property = (path != null) ? prefix + "path" : prefix + "abstract-name";
 		String value = (path != null) ? path : listener.getAbstractName();
 		try {
@@ -126,6 +127,18 @@ public class UdsProperties implements InitializingBean {
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidConfigurationPropertyValueException(property, mode, ex.getMessage());
+		}
+	}
+
+	private static void group(String property, @Nullable String group) {
+		if (group == null) {
+			return;
+		}
+		try {
+			java.nio.file.FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
+		}
+		catch (java.io.IOException ex) {
+			throw new InvalidConfigurationPropertyValueException(property, group, "No such group on this system");
 		}
 	}
 
@@ -215,8 +228,8 @@ public class UdsProperties implements InitializingBean {
 		private List<Integer> allowedGids = new ArrayList<>();
 
 		/**
-		 * Maximum file descriptors accepted with one message; more are closed and the message
-		 * rejected.
+		 * Maximum file descriptors accepted with one message (descriptor passing is not implemented
+		 * yet: the kernel discards descriptors sent to a listener).
 		 */
 		private int maxFileDescriptors = 16;
 

@@ -35,6 +35,9 @@ public final class FrameCodec {
 	 */
 	static final int SLACK = 3;
 
+	/** The largest max-message-size: room for the slack within an array's size. */
+	public static final int MAX_LIMIT = Integer.MAX_VALUE - 16;
+
 	private static final int DEFAULT_BUFFER_SIZE = 8192;
 
 	private final Framing framing;
@@ -49,7 +52,7 @@ public final class FrameCodec {
 	 * @param maxMessageSize the largest payload accepted, inclusive
 	 */
 	public FrameCodec(Framing framing, int maxMessageSize) {
-		if (maxMessageSize < 1 || maxMessageSize > Integer.MAX_VALUE - 16) {
+		if (maxMessageSize < 1 || maxMessageSize > MAX_LIMIT) {
 			throw new IllegalArgumentException("max message size out of range: " + maxMessageSize);
 		}
 		this.framing = framing;
@@ -109,18 +112,49 @@ public final class FrameCodec {
 	 * @return the reader
 	 */
 	public FrameReader newReader(FrameInputStream input) {
-		return new FrameReader(input, createSerializer(this.framing, this.maxMessageSize), this.framing,
-				this.maxMessageSize);
+		return new FrameReader(input, createSerializer(this.framing, this.maxMessageSize), this);
 	}
 
 	/**
 	 * Writes one frame; the caller flushes.
 	 * @param payload the payload
 	 * @param output the connection's (buffered) output stream
+	 * @throws InvalidReplyException if the payload contains the framing's terminator
 	 * @throws IOException if writing fails
 	 */
 	public void write(byte[] payload, OutputStream output) throws IOException {
+		int terminator = terminatorIndex(payload);
+		if (terminator >= 0) {
+			throw new InvalidReplyException("A reply of " + payload.length + " bytes contains the " + describe()
+					+ " framing's terminator at byte " + terminator
+					+ ": the client would read it as more than one message");
+		}
 		this.serializer.serialize(payload, output);
+	}
+
+	private int terminatorIndex(byte[] payload) {
+		for (int i = 0; i < payload.length; i++) {
+			byte b = payload[i];
+			boolean terminates = switch (this.framing) {
+				case LINE -> b == '\n';
+				case CRLF -> b == '\n' && i > 0 && payload[i - 1] == '\r';
+				case NULL -> b == 0;
+				case STX_ETX -> b == ByteArrayStxEtxSerializer.ETX;
+				case LENGTH_PREFIX, EOF, NONE -> false;
+			};
+			if (terminates) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+	/**
+	 * Names the framing as it is configured, e.g. {@code length-prefix}.
+	 * @return the configured name
+	 */
+	public String describe() {
+		return this.framing.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
 	}
 
 

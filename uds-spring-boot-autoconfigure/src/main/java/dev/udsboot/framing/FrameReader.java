@@ -19,15 +19,18 @@ public final class FrameReader {
 
 	private final Deserializer<byte[]> deserializer;
 
+	private final FrameCodec codec;
+
 	private final Framing framing;
 
 	private final int maxMessageSize;
 
-	FrameReader(FrameInputStream input, Deserializer<byte[]> deserializer, Framing framing, int maxMessageSize) {
+	FrameReader(FrameInputStream input, Deserializer<byte[]> deserializer, FrameCodec codec) {
 		this.input = input;
 		this.deserializer = deserializer;
-		this.framing = framing;
-		this.maxMessageSize = maxMessageSize;
+		this.codec = codec;
+		this.framing = codec.framing();
+		this.maxMessageSize = codec.maxMessageSize();
 	}
 
 	/**
@@ -58,6 +61,11 @@ public final class FrameReader {
 			throw tooLarge(ex);
 		}
 		catch (RuntimeException ex) {
+			if (this.framing == Framing.LENGTH_PREFIX) {
+				// the length is unsigned; the serializer reads it signed and rejects 2^31 and more as
+				// negative, the only runtime failure it has: that is a frame too large, not malformed
+				throw tooLarge(ex);
+			}
 			throw new FrameRejectedException(FrameRejectedException.Reason.MALFORMED,
 					"not a valid " + describe() + " frame: " + ex.getMessage(), ex);
 		}
@@ -76,7 +84,7 @@ public final class FrameReader {
 	}
 
 	private String describe() {
-		return this.framing.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+		return this.codec.describe();
 	}
 
 }

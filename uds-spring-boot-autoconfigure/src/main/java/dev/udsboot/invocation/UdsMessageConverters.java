@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.messaging.MessageHeaders;
@@ -30,14 +31,17 @@ public final class UdsMessageConverters {
 
 	/**
 	 * Creates the converter chain.
-	 * @param jsonMapper the mapper for JSON payloads, usually Spring Boot's
+	 * @param jsonMapper the mapper for JSON payloads, usually Spring Boot's; replies are written
+	 * without indentation whatever it is set to, because a line break inside a reply would split it
+	 * into several messages on most framings
 	 * @return the composite converter
 	 */
 	public static CompositeMessageConverter create(JsonMapper jsonMapper) {
+		JsonMapper compact = jsonMapper.rebuild().disable(SerializationFeature.INDENT_OUTPUT).build();
 		StringMessageConverter strings = new StringMessageConverter();
 		strings.setContentTypeResolver(UdsMessageConverters::listenerCharset);
 		return new CompositeMessageConverter(List.of(new ByteArrayMessageConverter(), strings,
-				new ByteBufferMessageConverter(), new JacksonJsonMessageConverter(jsonMapper)));
+				new ByteBufferMessageConverter(), new JacksonJsonMessageConverter(compact)));
 	}
 
 	private static @Nullable MimeType listenerCharset(@Nullable MessageHeaders headers) {

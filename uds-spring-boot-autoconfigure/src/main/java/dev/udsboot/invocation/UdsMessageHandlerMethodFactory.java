@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.messaging.converter.MessageConverter;
 import org.springframework.messaging.handler.annotation.support.DefaultMessageHandlerMethodFactory;
@@ -27,6 +28,15 @@ public class UdsMessageHandlerMethodFactory extends DefaultMessageHandlerMethodF
 		this.messageConverter = messageConverter;
 		setMessageConverter(messageConverter);
 		setCustomArgumentResolvers(List.of(new UdsSessionArgumentResolver()));
+	}
+
+	/**
+	 * Creates a factory with the starter's converters ({@link UdsMessageConverters}).
+	 * @param jsonMapper the mapper for JSON payloads
+	 * @return the factory; call {@link #afterPropertiesSet()} before use
+	 */
+	public static UdsMessageHandlerMethodFactory withJsonMapper(JsonMapper jsonMapper) {
+		return new UdsMessageHandlerMethodFactory(UdsMessageConverters.create(jsonMapper));
 	}
 
 	/**

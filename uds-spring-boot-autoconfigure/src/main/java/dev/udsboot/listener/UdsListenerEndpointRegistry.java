@@ -24,6 +24,9 @@ public class UdsListenerEndpointRegistry implements SmartLifecycle, DisposableBe
 	/** The phase: late start, early stop, like Spring's other listener registries. */
 	public static final int DEFAULT_PHASE = Integer.MAX_VALUE - 100;
 
+	/** How long a direct {@link #stop()} waits before closing what is still busy. */
+	private static final long STOP_TIMEOUT_SECONDS = 30;
+
 	private final Map<String, UdsListenerContainer> containers = new LinkedHashMap<>();
 
 	private volatile boolean running;
@@ -78,8 +81,17 @@ public class UdsListenerEndpointRegistry implements SmartLifecycle, DisposableBe
 
 	@Override
 	public void stop() {
-		stop(() -> {
-		});
+		java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+		stop(stopped::countDown);
+		try {
+			if (!stopped.await(STOP_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
+				destroy();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			destroy();
+		}
 	}
 
 	@Override

@@ -102,6 +102,42 @@ class UdsAutoConfigurationTests {
 	}
 
 	@Test
+	void emptyPathDefersToAbstractName() {
+		String name = "uds-test-" + System.nanoTime();
+		this.runner.withPropertyValues("uds.listeners.echo.path=", "uds.listeners.echo.abstract-name=" + name)
+			.withUserConfiguration(EchoHandlerConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				UdsListenerContainer container = context.getBean(UdsListenerEndpointRegistry.class)
+					.getListenerContainer("echo");
+				assertThat(container.getDefinition().address().abstractName()).isEqualTo(name);
+				try (LineClient client = LineClient.connect(container.getDefinition().address())) {
+					assertThat(client.request("abstract")).isEqualTo("abstract");
+				}
+			});
+	}
+
+	@Test
+	void handlersAreFoundWithLazyInitialization() throws Exception {
+		Path socket = this.dir.resolve("lazy.sock");
+		try (var context = new org.springframework.boot.builder.SpringApplicationBuilder(LazyApplication.class)
+			.web(org.springframework.boot.WebApplicationType.NONE)
+			.lazyInitialization(true)
+			.properties("uds.listeners.echo.path=" + socket, "spring.main.banner-mode=off")
+			.run();
+				LineClient client = LineClient.connect(dev.udsboot.socket.UdsAddress.ofPath(socket))) {
+			assertThat(client.request("lazy")).isEqualTo("lazy");
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@org.springframework.boot.autoconfigure.EnableAutoConfiguration
+	@org.springframework.context.annotation.Import(EchoHandlerConfiguration.class)
+	static class LazyApplication {
+
+	}
+
+	@Test
 	void propertyDefaultsMatchRuntimeDefaults() {
 		UdsProperties.Listener listener = new UdsProperties.Listener();
 		SocketFileOptions defaults = SocketFileOptions.defaults();

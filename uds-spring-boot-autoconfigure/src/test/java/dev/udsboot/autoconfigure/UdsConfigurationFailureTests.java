@@ -82,6 +82,13 @@ class UdsConfigurationFailureTests {
 	}
 
 	@Test
+	void unknownFileGroup() {
+		fails(new String[] { "uds.listeners.echo.path=" + this.dir.resolve("a.sock"),
+				"uds.listeners.echo.file-group=no-such-group-here" }, "uds.listeners.echo.file-group",
+				"no-such-group-here", "No such group");
+	}
+
+	@Test
 	void datagramListenersAreRefusedUntilSupported() {
 		fails(new String[] { "uds.listeners.echo.path=" + this.dir.resolve("a.sock"),
 				"uds.listeners.echo.type=datagram" }, "uds.listeners.echo.type", "datagram", "not supported");

@@ -249,13 +249,14 @@ class FrameCodecTests {
 	}
 
 	@Test
-	void lengthHeaderWithTheTopBitSetIsMalformed() {
-		// a 4-byte header read as a Java int: the serializer reports these as negative lengths
+	void lengthHeaderWithTheTopBitSetIsTooLarge() {
+		// the contract's length is unsigned: 0xFFFFFFFF and 0x80000000 are 4 GiB and 2 GiB frames,
+		// though the serializer reads them as negative ints
 		FrameCodec codec = new FrameCodec(Framing.LENGTH_PREFIX, MAX);
 		for (int header : new int[] { -1, Integer.MIN_VALUE }) {
 			byte[] bytes = concat(ByteBuffer.allocate(4).putInt(header).array(), payload(10));
 			FrameRejectedException ex = rejection(reader(codec, bytes));
-			assertThat(ex.reason()).as("header %08x", header).isEqualTo(Reason.MALFORMED);
+			assertThat(ex.reason()).as("header %08x", header).isEqualTo(Reason.TOO_LARGE);
 		}
 	}
 

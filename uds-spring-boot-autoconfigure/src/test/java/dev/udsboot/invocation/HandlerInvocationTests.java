@@ -86,6 +86,20 @@ class HandlerInvocationTests {
 	}
 
 	@Test
+	void jsonRepliesStayOnOneLineWhenTheApplicationIndentsJson() {
+		runner().withPropertyValues("spring.jackson.serialization.indent-output=true").run((context) -> {
+			assertThat(context.getBean(tools.jackson.databind.json.JsonMapper.class)
+				.writeValueAsString(java.util.Map.of("a", 1))).as("the application's mapper indents").contains("\n");
+			try (LineClient client = client(context, "json")) {
+				assertThat(client.request("{\"name\":\"bo\",\"count\":1}"))
+					.isEqualTo("{\"greeting\":\"hello bo\",\"total\":2}");
+				assertThat(client.request("{\"name\":\"cy\",\"count\":3}"))
+					.isEqualTo("{\"greeting\":\"hello cy\",\"total\":6}");
+			}
+		});
+	}
+
+	@Test
 	void voidAndNullSendNoReply() {
 		runner().run((context) -> {
 			Handlers handlers = context.getBean(Handlers.class);

@@ -10,6 +10,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import dev.udsboot.framing.FrameCodec;
+import dev.udsboot.framing.Framing;
+import dev.udsboot.framing.InvalidReplyException;
 import dev.udsboot.framing.FrameReader;
 import dev.udsboot.framing.FrameRejectedException;
 import dev.udsboot.listener.UdsListenerStatistics;
@@ -45,6 +47,8 @@ final class StreamConnection implements Runnable, UdsSession {
 
 	private volatile boolean open = true;
 
+	private volatile boolean inputShutDown;
+
 	private OutputStream output;
 
 	StreamConnection(long id, AFUNIXSocket socket, StreamListenerContainer container) throws IOException {
@@ -63,6 +67,13 @@ final class StreamConnection implements Runnable, UdsSession {
 			FrameReader reader = this.codec.newReader(this.codec.newInputStream(this.socket.getInputStream()));
 			byte[] frame;
 			while ((frame = reader.next()) != null) {
+				if (this.inputShutDown && this.codec.framing() == Framing.EOF) {
+					// our own shutdown ended the stream, not the client: the message may be cut short
+					this.statistics.frameRejected(FrameRejectedException.Reason.TRUNCATED);
+					logger.info("Dropped an eof-framed message of connection " + this.id + " of "
+							+ this.container.getDefinition().describe() + ": the listener stopped before it ended");
+					break;
+				}
 				this.statistics.messageReceived(frame.length);
 				byte[] reply = this.listener.onMessage(frame, this);
 				if (reply != null) {
@@ -82,7 +93,7 @@ final class StreamConnection implements Runnable, UdsSession {
 		}
 		catch (SocketTimeoutException ex) {
 			this.statistics.idleTimedOut();
-			logger.debug("Closing connection " + this.id + " of " + this.container.getDefinition().describe()
+			logger.info("Closing connection " + this.id + " of " + this.container.getDefinition().describe()
 					+ ": idle for " + this.container.getDefinition().idleTimeout());
 		}
 		catch (IOException | UncheckedIOException ex) {
@@ -90,6 +101,11 @@ final class StreamConnection implements Runnable, UdsSession {
 				logger.debug("Connection " + this.id + " of " + this.container.getDefinition().describe()
 						+ " failed: " + ex);
 			}
+		}
+		catch (InvalidReplyException ex) {
+			this.statistics.handlerFailed();
+			logger.error("Closing connection " + this.id + " of " + this.container.getDefinition().describe() + ": "
+					+ ex.getMessage());
 		}
 		catch (RuntimeException | Error ex) {
 			this.statistics.handlerFailed();
@@ -137,6 +153,7 @@ final class StreamConnection implements Runnable, UdsSession {
 	 * sees end of stream and the connection closes.
 	 */
 	void shutdownInput() {
+		this.inputShutDown = true;
 		try {
 			// through the channel: on JDK 25, java.net.Socket#shutdownInput refuses junixsocket's
 			// sockets ("Socket is not connected"), which would turn a graceful stop into a close

@@ -45,6 +45,9 @@ public class StreamListenerContainer implements UdsListenerContainer {
 
 	private static final long REFUSAL_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
+	/** How long {@link #stop()} waits for in-flight messages before closing connections. */
+	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
 	private final UdsListenerDefinition definition;
 
 	private final UdsMessageListener messageListener;
@@ -184,10 +187,18 @@ public class StreamListenerContainer implements UdsListenerContainer {
 				socket = server.accept();
 			}
 			catch (IOException ex) {
-				if (this.running) {
-					logger.error("Accept failed on " + this.definition.describe() + "; retrying", ex);
-					pause();
+				if (!this.running) {
+					continue;
 				}
+				if (server.isClosed()) {
+					// junixsocket closes the server when its bound file is deleted or moved
+					logger.error("Stopped accepting on " + this.definition.describe()
+							+ ": the server socket was closed (was its socket file deleted?): " + ex);
+					this.running = false;
+					return;
+				}
+				logger.error("Accept failed on " + this.definition.describe() + "; retrying", ex);
+				pause();
 				continue;
 			}
 			if (socket != null) {
@@ -261,7 +272,11 @@ public class StreamListenerContainer implements UdsListenerContainer {
 		java.util.concurrent.CountDownLatch latch = new java.util.concurrent.CountDownLatch(1);
 		stop(latch::countDown);
 		try {
-			latch.await();
+			if (!latch.await(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+				logger.warn("Closing " + this.definition.describe() + ": connections still busy after "
+						+ STOP_TIMEOUT.toSeconds() + " s");
+				close();
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -279,8 +294,10 @@ public class StreamListenerContainer implements UdsListenerContainer {
 			this.running = false;
 		}
 		stopAccepting();
+		BoundSocketFile<AFUNIXServerSocket> bound = this.socketFile;
+		ThreadPoolExecutor pool = this.executor;
 		Runnable finish = () -> {
-			release();
+			release(bound, pool, false);
 			logger.info("Stopped " + this.definition.describe());
 			callback.run();
 		};
@@ -310,7 +327,7 @@ public class StreamListenerContainer implements UdsListenerContainer {
 		for (StreamConnection connection : this.connections) {
 			connection.close();
 		}
-		release();
+		release(this.socketFile, this.executor, true);
 	}
 
 	/**
@@ -361,14 +378,22 @@ public class StreamListenerContainer implements UdsListenerContainer {
 		}
 	}
 
-	private void release() {
-		BoundSocketFile<AFUNIXServerSocket> bound = this.socketFile;
+	/**
+	 * Removes the socket file and ends the connection threads of one run of the container; when
+	 * forced, handlers still running are interrupted.
+	 */
+	private static void release(@Nullable BoundSocketFile<AFUNIXServerSocket> bound,
+			@Nullable ThreadPoolExecutor pool, boolean force) {
 		if (bound != null) {
 			bound.close();
 		}
-		ThreadPoolExecutor pool = this.executor;
 		if (pool != null) {
-			pool.shutdown();
+			if (force) {
+				pool.shutdownNow();
+			}
+			else {
+				pool.shutdown();
+			}
 		}
 	}
 
