@@ -79,15 +79,8 @@ public class UdsProperties implements InitializingBean {
 			throw new InvalidConfigurationPropertyValueException(prefix + "type", "datagram",
 					"Datagram listeners are not supported by this version yet");
 		}
-		// an allow-list that is not enforced would let everyone in: refuse it until it is
-		if (!listener.getAllowedUids().isEmpty()) {
-			throw new InvalidConfigurationPropertyValueException(prefix + "allowed-uids", listener.getAllowedUids(),
-					"Peer allow-lists are not enforced by this version yet; remove the setting");
-		}
-		if (!listener.getAllowedGids().isEmpty()) {
-			throw new InvalidConfigurationPropertyValueException(prefix + "allowed-gids", listener.getAllowedGids(),
-					"Peer allow-lists are not enforced by this version yet; remove the setting");
-		}
+		nonNegativeIds(prefix + "allowed-uids", listener.getAllowedUids());
+		nonNegativeIds(prefix + "allowed-gids", listener.getAllowedGids());
 		mode(prefix + "file-mode", listener.getFileMode());
 		group(prefix + "file-group", listener.getFileGroup());
 		mode(prefix + "directory-mode", listener.getDirectoryMode());
@@ -139,6 +132,12 @@ public class UdsProperties implements InitializingBean {
 		}
 		catch (java.io.IOException ex) {
 			throw new InvalidConfigurationPropertyValueException(property, group, "No such group on this system");
+		}
+	}
+
+	private static void nonNegativeIds(String property, List<Integer> ids) {
+		if (ids.stream().anyMatch((id) -> id == null || id < 0)) {
+			throw new InvalidConfigurationPropertyValueException(property, ids, "Ids must not be negative");
 		}
 	}
 

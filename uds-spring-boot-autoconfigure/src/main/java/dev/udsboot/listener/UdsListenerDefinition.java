@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Set;
 
 import dev.udsboot.framing.Framing;
+import dev.udsboot.socket.PeerCredentials;
 import dev.udsboot.socket.SocketFileOptions;
 import dev.udsboot.socket.UdsAddress;
 
@@ -29,6 +30,29 @@ import dev.udsboot.socket.UdsAddress;
 public record UdsListenerDefinition(String name, UdsListenerType type, UdsAddress address, Framing framing,
 		int maxMessageSize, SocketFileOptions socketFile, int backlog, int maxConnections, Duration idleTimeout,
 		Set<Integer> allowedUids, Set<Integer> allowedGids, int maxFileDescriptors, Charset charset) {
+
+	/**
+	 * Tells whether a peer may use this listener: with both allow-lists empty anyone who can connect
+	 * may; otherwise its uid must be in {@code allowedUids} or one of its groups (primary or
+	 * supplementary) in {@code allowedGids}.
+	 * @param peer the peer's credentials
+	 * @return {@code true} if the peer is allowed
+	 */
+	public boolean allows(PeerCredentials peer) {
+		if (this.allowedUids.isEmpty() && this.allowedGids.isEmpty()) {
+			return true;
+		}
+		return this.allowedUids.contains((int) peer.uid())
+				|| peer.gids().stream().anyMatch((gid) -> this.allowedGids.contains(gid.intValue()));
+	}
+
+	/**
+	 * Tells whether this listener checks its peers against allow-lists.
+	 * @return {@code true} if either allow-list is set
+	 */
+	public boolean hasAllowList() {
+		return !this.allowedUids.isEmpty() || !this.allowedGids.isEmpty();
+	}
 
 	/**
 	 * Describes the listener for log lines and errors.

@@ -32,6 +32,8 @@ public final class UdsListenerStatistics {
 
 	private final LongAdder idleTimeouts = new LongAdder();
 
+	private final LongAdder unauthorizedPeers = new LongAdder();
+
 	/** Records an event; called by containers. */
 	public void connectionOpened() {
 		this.connectionsOpened.increment();
@@ -71,6 +73,16 @@ public final class UdsListenerStatistics {
 	/** Records an event; called by containers. */
 	public void idleTimedOut() {
 		this.idleTimeouts.increment();
+	}
+
+	/** Records an event; called by containers. */
+	public void peerUnauthorized() {
+		this.unauthorizedPeers.increment();
+	}
+
+	/** @return connections closed because the peer was not in the allow-lists */
+	public long unauthorizedPeers() {
+		return this.unauthorizedPeers.sum();
 	}
 
 	/** @return connections accepted and served */

@@ -1,7 +1,10 @@
 package dev.udsboot.listener;
 
+import dev.udsboot.socket.PeerCredentials;
+
 /**
- * One stream connection, as a handler sees it: which listener it came in on, and a way to send
+ * One stream connection, as a handler sees it: which listener it came in on, who is calling, and a
+ * way to send
  * further messages and to close it. A handler declares a parameter of this type to receive it.
  * Thread-safe: {@link #send(byte[])} may be called from any thread.
  */
@@ -18,6 +21,13 @@ public interface UdsSession {
 	 * @return the connection id
 	 */
 	long id();
+
+	/**
+	 * Returns who is at the other end, as the kernel recorded it when the peer connected.
+	 * @return the peer's credentials
+	 * @throws java.io.UncheckedIOException if the kernel's credentials cannot be read
+	 */
+	PeerCredentials peerCredentials();
 
 	/**
 	 * Sends one message, framed with the listener's framing.

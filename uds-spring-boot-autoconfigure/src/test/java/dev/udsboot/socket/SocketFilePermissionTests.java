@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import dev.udsboot.listener.UdsListenerDefinition;
 import dev.udsboot.listener.stream.StreamListenerContainer;
 import dev.udsboot.test.LineClient;
+import dev.udsboot.test.Nobody;
 import dev.udsboot.test.RequiredTools;
 import dev.udsboot.test.TestListeners;
 
@@ -53,32 +54,9 @@ class SocketFilePermissionTests {
 			print('reply ' + data.decode().strip(), flush=True)
 			""";
 
-	private static String setpriv;
-
-	private static String python;
-
-	private static String group;
-
 	private Path dir;
 
 	private final List<StreamListenerContainer> containers = new ArrayList<>();
-
-	@BeforeAll
-	static void findTools() throws Exception {
-		setpriv = RequiredTools.require("setpriv");
-		group = nobodysGroup();
-		// the python3 on the PATH may live under root's home, which nobody cannot enter
-		List<String> candidates = List.of(RequiredTools.require("python3"), "/usr/bin/python3",
-				"/usr/local/bin/python3");
-		for (String candidate : candidates) {
-			if (new File(candidate).canExecute()
-					&& runAsNobody(candidate, "-c", "pass").exitCode() == 0) {
-				python = candidate;
-				return;
-			}
-		}
-		fail("No python3 that user nobody can run (tried " + candidates + "); switching users needs root");
-	}
 
 	@BeforeEach
 	void createWorldTraversableDirectory() throws IOException {
@@ -101,7 +79,7 @@ class SocketFilePermissionTests {
 	void groupOnlyModeKeepsOtherUsersOut() throws Exception {
 		Path path = startEcho("rw-rw----", null);
 		assertThat(permissionString(path)).isEqualTo("rw-rw----");
-		Result result = connectAsNobody(path);
+		Nobody.Result result = connectAsNobody(path);
 		assertThat(result.exitCode()).as(result.toString()).isNotZero();
 		assertThat(result.stdout()).as(result.toString()).contains("stat ok").doesNotContain("reply");
 		assertThat(result.stderr()).as(result.toString()).contains("PermissionError");
@@ -112,15 +90,15 @@ class SocketFilePermissionTests {
 	void worldModeLetsOtherUsersConnect() throws Exception {
 		Path path = startEcho("rw-rw-rw-", null);
 		assertThat(permissionString(path)).isEqualTo("rw-rw-rw-");
-		Result result = connectAsNobody(path);
+		Nobody.Result result = connectAsNobody(path);
 		assertThat(result.exitCode()).as(result.toString()).isZero();
 		assertThat(result.stdout()).as(result.toString()).contains("reply hi");
 	}
 
 	@Test
 	void fileGroupLetsItsMembersConnectWithGroupOnlyMode() throws Exception {
-		Path path = startEcho("0660", group);
-		Result result = connectAsNobody(path);
+		Path path = startEcho("0660", Nobody.group());
+		Nobody.Result result = connectAsNobody(path);
 		assertThat(result.exitCode()).as(result.toString()).isZero();
 		assertThat(result.stdout()).as(result.toString()).contains("reply hi");
 	}
@@ -137,7 +115,7 @@ class SocketFilePermissionTests {
 		Path privateSocket = privateDirectories.get(0).resolve("s");
 		assertThat(SocketFiles.fileKeyOf(privateSocket)).isEqualTo(SocketFiles.fileKeyOf(path));
 		assertThat(permissionString(privateDirectories.get(0))).isEqualTo("rwx------");
-		Result result = runAsNobody(python, "-c",
+		Nobody.Result result = Nobody.run(null, Nobody.python(), "-c",
 				"import socket, sys; s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])",
 				privateSocket.toString());
 		assertThat(result.exitCode()).as(result.toString()).isNotZero();
@@ -166,36 +144,11 @@ class SocketFilePermissionTests {
 		return PosixFilePermissions.toString(Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS));
 	}
 
-	private static Result connectAsNobody(Path path) throws IOException, InterruptedException {
-		return runAsNobody(python, "-c", CLIENT, path.toString());
+	private static Nobody.Result connectAsNobody(Path path) throws IOException, InterruptedException {
+		return Nobody.run(null, Nobody.python(), "-c", CLIENT, path.toString());
 	}
 
-	private static Result runAsNobody(String... command) throws IOException, InterruptedException {
-		List<String> line = new ArrayList<>(List.of(setpriv, "--reuid=nobody", "--regid=" + group, "--clear-groups"));
-		line.addAll(List.of(command));
-		Process process = new ProcessBuilder(line).start();
-		try {
-			process.getOutputStream().close();
-			if (!process.waitFor(30, TimeUnit.SECONDS)) {
-				fail("timed out: " + line);
-			}
-			return new Result(process.exitValue(),
-					new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
-					new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
-		}
-		finally {
-			process.destroyForcibly();
-		}
-	}
 
-	private static String nobodysGroup() throws IOException, InterruptedException {
-		Process getent = new ProcessBuilder(RequiredTools.require("getent"), "group", "nogroup").start();
-		String entry = new String(getent.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-		return (getent.waitFor() == 0 && entry.startsWith("nogroup:")) ? "nogroup" : "65534";
-	}
 
-	private record Result(int exitCode, String stdout, String stderr) {
-
-	}
 
 }

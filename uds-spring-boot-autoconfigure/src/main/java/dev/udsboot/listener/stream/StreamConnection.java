@@ -8,6 +8,7 @@ import java.net.SocketTimeoutException;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import dev.udsboot.framing.FrameCodec;
 import dev.udsboot.framing.Framing;
@@ -18,6 +19,8 @@ import dev.udsboot.listener.UdsListenerStatistics;
 import dev.udsboot.listener.UdsMessageListener;
 import dev.udsboot.listener.UdsSession;
 import dev.udsboot.listener.exception.UdsListenerExecutionFailedException;
+import dev.udsboot.socket.PeerCredentials;
+import dev.udsboot.socket.PeerCredentialsReader;
 import org.newsclub.net.unix.AFUNIXSocket;
 
 /**
@@ -49,6 +52,8 @@ final class StreamConnection implements Runnable, UdsSession {
 
 	private volatile boolean inputShutDown;
 
+	private volatile @Nullable PeerCredentials peerCredentials;
+
 	private OutputStream output;
 
 	StreamConnection(long id, AFUNIXSocket socket, StreamListenerContainer container) throws IOException {
@@ -64,6 +69,9 @@ final class StreamConnection implements Runnable, UdsSession {
 	@Override
 	public void run() {
 		try {
+			if (this.container.getDefinition().hasAllowList() && !authorized()) {
+				return;
+			}
 			FrameReader reader = this.codec.newReader(this.codec.newInputStream(this.socket.getInputStream()));
 			byte[] frame;
 			while ((frame = reader.next()) != null) {
@@ -116,6 +124,34 @@ final class StreamConnection implements Runnable, UdsSession {
 			close();
 			this.container.connectionClosed(this);
 		}
+	}
+
+	private boolean authorized() {
+		PeerCredentials peer = peerCredentials();
+		if (this.container.getDefinition().allows(peer)) {
+			return true;
+		}
+		this.statistics.peerUnauthorized();
+		logger.warn("Refused connection " + this.id + " of " + this.container.getDefinition().describe()
+				+ ": peer pid " + peer.pid() + ", uid " + peer.uid() + ", groups " + peer.gids()
+				+ " is not in allowed-uids " + this.container.getDefinition().allowedUids() + " or allowed-gids "
+				+ this.container.getDefinition().allowedGids());
+		return false;
+	}
+
+	@Override
+	public PeerCredentials peerCredentials() {
+		PeerCredentials peer = this.peerCredentials;
+		if (peer == null) {
+			try {
+				peer = PeerCredentialsReader.read(this.socket);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Cannot read the peer credentials of " + this, ex);
+			}
+			this.peerCredentials = peer;
+		}
+		return peer;
 	}
 
 	@Override
