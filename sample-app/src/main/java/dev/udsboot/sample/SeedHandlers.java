@@ -7,11 +7,12 @@ import org.springframework.context.annotation.Profile;
 import org.springframework.stereotype.Component;
 
 import dev.udsboot.annotation.UdsHandler;
+import dev.udsboot.socket.PeerCredentials;
 
 /**
  * The seed tutorial's stream servers ({@code seed} profile): {@code /tmp/my_uds.sock} answers each
  * chunk with {@code Hello from server}; the abstract socket {@code my_abstract_socket} prints
- * what it receives.
+ * what it receives; {@code /tmp/cred_check.sock} logs the caller's pid, uid and gid.
  */
 @Component
 @Profile("seed")
@@ -28,6 +29,16 @@ public class SeedHandlers {
 	public String hello(String chunk) {
 		logger.info("Server received: " + chunk);
 		return "Hello from server";
+	}
+
+	/**
+	 * The seed's {@code cred_server.c}: logs the caller's pid, uid and gid.
+	 * @param chunk what the caller wrote
+	 * @param peer the caller's credentials, from the kernel
+	 */
+	@UdsHandler("seed-cred-check")
+	public void credCheck(byte[] chunk, PeerCredentials peer) {
+		logger.info("Peer PID: " + peer.pid() + ", Peer UID: " + peer.uid() + ", Peer GID: " + peer.gid());
 	}
 
 	/**

@@ -18,6 +18,9 @@ class EchoListenerClientsTests {
 	@Value("${uds.listeners.echo.path}")
 	String echoPath;
 
+	@Value("${uds.listeners.whoami.path}")
+	String whoamiPath;
+
 	@Test
 	void python3SocketModule() throws Exception {
 		ExternalProcess.Result result = ExternalProcess.python("""
@@ -31,6 +34,26 @@ class EchoListenerClientsTests {
 				    assert f.readline() == line + b'\\n', line[:20]
 				print('ok')
 				""".formatted(this.echoPath));
+		assertThat(result.exitCode()).as(result.stderr()).isZero();
+		assertThat(result.stdout()).isEqualTo("ok\n");
+	}
+
+	@Test
+	void whoamiAnswersWithTheCallersCredentials() throws Exception {
+		ExternalProcess.Result result = ExternalProcess.python("""
+				import json, os, socket
+				s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+				s.settimeout(10)
+				s.connect('%s')
+				s.sendall(b'who am i\\n')
+				reply = json.loads(s.makefile('rb').readline())
+				assert reply['pid'] == os.getpid(), reply
+				assert reply['uid'] == os.geteuid(), reply
+				assert reply['gid'] == os.getegid(), reply
+				assert sorted(reply['gids']) == sorted(set([os.getegid()] + os.getgroups())), reply
+				assert set(reply) == {'pid', 'uid', 'gid', 'gids'}, reply
+				print('ok')
+				""".formatted(this.whoamiPath));
 		assertThat(result.exitCode()).as(result.stderr()).isZero();
 		assertThat(result.stdout()).isEqualTo("ok\n");
 	}

@@ -102,9 +102,14 @@ class SampleAppProcessTests {
 		await().atMost(Duration.ofSeconds(60)).until(this::echoes);
 		assertThat(winner.isAlive()).isTrue();
 		try (var entries = Files.list(this.dir)) {
-			assertThat(entries.map(Path::getFileName).map(Path::toString).filter((n) -> n.startsWith(".uds-")))
-				.as("only the winner's private directory remains")
-				.hasSize(1);
+			List<Path> privateDirectories = entries.filter((p) -> p.getFileName().toString().startsWith(".uds-"))
+				.toList();
+			assertThat(privateDirectories).as("one per listener of the winner").hasSize(2);
+			for (Path privateDirectory : privateDirectories) {
+				assertThat(dev.udsboot.socket.SocketFiles.isLive(privateDirectory.resolve("s")))
+					.as("the loser left no private directory behind: %s", privateDirectory)
+					.isTrue();
+			}
 		}
 	}
 

@@ -34,6 +34,23 @@ class SeedProfileTests {
 	}
 
 	@Test
+	void credentialServerLogsTheCallersPidUidAndGid(CapturedOutput output) throws Exception {
+		ExternalProcess.Result result = ExternalProcess.python("""
+				import os, socket, time
+				s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+				s.connect('/tmp/cred_check.sock')
+				s.sendall(b'x')
+				print(os.getpid(), os.geteuid(), os.getegid())
+				time.sleep(1)
+				s.close()
+				""");
+		assertThat(result.exitCode()).as(result.stderr()).isZero();
+		String[] ids = result.stdout().trim().split(" ");
+		await().untilAsserted(() -> assertThat(output)
+			.contains("Peer PID: " + ids[0] + ", Peer UID: " + ids[1] + ", Peer GID: " + ids[2]));
+	}
+
+	@Test
 	void abstractSocketPrintsWhatItReceives(CapturedOutput output) throws Exception {
 		ExternalProcess.Result result = ExternalProcess.python("""
 				import socket
