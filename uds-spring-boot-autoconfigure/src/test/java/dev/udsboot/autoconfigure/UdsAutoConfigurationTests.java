@@ -76,6 +76,19 @@ class UdsAutoConfigurationTests {
 	}
 
 	@Test
+	void usesUserHandlerMethodFactoryAndRegistry() {
+		this.runner.withUserConfiguration(UserInfrastructureConfiguration.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			UserInfrastructureConfiguration user = context.getBean(UserInfrastructureConfiguration.class);
+			assertThat(context.getBean(UdsConfigUtils.UDS_MESSAGE_HANDLER_METHOD_FACTORY_BEAN_NAME))
+				.isSameAs(user.methodFactory);
+			assertThat(context.getBean(UdsConfigUtils.UDS_LISTENER_ENDPOINT_REGISTRY_BEAN_NAME))
+				.isSameAs(user.registry);
+			assertThat(context).hasSingleBean(UdsListenerEndpointRegistry.class);
+		});
+	}
+
+	@Test
 	void appliesCustomizersInOrder() {
 		this.runner.withUserConfiguration(CustomizerConfiguration.class).run((context) -> {
 			assertThat(context).hasNotFailed();
@@ -156,6 +169,26 @@ class UdsAutoConfigurationTests {
 		@Bean(name = UdsConfigUtils.UDS_LISTENER_CONTAINER_FACTORY_BEAN_NAME)
 		DefaultUdsListenerContainerFactory udsListenerContainerFactory() {
 			return this.factory;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserInfrastructureConfiguration {
+
+		final UdsMessageHandlerMethodFactory methodFactory = UdsMessageHandlerMethodFactory
+			.withJsonMapper(new tools.jackson.databind.json.JsonMapper());
+
+		final UdsListenerEndpointRegistry registry = new UdsListenerEndpointRegistry();
+
+		@Bean(name = UdsConfigUtils.UDS_MESSAGE_HANDLER_METHOD_FACTORY_BEAN_NAME)
+		UdsMessageHandlerMethodFactory udsMessageHandlerMethodFactory() {
+			return this.methodFactory;
+		}
+
+		@Bean(name = UdsConfigUtils.UDS_LISTENER_ENDPOINT_REGISTRY_BEAN_NAME)
+		UdsListenerEndpointRegistry udsListenerEndpointRegistry() {
+			return this.registry;
 		}
 
 	}

@@ -17,10 +17,14 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import dev.udsboot.framing.Framing;
 import dev.udsboot.listener.UdsListenerDefinition;
@@ -38,6 +42,7 @@ import static org.awaitility.Awaitility.await;
  * Bad input and abuse over real sockets: each gets a clear outcome and a counter, and leaves the
  * listener and its other connections serving.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class StreamBadInputTests {
 
 	private static final int MAX = 100;
@@ -57,7 +62,7 @@ class StreamBadInputTests {
 	}
 
 	@Test
-	void oversizedFrameClosesOnlyItsConnection() throws IOException {
+	void oversizedFrameClosesOnlyItsConnection(CapturedOutput output) throws IOException {
 		StreamListenerContainer container = start(listener().build(), ECHO);
 		UdsListenerStatistics statistics = container.getStatistics();
 		try (LineClient other = connect(container); LineClient bad = connect(container)) {
@@ -70,10 +75,11 @@ class StreamBadInputTests {
 		assertThat(statistics.messagesReceived()).isEqualTo(2);
 		assertThat(statistics.malformedFrames() + statistics.truncatedFrames() + statistics.handlerErrors()).isZero();
 		assertStillServing(container);
+		assertThat(output).contains("Closing connection", "listener 'test'", "frame larger than max-message-size " + MAX);
 	}
 
 	@Test
-	void stxEtxWithoutStxIsMalformedAndClosesOnlyItsConnection() throws IOException {
+	void stxEtxWithoutStxIsMalformedAndClosesOnlyItsConnection(CapturedOutput output) throws IOException {
 		List<String> handled = Collections.synchronizedList(new ArrayList<>());
 		StreamListenerContainer container = start(listener().framing(Framing.STX_ETX).build(), recording(handled));
 		UdsListenerStatistics statistics = container.getStatistics();
@@ -88,6 +94,7 @@ class StreamBadInputTests {
 		}
 		assertThat(handled).containsExactly("before", "after");
 		assertThat(statistics.oversizedFrames() + statistics.truncatedFrames() + statistics.handlerErrors()).isZero();
+		assertThat(output).contains("not a valid stx-etx frame");
 	}
 
 	static List<Arguments> halfFrames() {
@@ -99,7 +106,7 @@ class StreamBadInputTests {
 
 	@ParameterizedTest(name = "{0} {index}")
 	@MethodSource("halfFrames")
-	void halfAFrameThenDisconnectIsTruncatedAndNeverHandled(Framing framing, byte[] half) throws IOException {
+	void halfAFrameThenDisconnectIsTruncatedAndNeverHandled(Framing framing, byte[] half, CapturedOutput output) throws IOException {
 		List<String> handled = Collections.synchronizedList(new ArrayList<>());
 		StreamListenerContainer container = start(listener().framing(framing).build(), recording(handled));
 		UdsListenerStatistics statistics = container.getStatistics();
@@ -112,6 +119,7 @@ class StreamBadInputTests {
 		assertThat(statistics.messagesReceived()).isZero();
 		assertThat(statistics.oversizedFrames() + statistics.malformedFrames() + statistics.handlerErrors()).isZero();
 		assertThat(container.isRunning()).isTrue();
+		assertThat(output).contains("connection closed in the middle of a");
 	}
 
 	@Test
@@ -132,7 +140,7 @@ class StreamBadInputTests {
 	}
 
 	@Test
-	void idleConnectionIsClosedByTheServerWhileAnActiveOneIsServed() throws Exception {
+	void idleConnectionIsClosedByTheServerWhileAnActiveOneIsServed(CapturedOutput output) throws Exception {
 		StreamListenerContainer container = start(listener().idleTimeout(Duration.ofMillis(300)).build(), ECHO);
 		UdsListenerStatistics statistics = container.getStatistics();
 		try (LineClient active = connect(container); LineClient idle = connect(container)) {
@@ -160,10 +168,11 @@ class StreamBadInputTests {
 			assertThat(requests[0]).isGreaterThan(1);
 		}
 		assertThat(statistics.handlerErrors() + statistics.truncatedFrames()).isZero();
+		assertThat(output).contains(": idle for PT0.3S");
 	}
 
 	@Test
-	void connectionsBeyondMaxConnectionsAreClosedAtOnce() throws IOException {
+	void connectionsBeyondMaxConnectionsAreClosedAtOnce(CapturedOutput output) throws IOException {
 		StreamListenerContainer container = start(listener().maxConnections(3).build(), ECHO);
 		UdsListenerStatistics statistics = container.getStatistics();
 		List<LineClient> clients = new ArrayList<>();
@@ -195,6 +204,7 @@ class StreamBadInputTests {
 		}
 		assertThat(statistics.connectionsRefused()).isEqualTo(2);
 		assertThat(statistics.connectionsOpened()).isEqualTo(4);
+		assertThat(output).contains("max-connections 3 reached");
 	}
 
 	@Test
