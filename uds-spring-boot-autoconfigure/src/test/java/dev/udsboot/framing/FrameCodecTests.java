@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -22,6 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.udsboot.framing.FrameRejectedException.Reason;
 
+import static dev.udsboot.test.WireFrames.ascii;
+import static dev.udsboot.test.WireFrames.concat;
 import static dev.udsboot.test.WireFrames.frame;
 import static dev.udsboot.test.WireFrames.payload;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -363,16 +364,6 @@ class FrameCodecTests {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		new FrameCodec(framing, MAX).write(payload, out);
 		return out.toByteArray();
-	}
-
-	private static byte[] ascii(String text) {
-		return text.getBytes(StandardCharsets.US_ASCII);
-	}
-
-	private static byte[] concat(byte[] first, byte[] second) {
-		byte[] both = Arrays.copyOf(first, first.length + second.length);
-		System.arraycopy(second, 0, both, first.length, second.length);
-		return both;
 	}
 
 }

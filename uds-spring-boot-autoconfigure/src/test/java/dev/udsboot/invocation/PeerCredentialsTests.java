@@ -1,14 +1,10 @@
 package dev.udsboot.invocation;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,17 +66,12 @@ class PeerCredentialsTests {
 	@BeforeEach
 	void worldTraversableDirectory() throws IOException {
 		// nobody must reach the sockets: not under a 0700 @TempDir
-		this.dir = Files.createTempDirectory(Path.of("/tmp"), "udspeer");
-		Files.setPosixFilePermissions(this.dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+		this.dir = Nobody.createReachableDirectory("udspeer");
 	}
 
 	@AfterEach
 	void removeDirectory() throws IOException {
-		try (Stream<Path> files = Files.walk(this.dir)) {
-			for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-				Files.deleteIfExists(file);
-			}
-		}
+		Nobody.deleteDirectory(this.dir);
 	}
 
 	private ApplicationContextRunner runner() {

@@ -1,21 +1,16 @@
 package dev.udsboot.socket;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,11 +18,9 @@ import dev.udsboot.listener.UdsListenerDefinition;
 import dev.udsboot.listener.stream.StreamListenerContainer;
 import dev.udsboot.test.LineClient;
 import dev.udsboot.test.Nobody;
-import dev.udsboot.test.RequiredTools;
 import dev.udsboot.test.TestListeners;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Checks the socket file's mode and group against a real other user: a python3 client run as
@@ -61,18 +54,13 @@ class SocketFilePermissionTests {
 	@BeforeEach
 	void createWorldTraversableDirectory() throws IOException {
 		// not under @TempDir: its 0700 directory would keep nobody out whatever the socket's mode
-		this.dir = Files.createTempDirectory(Path.of("/tmp"), "udsperm");
-		Files.setPosixFilePermissions(this.dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+		this.dir = Nobody.createReachableDirectory("udsperm");
 	}
 
 	@AfterEach
 	void cleanUp() throws IOException {
 		this.containers.forEach(StreamListenerContainer::close);
-		try (Stream<Path> files = Files.walk(this.dir)) {
-			for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-				Files.deleteIfExists(file);
-			}
-		}
+		Nobody.deleteDirectory(this.dir);
 	}
 
 	@Test

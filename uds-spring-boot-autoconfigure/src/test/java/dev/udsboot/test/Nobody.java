@@ -83,4 +83,29 @@ public final class Nobody {
 		}
 	}
 
+	/**
+	 * Creates a directory under {@code /tmp} that nobody can traverse (mode {@code rwxr-xr-x}): a
+	 * {@code @TempDir} is {@code rwx------} and would keep nobody out whatever a socket's mode.
+	 * @param prefix the directory name's prefix
+	 * @return the directory; remove it with {@link #deleteDirectory(java.nio.file.Path)}
+	 */
+	public static java.nio.file.Path createReachableDirectory(String prefix) throws IOException {
+		java.nio.file.Path directory = java.nio.file.Files.createTempDirectory(java.nio.file.Path.of("/tmp"), prefix);
+		java.nio.file.Files.setPosixFilePermissions(directory,
+				java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+		return directory;
+	}
+
+	/**
+	 * Deletes a directory and everything in it.
+	 * @param directory the directory
+	 */
+	public static void deleteDirectory(java.nio.file.Path directory) throws IOException {
+		try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(directory)) {
+			for (java.nio.file.Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+				java.nio.file.Files.deleteIfExists(file);
+			}
+		}
+	}
+
 }

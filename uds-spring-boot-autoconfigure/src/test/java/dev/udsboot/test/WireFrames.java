@@ -62,4 +62,25 @@ public final class WireFrames {
 		return payload;
 	}
 
+	/**
+	 * Encodes text as ASCII.
+	 * @param text the text
+	 * @return its bytes
+	 */
+	public static byte[] ascii(String text) {
+		return text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+	}
+
+	/**
+	 * Joins two byte arrays.
+	 * @param first the first part
+	 * @param second the second part
+	 * @return both, in order
+	 */
+	public static byte[] concat(byte[] first, byte[] second) {
+		byte[] both = java.util.Arrays.copyOf(first, first.length + second.length);
+		System.arraycopy(second, 0, both, first.length, second.length);
+		return both;
+	}
+
 }

@@ -3,12 +3,10 @@ package dev.udsboot.listener.stream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,6 +25,8 @@ import dev.udsboot.test.LineClient;
 import dev.udsboot.test.RequiredTools;
 import dev.udsboot.test.TestListeners;
 
+import static dev.udsboot.test.WireFrames.ascii;
+import static dev.udsboot.test.WireFrames.concat;
 import static dev.udsboot.test.WireFrames.frame;
 import static dev.udsboot.test.WireFrames.payload;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -267,16 +267,6 @@ class StreamFramingIntegrationTests {
 		}
 		assertThat(process.exitValue()).as("socat exit status; stderr: %s", Files.readString(stderr)).isZero();
 		return Files.readString(stdout);
-	}
-
-	private static byte[] ascii(String text) {
-		return text.getBytes(StandardCharsets.US_ASCII);
-	}
-
-	private static byte[] concat(byte[] first, byte[] second) {
-		byte[] both = Arrays.copyOf(first, first.length + second.length);
-		System.arraycopy(second, 0, both, first.length, second.length);
-		return both;
 	}
 
 	/** Awaits a counter the server updates just after the client sees the outcome. */
