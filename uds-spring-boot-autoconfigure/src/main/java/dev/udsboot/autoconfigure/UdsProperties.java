@@ -227,8 +227,8 @@ public class UdsProperties implements InitializingBean {
 		private List<Integer> allowedGids = new ArrayList<>();
 
 		/**
-		 * Maximum file descriptors accepted with one message (descriptor passing is not implemented
-		 * yet: the kernel discards descriptors sent to a listener).
+		 * Maximum file descriptors accepted with one message (0 to 253); a message with more is
+		 * rejected and its descriptors closed.
 		 */
 		private int maxFileDescriptors = 16;
 

@@ -27,6 +27,10 @@ public final class FrameInputStream extends InputStream {
 
 	private @Nullable IOException failure;
 
+	private long bytesRead;
+
+	private @Nullable ReadObserver observer;
+
 	/**
 	 * Creates a stream.
 	 * @param source the socket's input stream
@@ -81,6 +85,22 @@ public final class FrameInputStream extends InputStream {
 	}
 
 	/**
+	 * Sets what is told after every read from the source (e.g. to collect ancillary data).
+	 * @param observer the observer
+	 */
+	public void setReadObserver(ReadObserver observer) {
+		this.observer = observer;
+	}
+
+	/**
+	 * Returns how many bytes have been handed out: the position just after the last frame read.
+	 * @return bytes consumed
+	 */
+	public long consumed() {
+		return this.bytesRead - (this.limit - this.position);
+	}
+
+	/**
 	 * Tells whether the source has reported its end.
 	 * @return {@code true} once a read returned end of stream
 	 */
@@ -121,7 +141,28 @@ public final class FrameInputStream extends InputStream {
 		if (count < 0) {
 			this.endOfStream = true;
 		}
+		else if (count > 0) {
+			this.bytesRead += count;
+			if (this.observer != null) {
+				this.observer.afterRead(this.bytesRead);
+			}
+		}
 		return count;
+	}
+
+	/**
+	 * Told after every read from the source that returned data.
+	 */
+	@FunctionalInterface
+	public interface ReadObserver {
+
+		/**
+		 * Called after a read.
+		 * @param bytesReadSoFar the total bytes read from the source, this read included
+		 * @throws IOException to fail the read
+		 */
+		void afterRead(long bytesReadSoFar) throws IOException;
+
 	}
 
 }

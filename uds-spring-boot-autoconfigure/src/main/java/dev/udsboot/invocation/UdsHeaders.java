@@ -15,6 +15,9 @@ public final class UdsHeaders {
 	/** The {@link dev.udsboot.listener.UdsSession} the message arrived on. */
 	public static final String SESSION = "uds_session";
 
+	/** The file descriptors that arrived with the message (a {@code List<FileDescriptor>}). */
+	public static final String FILE_DESCRIPTORS = "uds_fileDescriptors";
+
 	/** The listener's charset for {@code String} payloads (a {@link java.nio.charset.Charset}). */
 	public static final String CHARSET = "uds_charset";
 

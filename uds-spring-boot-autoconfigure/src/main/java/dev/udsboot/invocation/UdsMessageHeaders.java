@@ -1,7 +1,9 @@
 package dev.udsboot.invocation;
 
+import java.io.FileDescriptor;
 import java.nio.charset.Charset;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.messaging.MessageHeaders;
@@ -25,11 +27,25 @@ public final class UdsMessageHeaders extends MessageHeaders {
 	 * @param charset the listener's charset
 	 */
 	public UdsMessageHeaders(String listenerName, UdsSession session, Charset charset) {
-		super(headers(listenerName, session, charset), ID_VALUE_NONE, -1L);
+		this(listenerName, session, charset, List.of());
 	}
 
-	private static Map<String, Object> headers(String listenerName, UdsSession session, Charset charset) {
+	/**
+	 * Creates the headers of one message that arrived with file descriptors.
+	 * @param listenerName the listener it arrived on
+	 * @param session the connection it arrived on
+	 * @param charset the listener's charset
+	 * @param descriptors the descriptors that arrived with it
+	 */
+	public UdsMessageHeaders(String listenerName, UdsSession session, Charset charset,
+			List<FileDescriptor> descriptors) {
+		super(headers(listenerName, session, charset, descriptors), ID_VALUE_NONE, -1L);
+	}
+
+	private static Map<String, Object> headers(String listenerName, UdsSession session, Charset charset,
+			List<FileDescriptor> descriptors) {
 		Map<String, Object> headers = new HashMap<>(8);
+		headers.put(UdsHeaders.FILE_DESCRIPTORS, descriptors);
 		headers.put(UdsHeaders.LISTENER, listenerName);
 		headers.put(UdsHeaders.CONNECTION_ID, session.id());
 		headers.put(UdsHeaders.SESSION, session);

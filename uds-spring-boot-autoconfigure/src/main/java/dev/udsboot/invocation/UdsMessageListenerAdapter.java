@@ -1,6 +1,8 @@
 package dev.udsboot.invocation;
 
+import java.io.FileDescriptor;
 import java.nio.charset.Charset;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
@@ -53,8 +55,13 @@ public class UdsMessageListenerAdapter implements UdsMessageListener {
 
 	@Override
 	public byte @Nullable [] onMessage(byte[] payload, UdsSession session) {
+		return onMessage(payload, List.of(), session);
+	}
+
+	@Override
+	public byte @Nullable [] onMessage(byte[] payload, List<FileDescriptor> descriptors, UdsSession session) {
 		Message<byte[]> message = new GenericMessage<>(payload,
-				new UdsMessageHeaders(this.listenerName, session, this.charset));
+				new UdsMessageHeaders(this.listenerName, session, this.charset, descriptors));
 		try {
 			return toReply(this.handlerMethod.invoke(message), message.getHeaders());
 		}

@@ -34,6 +34,10 @@ public final class UdsListenerStatistics {
 
 	private final LongAdder unauthorizedPeers = new LongAdder();
 
+	private final LongAdder descriptorsReceived = new LongAdder();
+
+	private final LongAdder descriptorRejections = new LongAdder();
+
 	/** Records an event; called by containers. */
 	public void connectionOpened() {
 		this.connectionsOpened.increment();
@@ -78,6 +82,29 @@ public final class UdsListenerStatistics {
 	/** Records an event; called by containers. */
 	public void peerUnauthorized() {
 		this.unauthorizedPeers.increment();
+	}
+
+	/**
+	 * Records descriptors received with a message; called by containers.
+	 * @param count how many
+	 */
+	public void descriptorsReceived(int count) {
+		this.descriptorsReceived.add(count);
+	}
+
+	/** Records a message rejected for carrying too many descriptors; called by containers. */
+	public void descriptorsRejected() {
+		this.descriptorRejections.increment();
+	}
+
+	/** @return file descriptors received with messages */
+	public long descriptorsReceived() {
+		return this.descriptorsReceived.sum();
+	}
+
+	/** @return messages rejected for carrying more than max-file-descriptors */
+	public long descriptorRejections() {
+		return this.descriptorRejections.sum();
 	}
 
 	/** @return connections closed because the peer was not in the allow-lists */

@@ -1,5 +1,8 @@
 package dev.udsboot.listener;
 
+import java.io.FileDescriptor;
+import java.util.List;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,5 +21,17 @@ public interface UdsMessageListener {
 	 * failed and the connection must be closed
 	 */
 	byte @Nullable [] onMessage(byte[] payload, UdsSession session);
+
+	/**
+	 * Handles one message that arrived with file descriptors. The container closes the
+	 * descriptors after this returns; by default they are ignored.
+	 * @param payload the frame's payload
+	 * @param descriptors the descriptors that arrived with this message, possibly none
+	 * @param session the connection it arrived on
+	 * @return the reply payload, or {@code null} for no reply
+	 */
+	default byte @Nullable [] onMessage(byte[] payload, List<FileDescriptor> descriptors, UdsSession session) {
+		return onMessage(payload, session);
+	}
 
 }

@@ -1,16 +1,19 @@
 package dev.udsboot.listener.stream;
 
 import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
+import java.util.List;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import dev.udsboot.framing.FrameCodec;
+import dev.udsboot.framing.FrameInputStream;
 import dev.udsboot.framing.Framing;
 import dev.udsboot.framing.InvalidReplyException;
 import dev.udsboot.framing.FrameReader;
@@ -21,6 +24,7 @@ import dev.udsboot.listener.UdsSession;
 import dev.udsboot.listener.exception.UdsListenerExecutionFailedException;
 import dev.udsboot.socket.PeerCredentials;
 import dev.udsboot.socket.PeerCredentialsReader;
+import dev.udsboot.socket.ReceivedDescriptors;
 import org.newsclub.net.unix.AFUNIXSocket;
 
 /**
@@ -54,6 +58,8 @@ final class StreamConnection implements Runnable, UdsSession {
 
 	private volatile @Nullable PeerCredentials peerCredentials;
 
+	private final ReceivedDescriptors descriptors;
+
 	private OutputStream output;
 
 	StreamConnection(long id, AFUNIXSocket socket, StreamListenerContainer container) throws IOException {
@@ -64,6 +70,7 @@ final class StreamConnection implements Runnable, UdsSession {
 		this.listener = container.messageListener();
 		this.statistics = container.getStatistics();
 		this.output = new BufferedOutputStream(socket.getOutputStream(), OUTPUT_BUFFER_SIZE);
+		this.descriptors = new ReceivedDescriptors(socket);
 	}
 
 	@Override
@@ -72,18 +79,22 @@ final class StreamConnection implements Runnable, UdsSession {
 			if (this.container.getDefinition().hasAllowList() && !authorized()) {
 				return;
 			}
-			FrameReader reader = this.codec.newReader(this.codec.newInputStream(this.socket.getInputStream()));
+			FrameInputStream input = this.codec.newInputStream(this.socket.getInputStream());
+			input.setReadObserver(this.descriptors::afterRead);
+			FrameReader reader = this.codec.newReader(input);
 			byte[] frame;
 			while ((frame = reader.next()) != null) {
-				if (this.inputShutDown && this.codec.framing() == Framing.EOF) {
-					// our own shutdown ended the stream, not the client: the message may be cut short
-					this.statistics.frameRejected(FrameRejectedException.Reason.TRUNCATED);
-					logger.info("Dropped an eof-framed message of connection " + this.id + " of "
-							+ this.container.getDefinition().describe() + ": the listener stopped before it ended");
+				List<FileDescriptor> received = this.descriptors.takeConsumed(input.consumed());
+				if (!accept(frame, received)) {
 					break;
 				}
-				this.statistics.messageReceived(frame.length);
-				byte[] reply = this.listener.onMessage(frame, this);
+				byte[] reply;
+				try {
+					reply = this.listener.onMessage(frame, received, this);
+				}
+				finally {
+					ReceivedDescriptors.close(received);
+				}
 				if (reply != null) {
 					send(reply);
 				}
@@ -121,9 +132,39 @@ final class StreamConnection implements Runnable, UdsSession {
 					+ " after an unexpected failure", ex);
 		}
 		finally {
+			this.descriptors.closeRemaining();
 			close();
 			this.container.connectionClosed(this);
 		}
+	}
+
+	/**
+	 * Decides whether a frame is handed to the listener; a rejected frame's descriptors are closed
+	 * and the connection ends.
+	 */
+	private boolean accept(byte[] frame, List<FileDescriptor> received) {
+		if (this.inputShutDown && this.codec.framing() == Framing.EOF) {
+			// our own shutdown ended the stream, not the client: the message may be cut short
+			ReceivedDescriptors.close(received);
+			this.statistics.frameRejected(FrameRejectedException.Reason.TRUNCATED);
+			logger.info("Dropped an eof-framed message of connection " + this.id + " of "
+					+ this.container.getDefinition().describe() + ": the listener stopped before it ended");
+			return false;
+		}
+		int max = this.container.getDefinition().maxFileDescriptors();
+		if (received.size() > max) {
+			ReceivedDescriptors.close(received);
+			this.statistics.descriptorsRejected();
+			logger.warn("Closing connection " + this.id + " of " + this.container.getDefinition().describe()
+					+ ": a message carried " + received.size() + " file descriptors, over max-file-descriptors "
+					+ max + "; they were closed and the message rejected");
+			return false;
+		}
+		this.statistics.messageReceived(frame.length);
+		if (!received.isEmpty()) {
+			this.statistics.descriptorsReceived(received.size());
+		}
+		return true;
 	}
 
 	private boolean authorized() {

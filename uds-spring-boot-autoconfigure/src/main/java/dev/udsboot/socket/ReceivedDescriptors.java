@@ -1,0 +1,98 @@
+package dev.udsboot.socket;
+
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.List;
+
+import org.newsclub.net.unix.AFUNIXSocket;
+
+/**
+ * The descriptors received on one connection, tied to the bytes they arrived with, so each
+ * framed message gets exactly its own.
+ * <p>
+ * The rule: the kernel ends a read at the end of a message that carries descriptors (data sent
+ * before it may share the read, data after it does not), so a batch of descriptors belongs to the
+ * last byte of the read that returned it, and a frame owns every batch whose byte it contains or
+ * precedes. A client that sends each request with one {@code sendmsg} gets its descriptors on that
+ * request. Not thread-safe: used by the connection's thread.
+ */
+public final class ReceivedDescriptors {
+
+	private final AFUNIXSocket socket;
+
+	private final Deque<Batch> batches = new ArrayDeque<>();
+
+	/**
+	 * Tracks a socket's descriptors; enables its ancillary buffer.
+	 * @param socket the connection's socket
+	 */
+	public ReceivedDescriptors(AFUNIXSocket socket) {
+		this.socket = socket;
+		AncillaryReceiveBuffer.enable(socket);
+	}
+
+	/**
+	 * Collects the descriptors of the read that just returned; call after every read.
+	 * @param bytesReadSoFar the stream's total bytes read, this read included
+	 * @throws IOException if junixsocket fails
+	 */
+	public void afterRead(long bytesReadSoFar) throws IOException {
+		FileDescriptor[] received = this.socket.getReceivedFileDescriptors();
+		if (received != null && received.length > 0) {
+			this.batches.add(new Batch(bytesReadSoFar - 1, List.of(received)));
+		}
+	}
+
+	/**
+	 * Takes the descriptors of the bytes consumed so far: those of the frame just read.
+	 * @param bytesConsumed the stream position after the frame
+	 * @return the frame's descriptors, in arrival order; the caller owns them
+	 */
+	public List<FileDescriptor> takeConsumed(long bytesConsumed) {
+		if (this.batches.isEmpty() || this.batches.peekFirst().lastByte() >= bytesConsumed) {
+			return List.of();
+		}
+		List<FileDescriptor> taken = new ArrayList<>();
+		while (!this.batches.isEmpty() && this.batches.peekFirst().lastByte() < bytesConsumed) {
+			taken.addAll(this.batches.removeFirst().descriptors());
+		}
+		return taken;
+	}
+
+	/**
+	 * Closes every descriptor not yet taken (those of an incomplete frame).
+	 */
+	public void closeRemaining() {
+		while (!this.batches.isEmpty()) {
+			close(this.batches.removeFirst().descriptors());
+		}
+	}
+
+	/**
+	 * Closes descriptors that are still open. Closing goes through a stream so that junixsocket's
+	 * bookkeeping forgets them and the {@link FileDescriptor} is invalidated: closing one twice, or
+	 * one the handler closed, does nothing, and never closes a number reused by another file.
+	 * @param descriptors the descriptors
+	 */
+	public static void close(Collection<FileDescriptor> descriptors) {
+		for (FileDescriptor descriptor : descriptors) {
+			if (descriptor.valid()) {
+				try {
+					new FileInputStream(descriptor).close();
+				}
+				catch (IOException ex) {
+					// closing failed: the kernel has released the number anyway
+				}
+			}
+		}
+	}
+
+	private record Batch(long lastByte, List<FileDescriptor> descriptors) {
+	}
+
+}

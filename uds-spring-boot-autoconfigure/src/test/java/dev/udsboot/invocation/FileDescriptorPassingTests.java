@@ -1,0 +1,259 @@
+package dev.udsboot.invocation;
+
+import java.io.BufferedInputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.udsboot.annotation.UdsHandler;
+import dev.udsboot.autoconfigure.UdsAutoConfiguration;
+import dev.udsboot.listener.UdsListenerEndpointRegistry;
+import dev.udsboot.listener.UdsListenerStatistics;
+import dev.udsboot.test.LineClient;
+import dev.udsboot.test.ProcessResources;
+import dev.udsboot.test.RequiredTools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Descriptors passed with SCM_RIGHTS by python3's {@code socket.send_fds}: the handler gets exactly
+ * those of its message and can read them; too many, unused and orphaned ones are closed; none leak.
+ */
+class FileDescriptorPassingTests {
+
+	/** Python helpers: send lines with descriptors open on pipes or files, print the reply lines. */
+	private static final String PRELUDE = """
+			import os, socket, sys, tempfile
+			s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+			s.settimeout(10)
+			s.connect(sys.argv[1])
+			def pipe(text):
+			    r, w = os.pipe()
+			    os.write(w, text.encode())
+			    os.close(w)
+			    return r
+			def file(text):
+			    f = tempfile.TemporaryFile()
+			    f.write(text.encode()); f.flush(); f.seek(0)
+			    return os.dup(f.fileno())
+			def lines(n):
+			    f = s.makefile('rb')
+			    out = []
+			    for _ in range(n):
+			        try:
+			            line = f.readline()
+			        except ConnectionResetError:
+			            line = b''
+			        out.append(line.decode().rstrip('\\n') if line else '<closed>')
+			    print('|'.join(out))
+			""";
+
+	@TempDir
+	Path dir;
+
+	private ApplicationContextRunner runner() {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(UdsAutoConfiguration.class, JacksonAutoConfiguration.class))
+			.withUserConfiguration(HandlersConfiguration.class)
+			.withPropertyValues("uds.listeners.digest.path=" + this.dir.resolve("digest.sock"),
+					"uds.listeners.digest.max-file-descriptors=253",
+					"uds.listeners.limited.path=" + this.dir.resolve("limited.sock"),
+					"uds.listeners.ignore.path=" + this.dir.resolve("ignore.sock"),
+					"uds.listeners.reuse.path=" + this.dir.resolve("reuse.sock"));
+	}
+
+	@Test
+	void handlerReadsPipesAndFilesPassedWithItsMessage() {
+		runner().run((context) -> {
+			String out = python("digest", """
+					fds = [pipe('pipe-0'), pipe('pipe-1'), file('file-2')]
+					socket.send_fds(s, [b'read\\n'], fds)
+					for fd in fds: os.close(fd)
+					lines(1)
+					""");
+			assertThat(out).isEqualTo("3:pipe-0,pipe-1,file-2");
+			assertThat(statistics(context, "digest").descriptorsReceived()).isEqualTo(3);
+		});
+	}
+
+	@Test
+	void descriptorsBelongToTheMessageTheyWereSentWith() {
+		runner().run((context) -> {
+			String out = python("digest", """
+					s.sendall(b'before\\n')
+					fd = pipe('mine')
+					socket.send_fds(s, [b'with\\n'], [fd]); os.close(fd)
+					s.sendall(b'after\\n')
+					fd = file('second')
+					socket.send_fds(s, [b'again\\n'], [fd]); os.close(fd)
+					lines(4)
+					""");
+			assertThat(out).isEqualTo("0:|1:mine|0:|1:second");
+		});
+	}
+
+	@Test
+	void tooManyDescriptorsAreClosedAndTheMessageRejected() {
+		runner().run((context) -> {
+			warmUp(context, "limited");
+			int baseline = ProcessResources.openDescriptors();
+			for (int count : new int[] { 17, 61, 250 }) {
+				String out = python("limited", """
+						fds = [os.open('/etc/hostname', os.O_RDONLY) for _ in range(%d)]
+						socket.send_fds(s, [b'too many\\n'], fds)
+						lines(1)
+						""".formatted(count));
+				assertThat(out).as("%d descriptors", count).isEqualTo("<closed>");
+			}
+			ProcessResources.awaitAtMost(baseline, ProcessResources::openDescriptors, Duration.ofSeconds(10));
+			assertThat(statistics(context, "limited").descriptorRejections()).isEqualTo(3);
+			assertThat(statistics(context, "limited").messagesReceived()).isEqualTo(1);
+			try (LineClient client = client(context, "limited")) {
+				assertThat(client.request("still")).isEqualTo("0:");
+			}
+		});
+	}
+
+	@Test
+	void upToTheKernelsLimitArriveInOneMessage() {
+		runner().run((context) -> {
+			String out = python("digest", """
+					fds = [pipe(str(i)) for i in range(250)]
+					socket.send_fds(s, [b'many\\n'], fds)
+					for fd in fds: os.close(fd)
+					lines(1)
+					""");
+			assertThat(out).startsWith("250:0,1,2,").endsWith(",248,249");
+		});
+	}
+
+	@Test
+	void descriptorsNoParameterTakesAreClosedAndNoneLeak() {
+		runner().run((context) -> {
+			warmUp(context, "ignore");
+			warmUp(context, "digest");
+			int baseline = ProcessResources.openDescriptors();
+			String ignored = python("ignore", """
+					for i in range(200):
+					    fds = [pipe('x'), pipe('y'), file('z')]
+					    socket.send_fds(s, [b'ignore\\n'], fds)
+					    for fd in fds: os.close(fd)
+					lines(200)
+					""");
+			assertThat(ignored.split("\\|")).hasSize(200).containsOnly("ok");
+			String halfFrame = python("digest", """
+					fds = [pipe('orphan'), file('orphan')]
+					socket.send_fds(s, [b'no newline'], fds)
+					s.close()
+					print('sent')
+					""");
+			assertThat(halfFrame).isEqualTo("sent");
+			ProcessResources.awaitAtMost(baseline, ProcessResources::openDescriptors, Duration.ofSeconds(10));
+			assertThat(statistics(context, "ignore").descriptorsReceived()).isEqualTo(600);
+		});
+	}
+
+	@Test
+	void aDescriptorTheHandlerClosedIsNotClosedAgainWhenItsNumberIsReused() {
+		runner().run((context) -> {
+			String out = python("reuse", """
+					fd = pipe('first')
+					socket.send_fds(s, [b'close-and-reopen\\n'], [fd]); os.close(fd)
+					s.sendall(b'check\\n')
+					lines(2)
+					""");
+			assertThat(out).isEqualTo("reopened|still open");
+		});
+	}
+
+	private void warmUp(ApplicationContext context, String listener) throws IOException {
+		try (LineClient client = client(context, listener)) {
+			assertThat(client.request("warm")).isNotNull();
+		}
+	}
+
+	private String python(String listener, String script) throws Exception {
+		Process process = new ProcessBuilder(RequiredTools.require("python3"), "-c", PRELUDE + script,
+				this.dir.resolve(listener + ".sock").toString())
+			.redirectErrorStream(true)
+			.start();
+		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+		assertThat(process.waitFor()).as(output).isZero();
+		return output;
+	}
+
+	private static LineClient client(ApplicationContext context, String name) throws IOException {
+		return LineClient.connect(context.getBean(UdsListenerEndpointRegistry.class)
+			.getListenerContainer(name)
+			.getDefinition()
+			.address());
+	}
+
+	private static UdsListenerStatistics statistics(ApplicationContext context, String name) {
+		return context.getBean(UdsListenerEndpointRegistry.class).getListenerContainer(name).getStatistics();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class HandlersConfiguration {
+
+		@Bean
+		Handlers handlers() {
+			return new Handlers();
+		}
+
+	}
+
+	static class Handlers {
+
+		@UdsHandler({ "digest", "limited" })
+		String digest(String line, FileDescriptor[] descriptors) throws IOException {
+			List<String> contents = new ArrayList<>();
+			for (FileDescriptor descriptor : descriptors) {
+				// not closed here: the container closes the descriptor. Buffered, because JDK 17's
+				// FileInputStream#readAllBytes seeks, which fails on a pipe ("Illegal seek")
+				contents.add(new String(new BufferedInputStream(new FileInputStream(descriptor)).readAllBytes(),
+						StandardCharsets.UTF_8));
+			}
+			return descriptors.length + ":" + String.join(",", contents);
+		}
+
+		@UdsHandler("ignore")
+		String ignore(String line) {
+			return "ok";
+		}
+
+		private FileInputStream reopened;
+
+		@UdsHandler("reuse")
+		String reuse(String line, FileDescriptor descriptor) throws IOException {
+			if (line.equals("close-and-reopen")) {
+				try (FileInputStream in = new FileInputStream(descriptor)) {
+					in.read();
+				}
+				// gets the lowest free number: usually the one just closed, which the container must
+				// then not close again
+				this.reopened = new FileInputStream("/etc/hostname");
+				return "reopened";
+			}
+			return (this.reopened.read() >= 0) ? "still open" : "empty";
+		}
+
+
+	}
+
+}
