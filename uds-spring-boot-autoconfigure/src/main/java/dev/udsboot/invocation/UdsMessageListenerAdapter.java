@@ -36,6 +36,8 @@ public class UdsMessageListenerAdapter implements UdsMessageListener {
 
 	private final UdsListenerErrorHandler errorHandler;
 
+	private final boolean acceptsFileDescriptors;
+
 	/**
 	 * Creates an adapter.
 	 * @param listenerName the listener it serves
@@ -51,6 +53,18 @@ public class UdsMessageListenerAdapter implements UdsMessageListener {
 		this.handlerMethod = handlerMethod;
 		this.messageConverter = messageConverter;
 		this.errorHandler = errorHandler;
+		FileDescriptorArgumentResolver descriptors = new FileDescriptorArgumentResolver();
+		this.acceptsFileDescriptors = java.util.Arrays.stream(handlerMethod.getMethodParameters())
+			.anyMatch(descriptors::supportsParameter);
+	}
+
+	/**
+	 * Tells whether the handler method declares a {@code FileDescriptor} parameter.
+	 * @return {@code true} if it takes descriptors
+	 */
+	@Override
+	public boolean acceptsFileDescriptors() {
+		return this.acceptsFileDescriptors;
 	}
 
 	@Override

@@ -34,4 +34,13 @@ public interface UdsMessageListener {
 		return onMessage(payload, session);
 	}
 
+	/**
+	 * Tells whether this listener takes file descriptors. If not, connections receive none: the
+	 * kernel closes any a client sends, and reads skip the ancillary-data work.
+	 * @return {@code true} to receive descriptors; {@code false} by default
+	 */
+	default boolean acceptsFileDescriptors() {
+		return false;
+	}
+
 }

@@ -143,7 +143,7 @@ class FileDescriptorPassingTests {
 	}
 
 	@Test
-	void descriptorsNoParameterTakesAreClosedAndNoneLeak() {
+	void descriptorsNoParameterTakesAreDiscardedAndNoneLeak() {
 		runner().run((context) -> {
 			warmUp(context, "ignore");
 			warmUp(context, "digest");
@@ -164,7 +164,9 @@ class FileDescriptorPassingTests {
 					""");
 			assertThat(halfFrame).isEqualTo("sent");
 			ProcessResources.awaitAtMost(baseline, ProcessResources::openDescriptors, Duration.ofSeconds(10));
-			assertThat(statistics(context, "ignore").descriptorsReceived()).isEqualTo(600);
+			assertThat(statistics(context, "ignore").descriptorsReceived())
+				.as("a handler without a descriptor parameter receives none: the kernel closes them")
+				.isZero();
 		});
 	}
 

@@ -58,7 +58,7 @@ final class StreamConnection implements Runnable, UdsSession {
 
 	private volatile @Nullable PeerCredentials peerCredentials;
 
-	private final ReceivedDescriptors descriptors;
+	private final @Nullable ReceivedDescriptors descriptors;
 
 	private OutputStream output;
 
@@ -70,7 +70,7 @@ final class StreamConnection implements Runnable, UdsSession {
 		this.listener = container.messageListener();
 		this.statistics = container.getStatistics();
 		this.output = new BufferedOutputStream(socket.getOutputStream(), OUTPUT_BUFFER_SIZE);
-		this.descriptors = new ReceivedDescriptors(socket);
+		this.descriptors = this.listener.acceptsFileDescriptors() ? new ReceivedDescriptors(socket) : null;
 	}
 
 	@Override
@@ -80,11 +80,14 @@ final class StreamConnection implements Runnable, UdsSession {
 				return;
 			}
 			FrameInputStream input = this.codec.newInputStream(this.socket.getInputStream());
-			input.setReadObserver(this.descriptors::afterRead);
+			ReceivedDescriptors tracker = this.descriptors;
+			if (tracker != null) {
+				input.setReadObserver(tracker::afterRead);
+			}
 			FrameReader reader = this.codec.newReader(input);
 			byte[] frame;
 			while ((frame = reader.next()) != null) {
-				List<FileDescriptor> received = this.descriptors.takeConsumed(input.consumed());
+				List<FileDescriptor> received = (tracker != null) ? tracker.takeConsumed(input.consumed()) : List.of();
 				if (!accept(frame, received)) {
 					break;
 				}
@@ -132,7 +135,9 @@ final class StreamConnection implements Runnable, UdsSession {
 					+ " after an unexpected failure", ex);
 		}
 		finally {
-			this.descriptors.closeRemaining();
+			if (this.descriptors != null) {
+				this.descriptors.closeRemaining();
+			}
 			close();
 			this.container.connectionClosed(this);
 		}
