@@ -21,6 +21,9 @@ class EchoListenerClientsTests {
 	@Value("${uds.listeners.whoami.path}")
 	String whoamiPath;
 
+	@Value("${uds.listeners.digest.path}")
+	String digestPath;
+
 	@Test
 	void python3SocketModule() throws Exception {
 		ExternalProcess.Result result = ExternalProcess.python("""
@@ -55,6 +58,27 @@ class EchoListenerClientsTests {
 				print('ok')
 				""".formatted(this.whoamiPath));
 		assertThat(result.exitCode()).as(result.stderr()).isZero();
+		assertThat(result.stdout()).isEqualTo("ok\n");
+	}
+
+	@Test
+	void digestReadsEachDescriptorSentWithTheLine() throws Exception {
+		ExternalProcess.Result result = ExternalProcess.python("""
+				import hashlib, json, os, socket, tempfile
+				s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+				s.settimeout(10)
+				s.connect('%s')
+				contents = [b'from a pipe', b'x' * 100000, b'']
+				r, w = os.pipe(); os.write(w, contents[0]); os.close(w)
+				f = tempfile.TemporaryFile(); f.write(contents[1]); f.flush(); f.seek(0)
+				e = tempfile.TemporaryFile()
+				socket.send_fds(s, [b'digest please\\n'], [r, f.fileno(), e.fileno()])
+				reply = json.loads(s.makefile('rb').readline())
+				assert reply == {'count': 3, 'digests': [
+				    {'bytes': len(c), 'sha256': hashlib.sha256(c).hexdigest()} for c in contents]}, reply
+				print('ok')
+				""".formatted(this.digestPath));
+		assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isZero();
 		assertThat(result.stdout()).isEqualTo("ok\n");
 	}
 
