@@ -14,6 +14,7 @@ import org.springframework.messaging.handler.invocation.InvocableHandlerMethod;
 import org.springframework.messaging.support.GenericMessage;
 
 import dev.udsboot.listener.UdsMessageListener;
+import dev.udsboot.listener.UdsReply;
 import dev.udsboot.listener.UdsSession;
 import dev.udsboot.listener.api.UdsListenerErrorHandler;
 import dev.udsboot.listener.exception.UdsListenerExecutionFailedException;
@@ -77,7 +78,14 @@ public class UdsMessageListenerAdapter implements UdsMessageListener {
 		Message<byte[]> message = new GenericMessage<>(payload,
 				new UdsMessageHeaders(this.listenerName, session, this.charset, descriptors));
 		try {
-			return toReply(this.handlerMethod.invoke(message), message.getHeaders());
+			Object result = this.handlerMethod.invoke(message);
+			if (result instanceof UdsReply reply) {
+				// sent here, in order with any earlier reply: the descriptors go with its first bytes
+				byte[] payloadBytes = toReply(reply.payload(), message.getHeaders());
+				session.send((payloadBytes != null) ? payloadBytes : new byte[0], reply.descriptors());
+				return null;
+			}
+			return toReply(result, message.getHeaders());
 		}
 		catch (Exception ex) {
 			UdsListenerExecutionFailedException failure = wrap(ex);

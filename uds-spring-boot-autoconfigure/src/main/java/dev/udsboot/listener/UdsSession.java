@@ -1,5 +1,8 @@
 package dev.udsboot.listener;
 
+import java.io.FileDescriptor;
+import java.util.List;
+
 import dev.udsboot.socket.PeerCredentials;
 
 /**
@@ -35,6 +38,15 @@ public interface UdsSession {
 	 * @throws java.io.UncheckedIOException if the connection is closed or writing fails
 	 */
 	void send(byte[] payload);
+
+	/**
+	 * Sends one message with file descriptors attached (SCM_RIGHTS), framed with the listener's
+	 * framing. The descriptors travel with the frame's first bytes; they stay the caller's.
+	 * @param payload the payload
+	 * @param descriptors the descriptors to send
+	 * @throws java.io.UncheckedIOException if the connection is closed or writing fails
+	 */
+	void send(byte[] payload, List<FileDescriptor> descriptors);
 
 	/**
 	 * Tells whether the connection is still open.

@@ -74,7 +74,10 @@ class FileDescriptorPassingTests {
 					"uds.listeners.digest.max-file-descriptors=253",
 					"uds.listeners.limited.path=" + this.dir.resolve("limited.sock"),
 					"uds.listeners.ignore.path=" + this.dir.resolve("ignore.sock"),
-					"uds.listeners.reuse.path=" + this.dir.resolve("reuse.sock"));
+					"uds.listeners.reuse.path=" + this.dir.resolve("reuse.sock"),
+					"uds.listeners.give.path=" + this.dir.resolve("give.sock"),
+					"uds.listeners.push.path=" + this.dir.resolve("push.sock"),
+					"uds.listeners.back.path=" + this.dir.resolve("back.sock"));
 	}
 
 	@Test
@@ -183,6 +186,38 @@ class FileDescriptorPassingTests {
 		});
 	}
 
+	@Test
+	void handlersSendDescriptorsWithRepliesAndSessionMessages() throws Exception {
+		String hostname = java.nio.file.Files.readString(Path.of("/etc/hostname"));
+		runner().run((context) -> {
+			String receive = """
+					s.sendall(b'give\\n')
+					msg, fds, flags, addr = socket.recv_fds(s, 1024, 4)
+					# pread: every descriptor sent shares the handler's one open file, and its offset
+					print(msg.decode().strip(), len(fds), os.pread(fds[0], 1000, 0).decode().strip())
+					""";
+			assertThat(python("give", receive)).isEqualTo("here 1 " + hostname.strip());
+			assertThat(python("push", receive)).isEqualTo("pushed 1 " + hostname.strip());
+			try (LineClient client = client(context, "push")) {
+				assertThat(client.request("again")).as("then the handler's own reply").isEqualTo("pushed");
+				assertThat(client.readLine()).isEqualTo("done");
+			}
+		});
+	}
+
+	@Test
+	void aReceivedDescriptorCanBeSentBackBeforeItIsClosed() {
+		runner().run((context) -> {
+			String out = python("back", """
+					fd = pipe('round trip')
+					socket.send_fds(s, [b'back\\n'], [fd]); os.close(fd)
+					msg, fds, flags, addr = socket.recv_fds(s, 1024, 4)
+					print(msg.decode().strip(), len(fds), os.read(fds[0], 100).decode())
+					""");
+			assertThat(out).isEqualTo("returned 1 round trip");
+		});
+	}
+
 	private void warmUp(ApplicationContext context, String listener) throws IOException {
 		try (LineClient client = client(context, listener)) {
 			assertThat(client.request("warm")).isNotNull();
@@ -240,6 +275,41 @@ class FileDescriptorPassingTests {
 		}
 
 		private FileInputStream reopened;
+
+		private final FileInputStream hostname = open("/etc/hostname");
+
+		private static FileInputStream open(String path) {
+			try {
+				return new FileInputStream(path);
+			}
+			catch (IOException ex) {
+				throw new java.io.UncheckedIOException(ex);
+			}
+		}
+
+		/** Called by Spring when the context closes (an inferred destroy method). */
+		public void close() throws IOException {
+			this.hostname.close();
+			if (this.reopened != null) {
+				this.reopened.close();
+			}
+		}
+
+		@UdsHandler("give")
+		dev.udsboot.listener.UdsReply give(String line) throws IOException {
+			return dev.udsboot.listener.UdsReply.of("here", this.hostname.getFD());
+		}
+
+		@UdsHandler("push")
+		String push(String line, dev.udsboot.listener.UdsSession session) throws IOException {
+			session.send("pushed".getBytes(StandardCharsets.UTF_8), List.of(this.hostname.getFD()));
+			return "done";
+		}
+
+		@UdsHandler("back")
+		dev.udsboot.listener.UdsReply back(String line, FileDescriptor[] received) {
+			return dev.udsboot.listener.UdsReply.of("returned", received);
+		}
 
 		@UdsHandler("reuse")
 		String reuse(String line, FileDescriptor descriptor) throws IOException {

@@ -212,8 +212,18 @@ final class StreamConnection implements Runnable, UdsSession {
 
 	@Override
 	public void send(byte[] payload) {
+		send(payload, List.of());
+	}
+
+	@Override
+	public void send(byte[] payload, List<FileDescriptor> descriptors) {
 		synchronized (this.writeLock) {
 			try {
+				if (!descriptors.isEmpty()) {
+					// junixsocket attaches them to the next write: the frame's first bytes
+					this.output.flush();
+					this.socket.setOutboundFileDescriptors(descriptors.toArray(new FileDescriptor[0]));
+				}
 				this.codec.write(payload, this.output);
 				this.output.flush();
 			}
