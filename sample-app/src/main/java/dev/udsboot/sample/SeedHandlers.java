@@ -1,18 +1,25 @@
 package dev.udsboot.sample;
 
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.util.List;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.context.annotation.Profile;
 import org.springframework.stereotype.Component;
 
+import dev.udsboot.annotation.UdsConnectionOpened;
 import dev.udsboot.annotation.UdsHandler;
+import dev.udsboot.listener.UdsSession;
 import dev.udsboot.socket.PeerCredentials;
 
 /**
  * The seed tutorial's stream servers ({@code seed} profile): {@code /tmp/my_uds.sock} answers each
  * chunk with {@code Hello from server}; the abstract socket {@code my_abstract_socket} prints
- * what it receives; {@code /tmp/cred_check.sock} logs the caller's pid, uid and gid.
+ * what it receives; {@code /tmp/cred_check.sock} logs the caller's pid, uid and gid;
+ * {@code /tmp/fd_pass.sock} sends each client a descriptor open on {@code /etc/hostname}.
  */
 @Component
 @Profile("seed")
@@ -39,6 +46,20 @@ public class SeedHandlers {
 	@UdsHandler("seed-cred-check")
 	public void credCheck(byte[] chunk, PeerCredentials peer) {
 		logger.info("Peer PID: " + peer.pid() + ", Peer UID: " + peer.uid() + ", Peer GID: " + peer.gid());
+	}
+
+	/**
+	 * The seed's {@code fd_sender.c}: sends each connecting client one byte with a descriptor open
+	 * on {@code /etc/hostname}, then closes the connection.
+	 * @param session the new connection
+	 * @throws IOException if {@code /etc/hostname} cannot be opened
+	 */
+	@UdsConnectionOpened("seed-fd-pass")
+	public void sendHostname(UdsSession session) throws IOException {
+		try (FileInputStream hostname = new FileInputStream("/etc/hostname")) {
+			session.send(new byte[] { 'F' }, List.of(hostname.getFD()));
+		}
+		session.close();
 	}
 
 	/**

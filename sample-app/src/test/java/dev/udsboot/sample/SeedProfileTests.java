@@ -34,6 +34,16 @@ class SeedProfileTests {
 	}
 
 	@Test
+	void seedDescriptorReceiverReadsHostnameThroughThePassedDescriptor() throws Exception {
+		Path receiver = ExternalProcess.compileSeedProgram("fd_receiver", this.work);
+		ExternalProcess.Result result = ExternalProcess.run(List.of(receiver.toString()), "");
+		assertThat(result.exitCode()).as(result.stderr()).isZero();
+		String hostname = java.nio.file.Files.readString(Path.of("/etc/hostname"));
+		assertThat(result.stdout()).containsPattern("Receiver: got fd [0-9]+\\n")
+			.endsWith("Receiver: read from passed fd: " + hostname);
+	}
+
+	@Test
 	void credentialServerLogsTheCallersPidUidAndGid(CapturedOutput output) throws Exception {
 		ExternalProcess.Result result = ExternalProcess.python("""
 				import os, socket, time

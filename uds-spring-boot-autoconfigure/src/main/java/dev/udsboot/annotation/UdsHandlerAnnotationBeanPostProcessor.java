@@ -64,16 +64,23 @@ public class UdsHandlerAnnotationBeanPostProcessor
 			return bean;
 		}
 		Map<Method, UdsHandler> methods = handlerMethods(targetClass);
-		if (methods.isEmpty()) {
+		Map<Method, UdsConnectionOpened> opened = annotatedMethods(targetClass, UdsConnectionOpened.class);
+		Map<Method, UdsConnectionClosed> closed = annotatedMethods(targetClass, UdsConnectionClosed.class);
+		if (methods.isEmpty() && opened.isEmpty() && closed.isEmpty()) {
 			this.classesWithoutHandlers.add(targetClass);
 			return bean;
 		}
-		methods.forEach((method, annotation) -> {
-			synchronized (this.pending) {
-				this.pending.add(new PendingEndpoint(bean, beanName,
-						AopUtils.selectInvocableMethod(method, bean.getClass()), annotation));
-			}
-		});
+		synchronized (this.pending) {
+			methods.forEach((method, annotation) -> this.pending.add(new PendingEndpoint(bean, beanName,
+					AopUtils.selectInvocableMethod(method, bean.getClass()), Kind.MESSAGE,
+					List.of(annotation.value()), annotation.errorHandler())));
+			opened.forEach((method, annotation) -> this.pending.add(new PendingEndpoint(bean, beanName,
+					AopUtils.selectInvocableMethod(method, bean.getClass()), Kind.OPENED, List.of(annotation.value()),
+					"")));
+			closed.forEach((method, annotation) -> this.pending.add(new PendingEndpoint(bean, beanName,
+					AopUtils.selectInvocableMethod(method, bean.getClass()), Kind.CLOSED, List.of(annotation.value()),
+					"")));
+		}
 		return bean;
 	}
 
@@ -83,12 +90,18 @@ public class UdsHandlerAnnotationBeanPostProcessor
 	 * @return {@code true} if it has at least one
 	 */
 	public static boolean hasHandlerMethods(Class<?> type) {
-		return !handlerMethods(type).isEmpty();
+		return !handlerMethods(type).isEmpty() || !annotatedMethods(type, UdsConnectionOpened.class).isEmpty()
+				|| !annotatedMethods(type, UdsConnectionClosed.class).isEmpty();
 	}
 
 	private static Map<Method, UdsHandler> handlerMethods(Class<?> type) {
-		return MethodIntrospector.selectMethods(type, (MethodIntrospector.MetadataLookup<UdsHandler>) (
-				method) -> AnnotatedElementUtils.findMergedAnnotation(method, UdsHandler.class));
+		return annotatedMethods(type, UdsHandler.class);
+	}
+
+	private static <A extends java.lang.annotation.Annotation> Map<Method, A> annotatedMethods(Class<?> type,
+			Class<A> annotation) {
+		return MethodIntrospector.selectMethods(type, (MethodIntrospector.MetadataLookup<A>) (
+				method) -> AnnotatedElementUtils.findMergedAnnotation(method, annotation));
 	}
 
 	@Override
@@ -103,10 +116,15 @@ public class UdsHandlerAnnotationBeanPostProcessor
 					UdsListenerContainerFactory.class));
 		}
 		synchronized (this.pending) {
-			for (PendingEndpoint endpoint : this.pending) {
-				registrar.registerEndpoint(new MethodUdsListenerEndpoint(endpoint.bean(), endpoint.beanName(),
-						endpoint.method(), resolveListenerNames(endpoint.annotation()), methodFactory,
-						resolveErrorHandler(factory, endpoint.annotation())));
+			for (PendingEndpoint pending : this.pending) {
+				MethodUdsListenerEndpoint endpoint = new MethodUdsListenerEndpoint(pending.bean(), pending.beanName(),
+						pending.method(), resolveListenerNames(pending.listeners()), methodFactory,
+						resolveErrorHandler(factory, pending.errorHandler()));
+				switch (pending.kind()) {
+					case MESSAGE -> registrar.registerEndpoint(endpoint);
+					case OPENED -> registrar.registerConnectionOpenedEndpoint(endpoint);
+					case CLOSED -> registrar.registerConnectionClosedEndpoint(endpoint);
+				}
 			}
 			this.pending.clear();
 		}
@@ -125,16 +143,16 @@ public class UdsHandlerAnnotationBeanPostProcessor
 		return methodFactory;
 	}
 
-	private List<String> resolveListenerNames(UdsHandler annotation) {
+	private List<String> resolveListenerNames(List<String> listeners) {
 		List<String> names = new ArrayList<>();
-		for (String name : annotation.value()) {
+		for (String name : listeners) {
 			names.add(resolve(name));
 		}
 		return names;
 	}
 
-	private @Nullable UdsListenerErrorHandler resolveErrorHandler(BeanFactory factory, UdsHandler annotation) {
-		String name = resolve(annotation.errorHandler());
+	private @Nullable UdsListenerErrorHandler resolveErrorHandler(BeanFactory factory, String errorHandler) {
+		String name = resolve(errorHandler);
 		return StringUtils.hasText(name) ? factory.getBean(name, UdsListenerErrorHandler.class) : null;
 	}
 
@@ -153,7 +171,14 @@ public class UdsHandlerAnnotationBeanPostProcessor
 		return this.beanFactory;
 	}
 
-	private record PendingEndpoint(Object bean, String beanName, Method method, UdsHandler annotation) {
+	private enum Kind {
+
+		MESSAGE, OPENED, CLOSED
+
+	}
+
+	private record PendingEndpoint(Object bean, String beanName, Method method, Kind kind, List<String> listeners,
+			String errorHandler) {
 
 		@Override
 		public String toString() {

@@ -21,6 +21,10 @@ public class UdsListenerEndpointRegistrar {
 
 	private final List<UdsListenerEndpoint> endpoints = new ArrayList<>();
 
+	private final List<UdsListenerEndpoint> openedEndpoints = new ArrayList<>();
+
+	private final List<UdsListenerEndpoint> closedEndpoints = new ArrayList<>();
+
 	private @Nullable UdsListenerEndpointRegistry registry;
 
 	private @Nullable UdsListenerContainerFactory containerFactory;
@@ -50,30 +54,70 @@ public class UdsListenerEndpointRegistrar {
 	}
 
 	/**
+	 * Adds an endpoint called when a connection opens.
+	 * @param endpoint the endpoint
+	 */
+	public void registerConnectionOpenedEndpoint(UdsListenerEndpoint endpoint) {
+		this.openedEndpoints.add(endpoint);
+	}
+
+	/**
+	 * Adds an endpoint called after a connection closes.
+	 * @param endpoint the endpoint
+	 */
+	public void registerConnectionClosedEndpoint(UdsListenerEndpoint endpoint) {
+		this.closedEndpoints.add(endpoint);
+	}
+
+	/**
 	 * Checks the endpoints against the configured listeners and registers the containers.
 	 * @throws UdsException naming the listener key if the endpoints and listeners do not match
 	 */
 	public void registerAllEndpoints() {
-		if (this.endpoints.isEmpty() && (this.containerFactory == null
+		if (this.endpoints.isEmpty() && this.openedEndpoints.isEmpty() && this.closedEndpoints.isEmpty()
+				&& (this.containerFactory == null
 				|| this.containerFactory.getListenerNames().isEmpty())) {
 			return;
 		}
 		UdsListenerContainerFactory factory = this.containerFactory;
 		UdsListenerEndpointRegistry target = this.registry;
 		if (factory == null || target == null) {
-			throw new UdsException("@UdsHandler methods were found (" + this.endpoints.get(0).describe()
-					+ ") but no UdsListenerContainerFactory is configured");
+			throw new UdsException("@UdsHandler methods were found but no UdsListenerContainerFactory is configured");
 		}
 		Map<String, UdsListenerEndpoint> byListener = endpointsByListener(factory.getListenerNames());
+		Map<String, List<UdsListenerEndpoint>> opened = eventEndpointsByListener(this.openedEndpoints,
+				factory.getListenerNames(), "@UdsConnectionOpened");
+		Map<String, List<UdsListenerEndpoint>> closed = eventEndpointsByListener(this.closedEndpoints,
+				factory.getListenerNames(), "@UdsConnectionClosed");
 		Set<String> unserved = new TreeSet<>(factory.getListenerNames());
 		unserved.removeAll(byListener.keySet());
+		unserved.removeAll(opened.keySet());
+		unserved.removeAll(closed.keySet());
 		if (!unserved.isEmpty()) {
 			String name = unserved.iterator().next();
 			throw new UdsException("uds.listeners." + name + " is configured but no @UdsHandler(\"" + name
-					+ "\") method serves it; add a handler or remove the listener");
+					+ "\") or connection handler method serves it; add a handler or remove the listener");
 		}
-		byListener.forEach((name, endpoint) -> target.registerListenerContainer(name,
-				factory.createListenerContainer(endpoint, name)));
+		for (String name : factory.getListenerNames()) {
+			UdsListenerEndpoint group = new UdsListenerEndpointGroup(name, byListener.get(name),
+					opened.getOrDefault(name, List.of()), closed.getOrDefault(name, List.of()));
+			target.registerListenerContainer(name, factory.createListenerContainer(group, name));
+		}
+	}
+
+	private static Map<String, List<UdsListenerEndpoint>> eventEndpointsByListener(List<UdsListenerEndpoint> endpoints,
+			Set<String> configured, String annotation) {
+		Map<String, List<UdsListenerEndpoint>> byListener = new LinkedHashMap<>();
+		for (UdsListenerEndpoint endpoint : endpoints) {
+			for (String name : endpoint.getListenerNames()) {
+				if (!configured.contains(name)) {
+					throw new UdsException(annotation + "(\"" + name + "\") on " + endpoint.describe()
+							+ " names a listener that is not configured: no uds.listeners." + name);
+				}
+				byListener.computeIfAbsent(name, (key) -> new ArrayList<>()).add(endpoint);
+			}
+		}
+		return byListener;
 	}
 
 	private Map<String, UdsListenerEndpoint> endpointsByListener(Set<String> configured) {

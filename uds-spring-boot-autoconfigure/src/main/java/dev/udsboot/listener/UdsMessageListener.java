@@ -43,4 +43,19 @@ public interface UdsMessageListener {
 		return false;
 	}
 
+	/**
+	 * Called when a connection opens, before anything is read from it.
+	 * @param session the new connection
+	 * @throws dev.udsboot.listener.exception.UdsListenerExecutionFailedException to close it
+	 */
+	default void onConnectionOpened(UdsSession session) {
+	}
+
+	/**
+	 * Called after a connection has closed.
+	 * @param session the closed connection
+	 */
+	default void onConnectionClosed(UdsSession session) {
+	}
+
 }

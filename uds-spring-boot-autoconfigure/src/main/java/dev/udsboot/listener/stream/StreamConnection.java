@@ -56,6 +56,9 @@ final class StreamConnection implements Runnable, UdsSession {
 
 	private volatile boolean inputShutDown;
 
+	/** Whether the connection was let in, so its opened and closed handlers run. */
+	private boolean opened;
+
 	private volatile @Nullable PeerCredentials peerCredentials;
 
 	private final @Nullable ReceivedDescriptors descriptors;
@@ -79,6 +82,8 @@ final class StreamConnection implements Runnable, UdsSession {
 			if (this.container.getDefinition().hasAllowList() && !authorized()) {
 				return;
 			}
+			this.opened = true;
+			this.listener.onConnectionOpened(this);
 			FrameInputStream input = this.codec.newInputStream(this.socket.getInputStream());
 			ReceivedDescriptors tracker = this.descriptors;
 			if (tracker != null) {
@@ -139,6 +144,9 @@ final class StreamConnection implements Runnable, UdsSession {
 				this.descriptors.closeRemaining();
 			}
 			close();
+			if (this.opened) {
+				this.listener.onConnectionClosed(this);
+			}
 			this.container.connectionClosed(this);
 		}
 	}

@@ -1,0 +1,25 @@
+package dev.udsboot.annotation;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks a method called when a stream connection of the named listeners is closed. It may take
+ * {@link dev.udsboot.listener.UdsSession} and {@link dev.udsboot.socket.PeerCredentials}.
+ * It runs after the connection is closed; its return value is ignored and a failure is logged.
+ */
+@Target(ElementType.METHOD)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+public @interface UdsConnectionClosed {
+
+	/**
+	 * The listener names.
+	 * @return the names
+	 */
+	String[] value();
+
+}

@@ -1,0 +1,71 @@
+package dev.udsboot.listener;
+
+import java.io.FileDescriptor;
+import java.util.List;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A listener's message handling plus its connection-event handlers. Event handlers are message
+ * listeners invoked with an empty payload, so they share argument resolution, reply conversion and
+ * error handling with message handlers; an opened handler's reply is the greeting.
+ */
+final class ConnectionEventsMessageListener implements UdsMessageListener {
+
+	private static final Log logger = LogFactory.getLog(ConnectionEventsMessageListener.class);
+
+	private static final byte[] NO_PAYLOAD = new byte[0];
+
+	private final UdsMessageListener messages;
+
+	private final List<UdsMessageListener> opened;
+
+	private final List<UdsMessageListener> closed;
+
+	ConnectionEventsMessageListener(UdsMessageListener messages, List<UdsMessageListener> opened,
+			List<UdsMessageListener> closed) {
+		this.messages = messages;
+		this.opened = List.copyOf(opened);
+		this.closed = List.copyOf(closed);
+	}
+
+	@Override
+	public byte @Nullable [] onMessage(byte[] payload, UdsSession session) {
+		return this.messages.onMessage(payload, session);
+	}
+
+	@Override
+	public byte @Nullable [] onMessage(byte[] payload, List<FileDescriptor> descriptors, UdsSession session) {
+		return this.messages.onMessage(payload, descriptors, session);
+	}
+
+	@Override
+	public boolean acceptsFileDescriptors() {
+		return this.messages.acceptsFileDescriptors();
+	}
+
+	@Override
+	public void onConnectionOpened(UdsSession session) {
+		for (UdsMessageListener handler : this.opened) {
+			byte[] greeting = handler.onMessage(NO_PAYLOAD, session);
+			if (greeting != null) {
+				session.send(greeting);
+			}
+		}
+	}
+
+	@Override
+	public void onConnectionClosed(UdsSession session) {
+		for (UdsMessageListener handler : this.closed) {
+			try {
+				handler.onMessage(NO_PAYLOAD, session);
+			}
+			catch (RuntimeException ex) {
+				logger.error("Connection-closed handler failed for " + session, ex);
+			}
+		}
+	}
+
+}

@@ -1,0 +1,68 @@
+package dev.udsboot.listener;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.udsboot.listener.api.UdsListenerErrorHandler;
+
+/**
+ * Everything that serves one listener: its message endpoint, if any, and its connection-opened
+ * and connection-closed endpoints. A listener with only event handlers reads and drops messages.
+ */
+public class UdsListenerEndpointGroup implements UdsListenerEndpoint {
+
+	private final String listenerName;
+
+	private final @Nullable UdsListenerEndpoint messages;
+
+	private final List<UdsListenerEndpoint> opened;
+
+	private final List<UdsListenerEndpoint> closed;
+
+	/**
+	 * Creates a group.
+	 * @param listenerName the listener
+	 * @param messages its message endpoint, or {@code null}
+	 * @param opened its connection-opened endpoints
+	 * @param closed its connection-closed endpoints
+	 */
+	public UdsListenerEndpointGroup(String listenerName, @Nullable UdsListenerEndpoint messages,
+			List<UdsListenerEndpoint> opened, List<UdsListenerEndpoint> closed) {
+		this.listenerName = listenerName;
+		this.messages = messages;
+		this.opened = List.copyOf(opened);
+		this.closed = List.copyOf(closed);
+	}
+
+	@Override
+	public List<String> getListenerNames() {
+		return List.of(this.listenerName);
+	}
+
+	@Override
+	public String describe() {
+		List<String> parts = new ArrayList<>();
+		if (this.messages != null) {
+			parts.add(this.messages.describe());
+		}
+		this.opened.forEach((endpoint) -> parts.add("opened: " + endpoint.describe()));
+		this.closed.forEach((endpoint) -> parts.add("closed: " + endpoint.describe()));
+		return String.join(", ", parts);
+	}
+
+	@Override
+	public UdsMessageListener createMessageListener(UdsListenerDefinition definition,
+			@Nullable UdsListenerErrorHandler defaultErrorHandler) {
+		UdsMessageListener messageListener = (this.messages != null)
+				? this.messages.createMessageListener(definition, defaultErrorHandler) : (payload, session) -> null;
+		if (this.opened.isEmpty() && this.closed.isEmpty()) {
+			return messageListener;
+		}
+		return new ConnectionEventsMessageListener(messageListener,
+				this.opened.stream().map((e) -> e.createMessageListener(definition, defaultErrorHandler)).toList(),
+				this.closed.stream().map((e) -> e.createMessageListener(definition, defaultErrorHandler)).toList());
+	}
+
+}

@@ -1,0 +1,170 @@
+package dev.udsboot.listener;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.udsboot.annotation.UdsConnectionClosed;
+import dev.udsboot.annotation.UdsConnectionOpened;
+import dev.udsboot.annotation.UdsHandler;
+import dev.udsboot.autoconfigure.UdsAutoConfiguration;
+import dev.udsboot.socket.PeerCredentials;
+import dev.udsboot.test.LineClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Connection-opened and connection-closed handlers: a greeting before the client writes, the
+ * closed callback, a failing opened handler, and listeners served by event handlers alone.
+ */
+class ConnectionEventTests {
+
+	@TempDir
+	Path dir;
+
+	private ApplicationContextRunner runner() {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(UdsAutoConfiguration.class, JacksonAutoConfiguration.class))
+			.withUserConfiguration(EventsConfiguration.class)
+			.withPropertyValues("uds.listeners.greeted.path=" + this.dir.resolve("greeted.sock"),
+					"uds.listeners.refusing.path=" + this.dir.resolve("refusing.sock"),
+					"uds.listeners.events-only.path=" + this.dir.resolve("events-only.sock"));
+	}
+
+	@Test
+	void openedHandlerGreetsBeforeTheClientWritesAndClosedHandlerRunsAfter() {
+		runner().run((context) -> {
+			Events events = context.getBean(Events.class);
+			try (LineClient client = client(context, "greeted")) {
+				assertThat(client.readLine()).startsWith("welcome uid ");
+				assertThat(client.request("ping")).isEqualTo("pong ping");
+			}
+			await().atMost(Duration.ofSeconds(5)).until(() -> events.closed.contains("greeted"));
+			assertThat(events.closed).containsExactly("greeted");
+		});
+	}
+
+	@Test
+	void failingOpenedHandlerClosesTheConnectionBeforeAnyMessage() {
+		runner().run((context) -> {
+			Events events = context.getBean(Events.class);
+			try (LineClient client = client(context, "refusing")) {
+				client.writeLine("never handled");
+				assertThat(readOrReset(client)).as("closed (a reset if our line was still unread)").isNull();
+			}
+			assertThat(events.messages).isEmpty();
+			assertThat(container(context, "refusing").getStatistics().handlerErrors()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void aListenerServedOnlyByEventHandlersStarts() {
+		runner().run((context) -> {
+			try (LineClient client = client(context, "events-only")) {
+				assertThat(client.readLine()).isEqualTo("hello and goodbye");
+				assertThat(client.readLine()).isNull();
+			}
+		});
+	}
+
+	@Test
+	void eventHandlerNamingAnUnknownListenerFailsStartup() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(UdsAutoConfiguration.class, JacksonAutoConfiguration.class))
+			.withBean(Stray.class)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure())
+					.hasMessageContaining("@UdsConnectionOpened(\"nowhere\")")
+					.hasMessageContaining("uds.listeners.nowhere");
+			});
+	}
+
+	private static String readOrReset(LineClient client) {
+		try {
+			return client.readLine();
+		}
+		catch (java.io.IOException ex) {
+			return null;
+		}
+	}
+
+	private static UdsListenerContainer container(ApplicationContext context, String name) {
+		return context.getBean(UdsListenerEndpointRegistry.class).getListenerContainer(name);
+	}
+
+	private static LineClient client(ApplicationContext context, String name) throws java.io.IOException {
+		return LineClient.connect(container(context, name).getDefinition().address());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class EventsConfiguration {
+
+		@Bean
+		Events events() {
+			return new Events();
+		}
+
+	}
+
+	static class Events {
+
+		final List<String> closed = new CopyOnWriteArrayList<>();
+
+		final List<String> messages = new CopyOnWriteArrayList<>();
+
+		@UdsConnectionOpened("greeted")
+		String greet(PeerCredentials peer) {
+			return "welcome uid " + peer.uid();
+		}
+
+		@UdsHandler("greeted")
+		String pong(String line) {
+			return "pong " + line;
+		}
+
+		@UdsConnectionClosed("greeted")
+		void closed(UdsSession session) {
+			this.closed.add(session.listenerName() + (session.isOpen() ? " still open" : ""));
+		}
+
+		@UdsConnectionOpened("refusing")
+		void refuse() {
+			throw new IllegalStateException("not today");
+		}
+
+		@UdsHandler("refusing")
+		String handle(String line) {
+			this.messages.add(line);
+			return line;
+		}
+
+		@UdsConnectionOpened("events-only")
+		void helloAndGoodbye(UdsSession session) {
+			session.send("hello and goodbye".getBytes());
+			session.close();
+		}
+
+	}
+
+	static class Stray {
+
+		@UdsConnectionOpened("nowhere")
+		void opened() {
+		}
+
+	}
+
+}
