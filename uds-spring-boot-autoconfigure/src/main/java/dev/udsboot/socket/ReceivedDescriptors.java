@@ -10,6 +10,7 @@ import java.util.Deque;
 import java.util.List;
 
 import org.newsclub.net.unix.AFUNIXSocket;
+import org.newsclub.net.unix.FileDescriptorCast;
 
 /**
  * The descriptors received on one connection, tied to the bytes they arrived with, so each
@@ -71,6 +72,19 @@ public final class ReceivedDescriptors {
 		while (!this.batches.isEmpty()) {
 			close(this.batches.removeFirst().descriptors());
 		}
+	}
+
+	/**
+	 * Keeps a received descriptor beyond the handler: returns a duplicate (a new descriptor on the
+	 * same open file, made by the kernel) that the caller owns and must close. The descriptor the
+	 * handler was given is still closed by the starter when the handler returns, and the duplicate
+	 * stays open after the connection closes.
+	 * @param received a descriptor the handler was given
+	 * @return a duplicate owned by the caller
+	 * @throws IOException if it cannot be duplicated (for instance, it is already closed)
+	 */
+	public static FileDescriptor keep(FileDescriptor received) throws IOException {
+		return FileDescriptorCast.duplicating(received).getFileDescriptor();
 	}
 
 	/**

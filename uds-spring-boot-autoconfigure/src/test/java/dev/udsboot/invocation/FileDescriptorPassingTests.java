@@ -24,6 +24,7 @@ import dev.udsboot.annotation.UdsHandler;
 import dev.udsboot.autoconfigure.UdsAutoConfiguration;
 import dev.udsboot.listener.UdsListenerEndpointRegistry;
 import dev.udsboot.listener.UdsListenerStatistics;
+import dev.udsboot.socket.ReceivedDescriptors;
 import dev.udsboot.test.LineClient;
 import dev.udsboot.test.ProcessResources;
 import dev.udsboot.test.RequiredTools;
@@ -77,7 +78,8 @@ class FileDescriptorPassingTests {
 					"uds.listeners.reuse.path=" + this.dir.resolve("reuse.sock"),
 					"uds.listeners.give.path=" + this.dir.resolve("give.sock"),
 					"uds.listeners.push.path=" + this.dir.resolve("push.sock"),
-					"uds.listeners.back.path=" + this.dir.resolve("back.sock"));
+					"uds.listeners.back.path=" + this.dir.resolve("back.sock"),
+					"uds.listeners.keep.path=" + this.dir.resolve("keep.sock"));
 	}
 
 	@Test
@@ -218,10 +220,49 @@ class FileDescriptorPassingTests {
 		});
 	}
 
+	@Test
+	void tenThousandMessagesWithThreeDescriptorsHalfKeptLeaveNothingBehind() {
+		runner().run((context) -> {
+			Handlers handlers = context.getBean(Handlers.class);
+			warmUp(context, "keep");
+			int baseline = ProcessResources.openDescriptors();
+			String out = python("keep", """
+					replies = s.makefile('rb')
+					counts = set()
+					for batch in range(100):
+					    # 100 requests, then their replies: a client that never reads would stall both sides
+					    for i in range(batch * 100, batch * 100 + 100):
+					        fds = [os.open('/etc/hostname', os.O_RDONLY) for _ in range(3)]
+					        socket.send_fds(s, [b'%d\\n' % i], fds)
+					        for fd in fds: os.close(fd)
+					    for _ in range(100):
+					        counts.add(replies.readline().strip())
+					print('|'.join(sorted(c.decode() for c in counts)))
+					""");
+			assertThat(out).as("every one of the 10,000 replies said 3 descriptors").isEqualTo("3");
+			assertThat(statistics(context, "keep").descriptorsReceived()).isEqualTo(30000);
+			assertThat(handlers.kept).hasSize(15000);
+			// kept duplicates outlive their connection: still open and readable
+			assertThat(ProcessResources.openDescriptors()).isEqualTo(baseline + 15000);
+			assertThat(new BufferedInputStream(new FileInputStream(handlers.kept.get(14999))).readAllBytes())
+				.isNotEmpty();
+			ReceivedDescriptors.close(handlers.kept);
+			handlers.kept.clear();
+			ProcessResources.awaitAtMost(baseline, ProcessResources::openDescriptors, Duration.ofSeconds(10));
+			assertThat(ProcessResources.openDescriptors()).isEqualTo(baseline);
+		});
+	}
+
 	private void warmUp(ApplicationContext context, String listener) throws IOException {
 		try (LineClient client = client(context, listener)) {
 			assertThat(client.request("warm")).isNotNull();
 		}
+		// a baseline taken now must not count the warm-up connection's server side
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(5))
+			.until(() -> context.getBean(UdsListenerEndpointRegistry.class)
+				.getListenerContainer(listener)
+				.getActiveConnections() == 0);
 	}
 
 	private String python(String listener, String script) throws Exception {
@@ -293,6 +334,18 @@ class FileDescriptorPassingTests {
 			if (this.reopened != null) {
 				this.reopened.close();
 			}
+		}
+
+		final List<FileDescriptor> kept = java.util.Collections.synchronizedList(new ArrayList<>());
+
+		@UdsHandler("keep")
+		String keep(String line, FileDescriptor[] received) throws IOException {
+			if (!line.equals("warm") && Integer.parseInt(line) % 2 == 0) {
+				for (FileDescriptor descriptor : received) {
+					this.kept.add(ReceivedDescriptors.keep(descriptor));
+				}
+			}
+			return String.valueOf(received.length);
 		}
 
 		@UdsHandler("give")
