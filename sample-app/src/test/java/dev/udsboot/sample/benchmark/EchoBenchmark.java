@@ -78,6 +78,9 @@ public final class EchoBenchmark {
 	/** Threads of the raw server: platform (the baseline) or virtual (to measure them, JDK 21+). */
 	private final String rawThreads = System.getProperty("bench.rawThreads", "platform");
 
+	/** Whether each message carries one descriptor (the starter's echo-descriptors listener). */
+	static final boolean DESCRIPTORS = Boolean.getBoolean("bench.descriptors");
+
 	/** Which server the scale phase loads with idle connections: starter or raw. */
 	private final String scaleServer = System.getProperty("bench.scaleServer", "starter");
 
@@ -120,13 +123,15 @@ public final class EchoBenchmark {
 	private void run() throws Exception {
 		this.dir = Files.createTempDirectory("uds-bench-");
 		Server raw = new Server("raw", this.dir.resolve("raw.sock"));
-		Server starter = new Server("starter", this.dir.resolve("echo.sock"));
+		Server starter = new Server("starter",
+				this.dir.resolve(DESCRIPTORS ? "echo-descriptors.sock" : "echo.sock"));
 		if (starter.socket.toString().length() > 100) {
 			throw new CheckFailedException("socket path too long for a Unix domain socket: " + starter.socket
 					+ " (set -Djava.io.tmpdir to a shorter directory)");
 		}
 		String classpath = System.getProperty("java.class.path");
-		raw.process = start(raw, classpath, RawEchoServer.class.getName(), raw.socket.toString(), this.rawThreads);
+		raw.process = start(raw, classpath, RawEchoServer.class.getName(), raw.socket.toString(), this.rawThreads,
+				DESCRIPTORS ? "descriptors" : "none");
 		starter.process = start(starter, classpath, "dev.udsboot.sample.SampleApplication",
 				"--uds.sample.dir=" + this.dir, "--spring.main.banner-mode=off", "--logging.level.root=WARN");
 		printHeader(raw, starter);
@@ -460,7 +465,7 @@ public final class EchoBenchmark {
 		System.out.println("Servers: " + String.join(" ", serverJvm("java")) + " -classpath <test classpath> ...");
 		System.out.println("  raw     = " + RawEchoServer.class.getSimpleName() + " (" + this.rawThreads
 				+ " threads) on " + raw.socket);
-		System.out.println("  starter = sample-app 'echo' listener on " + starter.socket);
+		System.out.println("  starter = sample-app '" + (DESCRIPTORS ? "echo-descriptors" : "echo") + "' listener on " + starter.socket);
 		System.out.printf(Locale.ROOT,
 				"Workload: %d-byte line ping-pong, connections %s, warm-up %s s + measure %s s per run, %d rounds "
 						+ "alternating raw/starter; figures are medians of the rounds%n",
@@ -598,6 +603,9 @@ public final class EchoBenchmark {
 
 		private final byte[] reply = new byte[MESSAGE_SIZE];
 
+		/** Sent with every message in descriptor mode; one open file per client, kept open. */
+		private final java.io.FileInputStream passed;
+
 		private long counter;
 
 		private long[] samples = new long[1 << 14];
@@ -609,6 +617,7 @@ public final class EchoBenchmark {
 		Client(Path path, int index) throws IOException {
 			this.index = index;
 			this.socket = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(path));
+			this.passed = DESCRIPTORS ? new java.io.FileInputStream("/etc/hostname") : null;
 			try {
 				this.socket.setSoTimeout(CLIENT_READ_TIMEOUT_MILLIS);
 				this.in = this.socket.getInputStream();
@@ -650,6 +659,9 @@ public final class EchoBenchmark {
 				this.message[i] = (byte) ('0' + (value % 10));
 				value /= 10;
 			}
+			if (this.passed != null) {
+				this.socket.setOutboundFileDescriptors(this.passed.getFD());
+			}
 			this.out.write(this.message, 0, MESSAGE_SIZE);
 		}
 
@@ -682,6 +694,9 @@ public final class EchoBenchmark {
 		public void close() {
 			try {
 				this.socket.close();
+				if (this.passed != null) {
+					this.passed.close();
+				}
 			}
 			catch (IOException ex) {
 				// closing

@@ -3,6 +3,8 @@ package dev.udsboot.sample.benchmark;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.File;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
@@ -20,7 +22,8 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
  * <p>
  * Usage: {@code RawEchoServer <socket path> [platform|virtual]}; prints {@code READY} once it is
  * listening. {@code virtual} (JDK 21+) serves each connection on a virtual thread instead, to
- * measure junixsocket on virtual threads against platform threads (see the README).
+ * measure junixsocket on virtual threads against platform threads (see the README);
+ * {@code descriptors} receives the descriptors sent with each line and closes them.
  */
 public final class RawEchoServer {
 
@@ -36,11 +39,12 @@ public final class RawEchoServer {
 	 * @throws IOException if the socket cannot be bound
 	 */
 	public static void main(String[] args) throws IOException {
-		if (args.length < 1 || args.length > 2) {
-			System.err.println("usage: RawEchoServer <socket path> [platform|virtual]");
+		if (args.length < 1 || args.length > 3) {
+			System.err.println("usage: RawEchoServer <socket path> [platform|virtual] [descriptors]");
 			System.exit(2);
 		}
-		boolean virtual = args.length == 2 && args[1].equals("virtual");
+		boolean virtual = args.length >= 2 && args[1].equals("virtual");
+		boolean descriptors = args.length == 3 && args[2].equals("descriptors");
 		File path = new File(args[0]);
 		AFUNIXServerSocket server = AFUNIXServerSocket.newInstance();
 		server.bind(AFUNIXSocketAddress.of(path), BACKLOG);
@@ -49,7 +53,7 @@ public final class RawEchoServer {
 		long ids = 0;
 		while (true) {
 			AFUNIXSocket socket = server.accept();
-			Runnable task = () -> serve(socket);
+			Runnable task = () -> serve(socket, descriptors);
 			if (virtual) {
 				startVirtual(task);
 			}
@@ -69,7 +73,11 @@ public final class RawEchoServer {
 		}
 	}
 
-	private static void serve(AFUNIXSocket socket) {
+	private static void serve(AFUNIXSocket socket, boolean descriptors) {
+		if (descriptors) {
+			// junixsocket's own buffer: 60 descriptors, enough for one per message
+			socket.setAncillaryReceiveBufferSize(256);
+		}
 		try (socket;
 				BufferedReader in = new BufferedReader(
 						new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
@@ -77,6 +85,14 @@ public final class RawEchoServer {
 						new OutputStreamWriter(socket.getOutputStream(), StandardCharsets.UTF_8))) {
 			String line;
 			while ((line = in.readLine()) != null) {
+				if (descriptors) {
+					FileDescriptor[] received = socket.getReceivedFileDescriptors();
+					if (received != null) {
+						for (FileDescriptor descriptor : received) {
+							new FileInputStream(descriptor).close();
+						}
+					}
+				}
 				out.write(line);
 				out.write('\n');
 				out.flush();
