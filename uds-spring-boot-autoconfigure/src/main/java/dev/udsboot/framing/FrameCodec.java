@@ -46,6 +46,8 @@ public final class FrameCodec {
 
 	private final AbstractByteArraySerializer serializer;
 
+	private final int terminator;
+
 	/**
 	 * Creates a codec.
 	 * @param framing the wire format
@@ -58,6 +60,7 @@ public final class FrameCodec {
 		this.framing = framing;
 		this.maxMessageSize = maxMessageSize;
 		this.serializer = createSerializer(framing, maxMessageSize);
+		this.terminator = terminatorOf(framing);
 	}
 
 	private static AbstractByteArraySerializer createSerializer(Framing framing, int maxMessageSize) {
@@ -133,22 +136,27 @@ public final class FrameCodec {
 	}
 
 	private int terminatorIndex(byte[] payload) {
+		if (this.terminator < 0) {
+			return -1;
+		}
 		for (int i = 0; i < payload.length; i++) {
-			byte b = payload[i];
-			boolean terminates = switch (this.framing) {
-				case LINE -> b == '\n';
-				case CRLF -> b == '\n' && i > 0 && payload[i - 1] == '\r';
-				case NULL -> b == 0;
-				case STX_ETX -> b == ByteArrayStxEtxSerializer.ETX;
-				case LENGTH_PREFIX, EOF, NONE -> false;
-			};
-			if (terminates) {
+			if (payload[i] == this.terminator
+					&& (this.framing != Framing.CRLF || (i > 0 && payload[i - 1] == '\r'))) {
 				return i;
 			}
 		}
 		return -1;
 	}
 
+	/** The byte that ends a frame (LF for CRLF, checked with its CR), or -1 for framings without one. */
+	private static int terminatorOf(Framing framing) {
+		return switch (framing) {
+			case LINE, CRLF -> '\n';
+			case NULL -> 0;
+			case STX_ETX -> ByteArrayStxEtxSerializer.ETX;
+			case LENGTH_PREFIX, EOF, NONE -> -1;
+		};
+	}
 	/**
 	 * Names the framing as it is configured, e.g. {@code length-prefix}.
 	 * @return the configured name

@@ -5,6 +5,7 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
@@ -45,7 +46,8 @@ public final class ReceivedDescriptors {
 	public void afterRead(long bytesReadSoFar) throws IOException {
 		FileDescriptor[] received = this.socket.getReceivedFileDescriptors();
 		if (received != null && received.length > 0) {
-			this.batches.add(new Batch(bytesReadSoFar - 1, List.of(received)));
+			// junixsocket hands over a fresh array: wrapped, not copied
+			this.batches.add(new Batch(bytesReadSoFar - 1, Arrays.asList(received)));
 		}
 	}
 
@@ -58,7 +60,11 @@ public final class ReceivedDescriptors {
 		if (this.batches.isEmpty() || this.batches.peekFirst().lastByte() >= bytesConsumed) {
 			return List.of();
 		}
-		List<FileDescriptor> taken = new ArrayList<>();
+		Batch first = this.batches.removeFirst();
+		if (this.batches.isEmpty() || this.batches.peekFirst().lastByte() >= bytesConsumed) {
+			return first.descriptors();
+		}
+		List<FileDescriptor> taken = new ArrayList<>(first.descriptors());
 		while (!this.batches.isEmpty() && this.batches.peekFirst().lastByte() < bytesConsumed) {
 			taken.addAll(this.batches.removeFirst().descriptors());
 		}
