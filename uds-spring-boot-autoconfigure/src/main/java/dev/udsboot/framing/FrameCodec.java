@@ -126,13 +126,32 @@ public final class FrameCodec {
 	 * @throws IOException if writing fails
 	 */
 	public void write(byte[] payload, OutputStream output) throws IOException {
+		checkReply(payload);
+		this.serializer.serialize(payload, output);
+	}
+
+	/**
+	 * Checks that a payload can be sent as one frame.
+	 * @param payload the payload
+	 * @throws InvalidReplyException if the payload contains the framing's terminator
+	 */
+	public void checkReply(byte[] payload) {
 		int terminator = terminatorIndex(payload);
 		if (terminator >= 0) {
 			throw new InvalidReplyException("A reply of " + payload.length + " bytes contains the " + describe()
 					+ " framing's terminator at byte " + terminator
 					+ ": the client would read it as more than one message");
 		}
-		this.serializer.serialize(payload, output);
+	}
+
+	/**
+	 * Tells whether a payload's frame has no bytes at all (an empty payload in {@code none} or
+	 * {@code eof} framing), so nothing would be written.
+	 * @param payload the payload
+	 * @return {@code true} if framing it writes nothing
+	 */
+	public boolean encodesToNothing(byte[] payload) {
+		return payload.length == 0 && (this.framing == Framing.NONE || this.framing == Framing.EOF);
 	}
 
 	private int terminatorIndex(byte[] payload) {

@@ -133,19 +133,20 @@ public final class FrameInputStream extends InputStream {
 		int count;
 		try {
 			count = this.source.read(target, offset, length);
+			if (count > 0) {
+				this.bytesRead += count;
+				if (this.observer != null) {
+					this.observer.afterRead(this.bytesRead);
+				}
+			}
 		}
 		catch (IOException ex) {
+			// recorded so that the reader passes it on as it is, not as a bad frame
 			this.failure = ex;
 			throw ex;
 		}
 		if (count < 0) {
 			this.endOfStream = true;
-		}
-		else if (count > 0) {
-			this.bytesRead += count;
-			if (this.observer != null) {
-				this.observer.afterRead(this.bytesRead);
-			}
 		}
 		return count;
 	}

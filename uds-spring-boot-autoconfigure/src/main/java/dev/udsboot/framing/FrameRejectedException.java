@@ -2,6 +2,8 @@ package dev.udsboot.framing;
 
 import java.io.IOException;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Thrown by {@link FrameReader} when the bytes on a connection cannot be a valid frame. The
  * connection cannot be resynchronised after it and is closed.
@@ -22,7 +24,10 @@ public class FrameRejectedException extends IOException {
 		MALFORMED,
 
 		/** The client closed the connection in the middle of a frame. */
-		TRUNCATED
+		TRUNCATED,
+
+		/** The message carried more file descriptors than the listener's max-file-descriptors. */
+		TOO_MANY_DESCRIPTORS
 
 	}
 
@@ -34,7 +39,7 @@ public class FrameRejectedException extends IOException {
 	 * @param message details for the log
 	 * @param cause the serializer's exception, if any
 	 */
-	public FrameRejectedException(Reason reason, String message, Throwable cause) {
+	public FrameRejectedException(Reason reason, String message, @Nullable Throwable cause) {
 		super(message, cause);
 		this.reason = reason;
 	}

@@ -2,6 +2,7 @@ package dev.udsboot.invocation;
 
 import java.io.FileDescriptor;
 import java.nio.charset.Charset;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +46,9 @@ public final class UdsMessageHeaders extends MessageHeaders {
 	private static Map<String, Object> headers(String listenerName, UdsSession session, Charset charset,
 			List<FileDescriptor> descriptors) {
 		Map<String, Object> headers = new HashMap<>(8);
-		headers.put(UdsHeaders.FILE_DESCRIPTORS, descriptors);
+		// a view: the container closes the descriptors from its own list, whatever the handler does
+		headers.put(UdsHeaders.FILE_DESCRIPTORS,
+				descriptors.isEmpty() ? descriptors : Collections.unmodifiableList(descriptors));
 		headers.put(UdsHeaders.LISTENER, listenerName);
 		headers.put(UdsHeaders.CONNECTION_ID, session.id());
 		headers.put(UdsHeaders.SESSION, session);

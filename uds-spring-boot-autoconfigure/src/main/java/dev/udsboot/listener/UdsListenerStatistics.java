@@ -71,6 +71,7 @@ public final class UdsListenerStatistics {
 			case TOO_LARGE -> this.oversizedFrames.increment();
 			case MALFORMED -> this.malformedFrames.increment();
 			case TRUNCATED -> this.truncatedFrames.increment();
+			case TOO_MANY_DESCRIPTORS -> this.descriptorRejections.increment();
 		}
 	}
 

@@ -52,7 +52,9 @@ public final class PeerCredentialsReader {
 		}
 		List<String> status;
 		try {
-			status = Files.readAllLines(PROC.resolve(Long.toString(pid)).resolve("status"), StandardCharsets.UTF_8);
+			// Latin-1: the Name line holds the process name cut at 15 bytes, possibly mid-character
+			status = Files.readAllLines(PROC.resolve(Long.toString(pid)).resolve("status"),
+					StandardCharsets.ISO_8859_1);
 		}
 		catch (IOException ex) {
 			// the peer has exited (no such file) or its status is not readable

@@ -10,8 +10,12 @@ import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+import org.newsclub.net.unix.AFUNIXDatagramChannel;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.FileDescriptorCast;
+
+import dev.udsboot.framing.FrameRejectedException;
 
 /**
  * The descriptors received on one connection, tied to the bytes they arrived with, so each
@@ -21,34 +25,91 @@ import org.newsclub.net.unix.FileDescriptorCast;
  * before it may share the read, data after it does not), so a batch of descriptors belongs to the
  * last byte of the read that returned it, and a frame owns every batch whose byte it contains or
  * precedes. A client that sends each request with one {@code sendmsg} gets its descriptors on that
- * request. Not thread-safe: used by the connection's thread.
+ * request.
+ * <p>
+ * The descriptors held for a frame still being read are bounded: once they pass
+ * max-file-descriptors, or one read brings more than that, the frame is rejected and all of them
+ * are closed, so a client sending descriptors a byte at a time cannot fill the process's
+ * descriptor table. Not thread-safe: used by the connection's thread.
  */
 public final class ReceivedDescriptors {
 
 	private final AFUNIXSocket socket;
 
+	private final int maxPerMessage;
+
+	private final @Nullable Object ancillaryData;
+
 	private final Deque<Batch> batches = new ArrayDeque<>();
+
+	private int pending;
 
 	/**
 	 * Tracks a socket's descriptors; enables its ancillary buffer.
 	 * @param socket the connection's socket
+	 * @param maxPerMessage the listener's max-file-descriptors
 	 */
-	public ReceivedDescriptors(AFUNIXSocket socket) {
+	public ReceivedDescriptors(AFUNIXSocket socket, int maxPerMessage) {
 		this.socket = socket;
-		AncillaryReceiveBuffer.enable(socket);
+		this.maxPerMessage = maxPerMessage;
+		this.ancillaryData = JunixsocketAncillaryData.enable(socket);
 	}
 
 	/**
 	 * Collects the descriptors of the read that just returned; call after every read.
 	 * @param bytesReadSoFar the stream's total bytes read, this read included
+	 * @throws FrameRejectedException if the frame being read has more descriptors than allowed;
+	 * every descriptor held is closed
 	 * @throws IOException if junixsocket fails
 	 */
 	public void afterRead(long bytesReadSoFar) throws IOException {
 		FileDescriptor[] received = this.socket.getReceivedFileDescriptors();
-		if (received != null && received.length > 0) {
-			// junixsocket hands over a fresh array: wrapped, not copied
-			this.batches.add(new Batch(bytesReadSoFar - 1, Arrays.asList(received)));
+		if (received == null || received.length == 0) {
+			return;
 		}
+		JunixsocketAncillaryData.forgetReceived(this.ancillaryData);
+		// junixsocket hands over a fresh array: wrapped, not copied
+		List<FileDescriptor> batch = Arrays.asList(received);
+		// what is pending belongs to the frame being read; this batch to it or to the next one
+		if (this.pending > this.maxPerMessage || received.length > this.maxPerMessage) {
+			int held = this.pending + received.length;
+			close(batch);
+			closeRemaining();
+			throw new FrameRejectedException(FrameRejectedException.Reason.TOO_MANY_DESCRIPTORS,
+					"a message carried more than max-file-descriptors " + this.maxPerMessage + " ("
+							+ held + " received so far); they were closed",
+					null);
+		}
+		this.batches.add(new Batch(bytesReadSoFar - 1, batch));
+		this.pending += received.length;
+	}
+
+	/**
+	 * Takes the descriptors that arrived with the datagram just received on a channel; the
+	 * caller owns them.
+	 * @param channel the channel, whose ancillary data {@link #enable(AFUNIXDatagramChannel)}
+	 * returned
+	 * @param ancillaryData what {@link #enable(AFUNIXDatagramChannel)} returned
+	 * @return the descriptors, possibly none
+	 * @throws IOException if junixsocket fails
+	 */
+	public static List<FileDescriptor> takeReceived(AFUNIXDatagramChannel channel, @Nullable Object ancillaryData)
+			throws IOException {
+		FileDescriptor[] received = channel.getReceivedFileDescriptors();
+		if (received == null || received.length == 0) {
+			return List.of();
+		}
+		JunixsocketAncillaryData.forgetReceived(ancillaryData);
+		return Arrays.asList(received);
+	}
+
+	/**
+	 * Makes a datagram channel receive descriptors: up to the kernel's 253 per datagram.
+	 * @param channel the channel
+	 * @return a handle for {@link #takeReceived}
+	 */
+	public static @Nullable Object enable(AFUNIXDatagramChannel channel) {
+		return JunixsocketAncillaryData.enable(channel);
 	}
 
 	/**
@@ -62,12 +123,14 @@ public final class ReceivedDescriptors {
 		}
 		Batch first = this.batches.removeFirst();
 		if (this.batches.isEmpty() || this.batches.peekFirst().lastByte() >= bytesConsumed) {
+			this.pending -= first.descriptors().size();
 			return first.descriptors();
 		}
 		List<FileDescriptor> taken = new ArrayList<>(first.descriptors());
 		while (!this.batches.isEmpty() && this.batches.peekFirst().lastByte() < bytesConsumed) {
 			taken.addAll(this.batches.removeFirst().descriptors());
 		}
+		this.pending -= taken.size();
 		return taken;
 	}
 
@@ -78,6 +141,7 @@ public final class ReceivedDescriptors {
 		while (!this.batches.isEmpty()) {
 			close(this.batches.removeFirst().descriptors());
 		}
+		this.pending = 0;
 	}
 
 	/**

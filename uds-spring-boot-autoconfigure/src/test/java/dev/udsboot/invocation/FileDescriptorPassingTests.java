@@ -79,7 +79,13 @@ class FileDescriptorPassingTests {
 					"uds.listeners.give.path=" + this.dir.resolve("give.sock"),
 					"uds.listeners.push.path=" + this.dir.resolve("push.sock"),
 					"uds.listeners.back.path=" + this.dir.resolve("back.sock"),
-					"uds.listeners.keep.path=" + this.dir.resolve("keep.sock"));
+					"uds.listeners.keep.path=" + this.dir.resolve("keep.sock"),
+					"uds.listeners.empty.path=" + this.dir.resolve("empty.sock"),
+					"uds.listeners.empty.framing=none",
+					"uds.listeners.badreply.path=" + this.dir.resolve("badreply.sock"),
+					"uds.listeners.prefixed.path=" + this.dir.resolve("prefixed.sock"),
+					"uds.listeners.prefixed.framing=length-prefix",
+					"uds.listeners.closing.path=" + this.dir.resolve("closing.sock"));
 	}
 
 	@Test
@@ -135,6 +141,121 @@ class FileDescriptorPassingTests {
 	}
 
 	@Test
+	void descriptorsTrickledWithOneByteEachAreCappedAtTheLimit() {
+		runner().run((context) -> {
+			warmUp(context, "limited");
+			int baseline = ProcessResources.openDescriptors();
+			// each send is its own read: a frame that never ends, 10 descriptors at a time
+			String out = python("limited", """
+					fd = os.open('/etc/hostname', os.O_RDONLY)
+					try:
+					    for i in range(500):
+					        socket.send_fds(s, [b'x'], [fd] * 10)
+					except (BrokenPipeError, ConnectionResetError):
+					    pass
+					os.close(fd)
+					lines(1)
+					""");
+			assertThat(out).isEqualTo("<closed>");
+			ProcessResources.awaitAtMost(baseline, ProcessResources::openDescriptors, Duration.ofSeconds(10));
+			assertThat(statistics(context, "limited").descriptorRejections()).isEqualTo(1);
+			try (LineClient client = client(context, "limited")) {
+				assertThat(client.request("still")).isEqualTo("0:");
+			}
+		});
+	}
+
+	@Test
+	void descriptorsTravelWithLengthPrefixedFramesToo() {
+		runner().run((context) -> {
+			String out = python("prefixed", """
+					import struct
+					fds = [pipe('one'), pipe('two')]
+					socket.send_fds(s, [struct.pack('>I', 4) + b'read'], fds)
+					for fd in fds: os.close(fd)
+					s.sendall(struct.pack('>I', 4) + b'none')
+					f = s.makefile('rb')
+					out = []
+					for _ in range(2):
+					    n = struct.unpack('>I', f.read(4))[0]
+					    out.append(f.read(n).decode())
+					print('|'.join(out))
+					""");
+			assertThat(out).isEqualTo("2:one,two|0:");
+		});
+	}
+
+	@Test
+	void aClientGoneRightAfterSendingDescriptorsLeavesNothingBehind() {
+		runner().run((context) -> {
+			warmUp(context, "digest");
+			warmUp(context, "ignore");
+			int baseline = ProcessResources.openDescriptors();
+			for (String listener : new String[] { "digest", "ignore" }) {
+				String out = python(listener, """
+						for i in range(20):
+						    fds = [pipe('gone'), file('gone')]
+						    socket.send_fds(s, [b'complete\\n'], fds)
+						    for fd in fds: os.close(fd)
+						fds = [os.open('/etc/hostname', os.O_RDONLY) for _ in range(250)]
+						socket.send_fds(s, [b'too many for the limit or for no parameter\\n'], fds)
+						for fd in fds: os.close(fd)
+						s.close()
+						print('gone')
+						""");
+				assertThat(out).isEqualTo("gone");
+			}
+			ProcessResources.awaitAtMost(baseline, ProcessResources::openDescriptors, Duration.ofSeconds(10));
+			assertThat(ProcessResources.openDescriptors()).isEqualTo(baseline);
+			try (LineClient client = client(context, "digest")) {
+				assertThat(client.request("still")).isEqualTo("0:");
+			}
+		});
+	}
+
+	@Test
+	void descriptorsAreNeverLeftPendingByAReplyThatWasNotWritten() {
+		runner().run((context) -> {
+			// an empty message in none framing writes nothing: the descriptors have nothing to travel with
+			String empty = python("empty", """
+					s.sendall(b'x')
+					msg, fds, flags, addr = socket.recv_fds(s, 1024, 4)
+					print(repr(msg), len(fds))
+					""");
+			assertThat(empty).isEqualTo("b'' 0");
+			assertThat(statistics(context, "empty").handlerErrors()).isEqualTo(1);
+			// a reply with the terminator in it is refused before its descriptors are set: the error
+			// handler's reply must not carry them
+			String refused = python("badreply", """
+					s.sendall(b'x\\n')
+					msg, fds, flags, addr = socket.recv_fds(s, 1024, 4)
+					print(msg.decode().strip(), len(fds))
+					""");
+			assertThat(refused).isEqualTo("error 0");
+		});
+	}
+
+	@Test
+	void closingTheConnectionDoesNotCloseTheDescriptorsTheHandlerIsUsing() {
+		runner().run((context) -> {
+			Handlers handlers = context.getBean(Handlers.class);
+			warmUp(context, "digest");
+			int baseline = ProcessResources.openDescriptors();
+			String out = python("closing", """
+					fd = pipe('still readable')
+					socket.send_fds(s, [b'close first\\n'], [fd]); os.close(fd)
+					lines(1)
+					""");
+			assertThat(out).isEqualTo("<closed>");
+			// junixsocket closes the descriptors it received when their socket closes, unless the
+			// starter has taken them over
+			org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !handlers.readAfterClose.isEmpty());
+			assertThat(handlers.readAfterClose).containsExactly("still readable");
+			ProcessResources.awaitAtMost(baseline, ProcessResources::openDescriptors, Duration.ofSeconds(10));
+		});
+	}
+
+	@Test
 	void upToTheKernelsLimitArriveInOneMessage() {
 		runner().run((context) -> {
 			String out = python("digest", """
@@ -144,6 +265,7 @@ class FileDescriptorPassingTests {
 					lines(1)
 					""");
 			assertThat(out).startsWith("250:0,1,2,").endsWith(",248,249");
+			assertThat(statistics(context, "digest").descriptorsReceived()).isEqualTo(250);
 		});
 	}
 
@@ -296,11 +418,16 @@ class FileDescriptorPassingTests {
 			return new Handlers();
 		}
 
+		@Bean
+		dev.udsboot.listener.api.UdsListenerErrorHandler replyError() {
+			return (message, exception) -> "error";
+		}
+
 	}
 
 	static class Handlers {
 
-		@UdsHandler({ "digest", "limited" })
+		@UdsHandler({ "digest", "limited", "prefixed" })
 		String digest(String line, FileDescriptor[] descriptors) throws IOException {
 			List<String> contents = new ArrayList<>();
 			for (FileDescriptor descriptor : descriptors) {
@@ -359,6 +486,30 @@ class FileDescriptorPassingTests {
 		String push(String line, dev.udsboot.listener.UdsSession session) throws IOException {
 			session.send("pushed".getBytes(StandardCharsets.UTF_8), List.of(this.hostname.getFD()));
 			return "done";
+		}
+
+		final List<String> readAfterClose = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+		@UdsHandler("closing")
+		void closeThenRead(String line, FileDescriptor descriptor, dev.udsboot.listener.UdsSession session) {
+			session.close();
+			try {
+				this.readAfterClose.add(new String(new BufferedInputStream(new FileInputStream(descriptor)).readAllBytes(),
+						StandardCharsets.UTF_8));
+			}
+			catch (IOException ex) {
+				this.readAfterClose.add(ex.toString());
+			}
+		}
+
+		@UdsHandler("empty")
+		dev.udsboot.listener.UdsReply empty(String payload) throws IOException {
+			return dev.udsboot.listener.UdsReply.of("", this.hostname.getFD());
+		}
+
+		@UdsHandler(value = "badreply", errorHandler = "replyError")
+		dev.udsboot.listener.UdsReply badReply(String line) throws IOException {
+			return dev.udsboot.listener.UdsReply.of("two\nlines", this.hostname.getFD());
 		}
 
 		@UdsHandler("back")

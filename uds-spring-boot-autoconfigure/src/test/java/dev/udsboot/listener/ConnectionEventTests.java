@@ -40,7 +40,8 @@ class ConnectionEventTests {
 			.withUserConfiguration(EventsConfiguration.class)
 			.withPropertyValues("uds.listeners.greeted.path=" + this.dir.resolve("greeted.sock"),
 					"uds.listeners.refusing.path=" + this.dir.resolve("refusing.sock"),
-					"uds.listeners.events-only.path=" + this.dir.resolve("events-only.sock"));
+					"uds.listeners.events-only.path=" + this.dir.resolve("events-only.sock"),
+					"uds.listeners.farewell.path=" + this.dir.resolve("farewell.sock"));
 	}
 
 	@Test
@@ -53,6 +54,20 @@ class ConnectionEventTests {
 			}
 			await().atMost(Duration.ofSeconds(5)).until(() -> events.closed.contains("greeted"));
 			assertThat(events.closed).containsExactly("greeted");
+		});
+	}
+
+	@Test
+	void closedHandlerGetsThePeersCredentialsAfterTheSocketHasClosed() {
+		runner().run((context) -> {
+			Events events = context.getBean(Events.class);
+			try (LineClient client = client(context, "farewell")) {
+				assertThat(client.request("bye")).isEqualTo("bye");
+			}
+			await().atMost(Duration.ofSeconds(5)).until(() -> !events.farewells.isEmpty());
+			// the client is this JVM: the kernel's credentials are our pid and uid
+			int uid = (Integer) java.nio.file.Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+			assertThat(events.farewells).containsExactly("pid " + ProcessHandle.current().pid() + " uid " + uid);
 		});
 	}
 
@@ -138,6 +153,18 @@ class ConnectionEventTests {
 		@UdsConnectionClosed("greeted")
 		void closed(UdsSession session) {
 			this.closed.add(session.listenerName() + (session.isOpen() ? " still open" : ""));
+		}
+
+		final List<String> farewells = new CopyOnWriteArrayList<>();
+
+		@UdsHandler("farewell")
+		String echo(String line) {
+			return line;
+		}
+
+		@UdsConnectionClosed("farewell")
+		void farewell(PeerCredentials peer) {
+			this.farewells.add("pid " + peer.pid() + " uid " + peer.uid());
 		}
 
 		@UdsConnectionOpened("refusing")

@@ -73,13 +73,14 @@ final class StreamConnection implements Runnable, UdsSession {
 		this.listener = container.messageListener();
 		this.statistics = container.getStatistics();
 		this.output = new BufferedOutputStream(socket.getOutputStream(), OUTPUT_BUFFER_SIZE);
-		this.descriptors = this.listener.acceptsFileDescriptors() ? new ReceivedDescriptors(socket) : null;
+		this.descriptors = this.listener.acceptsFileDescriptors()
+				? new ReceivedDescriptors(socket, container.getDefinition().maxFileDescriptors()) : null;
 	}
 
 	@Override
 	public void run() {
 		try {
-			if (this.container.getDefinition().hasAllowList() && !authorized()) {
+			if (!admitted()) {
 				return;
 			}
 			this.opened = true;
@@ -140,14 +141,18 @@ final class StreamConnection implements Runnable, UdsSession {
 					+ " after an unexpected failure", ex);
 		}
 		finally {
-			if (this.descriptors != null) {
-				this.descriptors.closeRemaining();
+			try {
+				if (this.descriptors != null) {
+					this.descriptors.closeRemaining();
+				}
+				close();
+				if (this.opened) {
+					this.listener.onConnectionClosed(this);
+				}
 			}
-			close();
-			if (this.opened) {
-				this.listener.onConnectionClosed(this);
+			finally {
+				this.container.connectionClosed(this);
 			}
-			this.container.connectionClosed(this);
 		}
 	}
 
@@ -180,9 +185,27 @@ final class StreamConnection implements Runnable, UdsSession {
 		return true;
 	}
 
-	private boolean authorized() {
-		PeerCredentials peer = peerCredentials();
-		if (this.container.getDefinition().allows(peer)) {
+	/**
+	 * Reads the peer's credentials now, while the peer is connected and its pid still names it,
+	 * and checks them against the allow-lists.
+	 */
+	private boolean admitted() {
+		boolean checked = this.container.getDefinition().hasAllowList();
+		PeerCredentials peer;
+		try {
+			peer = peerCredentials();
+		}
+		catch (UncheckedIOException ex) {
+			if (!checked) {
+				logger.debug("Cannot read the peer credentials of " + this + ": " + ex.getMessage());
+				return true;
+			}
+			this.statistics.peerUnauthorized();
+			logger.warn("Refused connection " + this.id + " of " + this.container.getDefinition().describe()
+					+ ": its peer credentials cannot be read: " + ex.getMessage());
+			return false;
+		}
+		if (!checked || this.container.getDefinition().allows(peer)) {
 			return true;
 		}
 		this.statistics.peerUnauthorized();
@@ -225,15 +248,33 @@ final class StreamConnection implements Runnable, UdsSession {
 
 	@Override
 	public void send(byte[] payload, List<FileDescriptor> descriptors) {
+		if (!descriptors.isEmpty()) {
+			// checked before the descriptors are handed to junixsocket: a frame that is not written
+			// would leave them pending for the next write, by then perhaps numbers of other files
+			this.codec.checkReply(payload);
+			if (this.codec.encodesToNothing(payload)) {
+				throw new IllegalArgumentException("Cannot send file descriptors with an empty message in "
+						+ this.codec.describe() + " framing: they travel with the message's first byte");
+			}
+		}
 		synchronized (this.writeLock) {
 			try {
-				if (!descriptors.isEmpty()) {
+				if (descriptors.isEmpty()) {
+					this.codec.write(payload, this.output);
+					this.output.flush();
+				}
+				else {
 					// junixsocket attaches them to the next write: the frame's first bytes
 					this.output.flush();
 					this.socket.setOutboundFileDescriptors(descriptors.toArray(new FileDescriptor[0]));
+					try {
+						this.codec.write(payload, this.output);
+						this.output.flush();
+					}
+					finally {
+						this.socket.setOutboundFileDescriptors((FileDescriptor[]) null);
+					}
 				}
-				this.codec.write(payload, this.output);
-				this.output.flush();
 			}
 			catch (IOException ex) {
 				throw new UncheckedIOException("Cannot send on connection " + this.id + " of listener '"
