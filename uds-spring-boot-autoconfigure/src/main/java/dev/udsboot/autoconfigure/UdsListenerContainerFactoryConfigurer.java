@@ -50,7 +50,8 @@ public class UdsListenerContainerFactoryConfigurer {
 				(int) listener.getMaxMessageSize().toBytes(), socketFile, listener.getBacklog(),
 				listener.getMaxConnections(), listener.getIdleTimeout(),
 				new LinkedHashSet<>(listener.getAllowedUids()), new LinkedHashSet<>(listener.getAllowedGids()),
-				listener.getMaxFileDescriptors(), listener.getCharset());
+				listener.getMaxFileDescriptors(), listener.getCharset(),
+				(listener.getConcurrency() != null) ? listener.getConcurrency() : 1);
 	}
 
 }

@@ -33,6 +33,9 @@ public class UdsProperties implements InitializingBean {
 	/** Largest descriptors-per-message value the kernel allows (SCM_MAX_FD). */
 	static final int KERNEL_MAX_FILE_DESCRIPTORS = 253;
 
+	/** Largest max-message-size of a datagram listener: each receiving thread holds a buffer of it. */
+	static final long MAX_DATAGRAM_SIZE = 16 * 1024 * 1024;
+
 	/**
 	 * Whether to start the configured listeners.
 	 */
@@ -76,8 +79,11 @@ public class UdsProperties implements InitializingBean {
 					"Framing applies to stream listeners only: each datagram is one message");
 		}
 		if (listener.getType() == UdsListenerType.DATAGRAM) {
-			throw new InvalidConfigurationPropertyValueException(prefix + "type", "datagram",
-					"Datagram listeners are not supported by this version yet");
+			validateDatagram(prefix, listener);
+		}
+		else if (listener.getConcurrency() != null) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "concurrency", listener.getConcurrency(),
+					"Concurrency applies to datagram listeners only: a stream listener has a thread per connection");
 		}
 		nonNegativeIds(prefix + "allowed-uids", listener.getAllowedUids());
 		nonNegativeIds(prefix + "allowed-gids", listener.getAllowedGids());
@@ -98,6 +104,26 @@ public class UdsProperties implements InitializingBean {
 		if (listener.getMaxFileDescriptors() < 0 || listener.getMaxFileDescriptors() > KERNEL_MAX_FILE_DESCRIPTORS) {
 			throw new InvalidConfigurationPropertyValueException(prefix + "max-file-descriptors",
 					listener.getMaxFileDescriptors(), "Must be between 0 and " + KERNEL_MAX_FILE_DESCRIPTORS);
+		}
+	}
+
+	private static void validateDatagram(String prefix, Listener listener) {
+		if (!listener.getAllowedUids().isEmpty() || !listener.getAllowedGids().isEmpty()) {
+			String property = listener.getAllowedUids().isEmpty() ? "allowed-gids" : "allowed-uids";
+			throw new InvalidConfigurationPropertyValueException(prefix + property,
+					listener.getAllowedUids().isEmpty() ? listener.getAllowedGids() : listener.getAllowedUids(),
+					"A datagram listener cannot check its senders: junixsocket cannot receive their credentials "
+							+ "(no SO_PASSCRED). Restrict who may send with file-mode and file-group, or use a stream "
+							+ "listener");
+		}
+		if (listener.getMaxMessageSize().toBytes() > MAX_DATAGRAM_SIZE) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "max-message-size",
+					listener.getMaxMessageSize(), "A Unix datagram is at most the sender's socket buffer "
+							+ "(net.core.wmem_max); the limit here is " + MAX_DATAGRAM_SIZE / (1024 * 1024) + "MB");
+		}
+		if (listener.getConcurrency() != null && listener.getConcurrency() < 1) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "concurrency", listener.getConcurrency(),
+					"Must be at least 1");
 		}
 	}
 
@@ -236,6 +262,20 @@ public class UdsProperties implements InitializingBean {
 		 * Charset of String payloads and replies.
 		 */
 		private Charset charset = StandardCharsets.UTF_8;
+
+		/**
+		 * Datagram listeners only: threads that receive and handle datagrams (default 1, which
+		 * handles them in arrival order).
+		 */
+		private @Nullable Integer concurrency;
+
+		public @Nullable Integer getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(@Nullable Integer concurrency) {
+			this.concurrency = concurrency;
+		}
 
 		public UdsListenerType getType() {
 			return this.type;

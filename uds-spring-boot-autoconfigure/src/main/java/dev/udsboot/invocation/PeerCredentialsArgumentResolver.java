@@ -6,12 +6,13 @@ import org.springframework.core.MethodParameter;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.handler.invocation.HandlerMethodArgumentResolver;
 
-import dev.udsboot.listener.UdsSession;
+import dev.udsboot.listener.UdsPeer;
 import dev.udsboot.socket.PeerCredentials;
 
 /**
  * Resolves a handler parameter of type {@link PeerCredentials} to the credentials of the peer the
- * message came from, as the kernel recorded them.
+ * message came from, as the kernel recorded them; {@code null} for a datagram sender, so on a
+ * datagram listener the parameter must be declared nullable (checked at startup).
  */
 public class PeerCredentialsArgumentResolver implements HandlerMethodArgumentResolver {
 
@@ -22,8 +23,8 @@ public class PeerCredentialsArgumentResolver implements HandlerMethodArgumentRes
 
 	@Override
 	public @Nullable Object resolveArgument(MethodParameter parameter, Message<?> message) {
-		Object session = message.getHeaders().get(UdsHeaders.SESSION);
-		return (session instanceof UdsSession udsSession) ? udsSession.peerCredentials() : null;
+		Object peer = message.getHeaders().get(UdsHeaders.PEER);
+		return (peer instanceof UdsPeer udsPeer) ? udsPeer.peerCredentials() : null;
 	}
 
 }

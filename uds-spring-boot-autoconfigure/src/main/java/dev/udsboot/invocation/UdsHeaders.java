@@ -9,11 +9,14 @@ public final class UdsHeaders {
 	/** The listener name (a {@code String}). */
 	public static final String LISTENER = "uds_listener";
 
-	/** The connection's id (a {@code Long}). */
+	/** The connection's id (a {@code Long}); stream listeners only. */
 	public static final String CONNECTION_ID = "uds_connectionId";
 
-	/** The {@link dev.udsboot.listener.UdsSession} the message arrived on. */
-	public static final String SESSION = "uds_session";
+	/**
+	 * Where the message came from, a {@link dev.udsboot.listener.UdsPeer}: the
+	 * {@link dev.udsboot.listener.UdsSession} on a stream listener.
+	 */
+	public static final String PEER = "uds_peer";
 
 	/** The file descriptors that arrived with the message (a {@code List<FileDescriptor>}). */
 	public static final String FILE_DESCRIPTORS = "uds_fileDescriptors";

@@ -27,7 +27,7 @@ public class UdsMessageHandlerMethodFactory extends DefaultMessageHandlerMethodF
 	public UdsMessageHandlerMethodFactory(MessageConverter messageConverter) {
 		this.messageConverter = messageConverter;
 		setMessageConverter(messageConverter);
-		setCustomArgumentResolvers(List.of(new UdsSessionArgumentResolver(), new PeerCredentialsArgumentResolver(),
+		setCustomArgumentResolvers(List.of(new UdsPeerArgumentResolver(), new PeerCredentialsArgumentResolver(),
 				new FileDescriptorArgumentResolver()));
 	}
 

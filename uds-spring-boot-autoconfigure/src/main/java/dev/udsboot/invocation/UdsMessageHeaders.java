@@ -9,10 +9,12 @@ import java.util.Map;
 
 import org.springframework.messaging.MessageHeaders;
 
+import dev.udsboot.listener.UdsPeer;
 import dev.udsboot.listener.UdsSession;
 
 /**
- * The headers of a received message: listener, connection id, session and charset. Unlike
+ * The headers of a received message: listener, peer (and connection id on a stream), descriptors
+ * and charset. Unlike
  * default {@link MessageHeaders} they carry no generated id and no timestamp: nothing in handler
  * invocation reads them, and generating both for every frame was a measurable share of the cost of
  * a small message.
@@ -24,34 +26,25 @@ public final class UdsMessageHeaders extends MessageHeaders {
 	/**
 	 * Creates the headers of one message.
 	 * @param listenerName the listener it arrived on
-	 * @param session the connection it arrived on
+	 * @param peer where it came from
 	 * @param charset the listener's charset
+	 * @param descriptors the descriptors that arrived with it, possibly none
 	 */
-	public UdsMessageHeaders(String listenerName, UdsSession session, Charset charset) {
-		this(listenerName, session, charset, List.of());
+	public UdsMessageHeaders(String listenerName, UdsPeer peer, Charset charset, List<FileDescriptor> descriptors) {
+		super(headers(listenerName, peer, charset, descriptors), ID_VALUE_NONE, -1L);
 	}
 
-	/**
-	 * Creates the headers of one message that arrived with file descriptors.
-	 * @param listenerName the listener it arrived on
-	 * @param session the connection it arrived on
-	 * @param charset the listener's charset
-	 * @param descriptors the descriptors that arrived with it
-	 */
-	public UdsMessageHeaders(String listenerName, UdsSession session, Charset charset,
-			List<FileDescriptor> descriptors) {
-		super(headers(listenerName, session, charset, descriptors), ID_VALUE_NONE, -1L);
-	}
-
-	private static Map<String, Object> headers(String listenerName, UdsSession session, Charset charset,
+	private static Map<String, Object> headers(String listenerName, UdsPeer peer, Charset charset,
 			List<FileDescriptor> descriptors) {
 		Map<String, Object> headers = new HashMap<>(8);
 		// a view: the container closes the descriptors from its own list, whatever the handler does
 		headers.put(UdsHeaders.FILE_DESCRIPTORS,
 				descriptors.isEmpty() ? descriptors : Collections.unmodifiableList(descriptors));
 		headers.put(UdsHeaders.LISTENER, listenerName);
-		headers.put(UdsHeaders.CONNECTION_ID, session.id());
-		headers.put(UdsHeaders.SESSION, session);
+		if (peer instanceof UdsSession session) {
+			headers.put(UdsHeaders.CONNECTION_ID, session.id());
+		}
+		headers.put(UdsHeaders.PEER, peer);
 		headers.put(UdsHeaders.CHARSET, charset);
 		return headers;
 	}

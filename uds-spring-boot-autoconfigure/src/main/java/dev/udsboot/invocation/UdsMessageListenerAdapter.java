@@ -15,7 +15,7 @@ import org.springframework.messaging.support.GenericMessage;
 
 import dev.udsboot.listener.UdsMessageListener;
 import dev.udsboot.listener.UdsReply;
-import dev.udsboot.listener.UdsSession;
+import dev.udsboot.listener.UdsPeer;
 import dev.udsboot.listener.api.UdsListenerErrorHandler;
 import dev.udsboot.listener.exception.UdsListenerExecutionFailedException;
 
@@ -69,20 +69,20 @@ public class UdsMessageListenerAdapter implements UdsMessageListener {
 	}
 
 	@Override
-	public byte @Nullable [] onMessage(byte[] payload, UdsSession session) {
-		return onMessage(payload, List.of(), session);
+	public byte @Nullable [] onMessage(byte[] payload, UdsPeer peer) {
+		return onMessage(payload, List.of(), peer);
 	}
 
 	@Override
-	public byte @Nullable [] onMessage(byte[] payload, List<FileDescriptor> descriptors, UdsSession session) {
+	public byte @Nullable [] onMessage(byte[] payload, List<FileDescriptor> descriptors, UdsPeer peer) {
 		Message<byte[]> message = new GenericMessage<>(payload,
-				new UdsMessageHeaders(this.listenerName, session, this.charset, descriptors));
+				new UdsMessageHeaders(this.listenerName, peer, this.charset, descriptors));
 		try {
 			Object result = this.handlerMethod.invoke(message);
 			if (result instanceof UdsReply reply) {
 				// sent here, in order with any earlier reply: the descriptors go with its first bytes
 				byte[] payloadBytes = toReply(reply.payload(), message.getHeaders());
-				session.send((payloadBytes != null) ? payloadBytes : new byte[0], reply.descriptors());
+				peer.send((payloadBytes != null) ? payloadBytes : new byte[0], reply.descriptors());
 				return null;
 			}
 			return toReply(result, message.getHeaders());

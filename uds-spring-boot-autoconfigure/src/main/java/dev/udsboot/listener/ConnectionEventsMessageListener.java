@@ -32,13 +32,13 @@ final class ConnectionEventsMessageListener implements UdsMessageListener {
 	}
 
 	@Override
-	public byte @Nullable [] onMessage(byte[] payload, UdsSession session) {
-		return this.messages.onMessage(payload, session);
+	public byte @Nullable [] onMessage(byte[] payload, UdsPeer peer) {
+		return this.messages.onMessage(payload, peer);
 	}
 
 	@Override
-	public byte @Nullable [] onMessage(byte[] payload, List<FileDescriptor> descriptors, UdsSession session) {
-		return this.messages.onMessage(payload, descriptors, session);
+	public byte @Nullable [] onMessage(byte[] payload, List<FileDescriptor> descriptors, UdsPeer peer) {
+		return this.messages.onMessage(payload, descriptors, peer);
 	}
 
 	@Override

@@ -10,10 +10,12 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 import dev.udsboot.listener.api.UdsListenerErrorHandler;
+import dev.udsboot.listener.datagram.DatagramListenerContainer;
 import dev.udsboot.listener.stream.StreamListenerContainer;
 
 /**
- * The container factory: stream listeners get a {@link StreamListenerContainer}.
+ * The container factory: stream listeners get a {@link StreamListenerContainer}, datagram
+ * listeners a {@link DatagramListenerContainer}.
  */
 public class DefaultUdsListenerContainerFactory implements UdsListenerContainerFactory {
 
@@ -72,8 +74,7 @@ public class DefaultUdsListenerContainerFactory implements UdsListenerContainerF
 		UdsMessageListener listener = endpoint.createMessageListener(definition, this.errorHandler);
 		return switch (definition.type()) {
 			case STREAM -> new StreamListenerContainer(definition, listener, this.threadKeepAlive);
-			case DATAGRAM -> throw new UnsupportedOperationException(
-					definition.describe() + ": datagram listeners are not supported yet");
+			case DATAGRAM -> new DatagramListenerContainer(definition, listener);
 		};
 	}
 

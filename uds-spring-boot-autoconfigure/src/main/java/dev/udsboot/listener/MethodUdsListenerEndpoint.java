@@ -5,10 +5,13 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.core.MethodParameter;
+
 import dev.udsboot.invocation.UdsMessageHandlerMethodFactory;
 import dev.udsboot.invocation.UdsMessageListenerAdapter;
 import dev.udsboot.listener.api.DefaultUdsListenerErrorHandler;
 import dev.udsboot.listener.api.UdsListenerErrorHandler;
+import dev.udsboot.socket.PeerCredentials;
 
 /**
  * An endpoint backed by a handler method on a bean.
@@ -60,11 +63,35 @@ public class MethodUdsListenerEndpoint implements UdsListenerEndpoint {
 	@Override
 	public UdsMessageListener createMessageListener(UdsListenerDefinition definition,
 			@Nullable UdsListenerErrorHandler defaultErrorHandler) {
+		if (definition.type() == UdsListenerType.DATAGRAM) {
+			checkDatagramParameters(definition);
+		}
 		UdsListenerErrorHandler handler = (this.errorHandler != null) ? this.errorHandler
 				: (defaultErrorHandler != null) ? defaultErrorHandler : DefaultUdsListenerErrorHandler.INSTANCE;
 		return new UdsMessageListenerAdapter(definition.name(), definition.charset(),
 				this.handlerMethodFactory.createInvocableHandlerMethod(this.bean, this.method),
 				this.handlerMethodFactory.getMessageConverter(), handler);
+	}
+
+	/**
+	 * Refuses what a datagram cannot give: a connection, and credentials the handler relies on
+	 * (junixsocket cannot receive a datagram sender's credentials, so they are always null).
+	 */
+	private void checkDatagramParameters(UdsListenerDefinition definition) {
+		for (int i = 0; i < this.method.getParameterCount(); i++) {
+			MethodParameter parameter = new MethodParameter(this.method, i);
+			Class<?> type = parameter.getParameterType();
+			if (UdsSession.class.isAssignableFrom(type)) {
+				throw new IllegalStateException(describe() + " declares a UdsSession, but " + definition.describe()
+						+ " is a datagram listener: datagrams have no connection; declare a UdsPeer to answer the "
+						+ "sender");
+			}
+			if (type == PeerCredentials.class && !parameter.isOptional()) {
+				throw new IllegalStateException(describe() + " declares PeerCredentials, but " + definition.describe()
+						+ " is a datagram listener, whose senders' credentials junixsocket cannot receive "
+						+ "(no SO_PASSCRED): declare the parameter @Nullable; it is null");
+			}
+		}
 	}
 
 	@Override

@@ -26,10 +26,12 @@ import dev.udsboot.socket.UdsAddress;
  * @param allowedGids peer gids allowed to connect; empty means anyone who can connect
  * @param maxFileDescriptors descriptors accepted with one message
  * @param charset charset of {@code String} payloads
+ * @param concurrency datagram listeners: threads that receive and handle datagrams
  */
 public record UdsListenerDefinition(String name, UdsListenerType type, UdsAddress address, Framing framing,
 		int maxMessageSize, SocketFileOptions socketFile, int backlog, int maxConnections, Duration idleTimeout,
-		Set<Integer> allowedUids, Set<Integer> allowedGids, int maxFileDescriptors, Charset charset) {
+		Set<Integer> allowedUids, Set<Integer> allowedGids, int maxFileDescriptors, Charset charset,
+		int concurrency) {
 
 	/**
 	 * Tells whether a peer may use this listener: with both allow-lists empty anyone who can connect

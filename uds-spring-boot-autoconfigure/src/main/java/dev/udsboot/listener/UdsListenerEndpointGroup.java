@@ -56,9 +56,14 @@ public class UdsListenerEndpointGroup implements UdsListenerEndpoint {
 	public UdsMessageListener createMessageListener(UdsListenerDefinition definition,
 			@Nullable UdsListenerErrorHandler defaultErrorHandler) {
 		UdsMessageListener messageListener = (this.messages != null)
-				? this.messages.createMessageListener(definition, defaultErrorHandler) : (payload, session) -> null;
+				? this.messages.createMessageListener(definition, defaultErrorHandler) : (payload, peer) -> null;
 		if (this.opened.isEmpty() && this.closed.isEmpty()) {
 			return messageListener;
+		}
+		if (definition.type() == UdsListenerType.DATAGRAM) {
+			throw new IllegalStateException("@UdsConnectionOpened and @UdsConnectionClosed handlers need a stream "
+					+ "listener, and " + definition.describe() + " is a datagram listener: datagrams have no "
+					+ "connection (" + describe() + ")");
 		}
 		return new ConnectionEventsMessageListener(messageListener,
 				this.opened.stream().map((e) -> e.createMessageListener(definition, defaultErrorHandler)).toList(),

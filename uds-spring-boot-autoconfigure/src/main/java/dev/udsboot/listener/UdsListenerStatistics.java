@@ -38,6 +38,10 @@ public final class UdsListenerStatistics {
 
 	private final LongAdder descriptorRejections = new LongAdder();
 
+	private final LongAdder unaddressedReplies = new LongAdder();
+
+	private final LongAdder failedReplies = new LongAdder();
+
 	/** Records an event; called by containers. */
 	public void connectionOpened() {
 		this.connectionsOpened.increment();
@@ -96,6 +100,29 @@ public final class UdsListenerStatistics {
 	/** Records a message rejected for carrying too many descriptors; called by containers. */
 	public void descriptorsRejected() {
 		this.descriptorRejections.increment();
+	}
+
+	/** Records a datagram reply dropped because its sender had no address; called by containers. */
+	public void replyUnaddressed() {
+		this.unaddressedReplies.increment();
+	}
+
+	/**
+	 * Records a datagram reply that could not be delivered (the sender had gone or was not
+	 * reading); called by containers.
+	 */
+	public void replyFailed() {
+		this.failedReplies.increment();
+	}
+
+	/** @return datagram replies dropped because the sender had not bound an address to answer */
+	public long unaddressedReplies() {
+		return this.unaddressedReplies.sum();
+	}
+
+	/** @return datagram replies not delivered: the sender had gone, or did not read in time */
+	public long failedReplies() {
+		return this.failedReplies.sum();
 	}
 
 	/** @return file descriptors received with messages */

@@ -14,28 +14,28 @@ public interface UdsMessageListener {
 
 	/**
 	 * Handles one message.
-	 * @param payload the frame's payload
-	 * @param session the connection it arrived on
+	 * @param payload the frame's or datagram's payload
+	 * @param peer where it came from: the connection, or the datagram's sender
 	 * @return the reply payload, or {@code null} for no reply
 	 * @throws dev.udsboot.listener.exception.UdsListenerExecutionFailedException if the handler
-	 * failed and the connection must be closed
+	 * failed: a stream connection is closed, a datagram gets no reply
 	 */
-	byte @Nullable [] onMessage(byte[] payload, UdsSession session);
+	byte @Nullable [] onMessage(byte[] payload, UdsPeer peer);
 
 	/**
 	 * Handles one message that arrived with file descriptors. The container closes the
 	 * descriptors after this returns; by default they are ignored.
-	 * @param payload the frame's payload
+	 * @param payload the frame's or datagram's payload
 	 * @param descriptors the descriptors that arrived with this message, possibly none
-	 * @param session the connection it arrived on
+	 * @param peer where it came from
 	 * @return the reply payload, or {@code null} for no reply
 	 */
-	default byte @Nullable [] onMessage(byte[] payload, List<FileDescriptor> descriptors, UdsSession session) {
-		return onMessage(payload, session);
+	default byte @Nullable [] onMessage(byte[] payload, List<FileDescriptor> descriptors, UdsPeer peer) {
+		return onMessage(payload, peer);
 	}
 
 	/**
-	 * Tells whether this listener takes file descriptors. If not, connections receive none: the
+	 * Tells whether this listener takes file descriptors. If not, its socket receives none: the
 	 * kernel closes any a client sends, and reads skip the ancillary-data work.
 	 * @return {@code true} to receive descriptors; {@code false} by default
 	 */

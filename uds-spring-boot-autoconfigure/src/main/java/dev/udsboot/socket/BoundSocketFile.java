@@ -29,6 +29,8 @@ public final class BoundSocketFile<S extends Closeable> implements Closeable {
 
 	private boolean closed;
 
+	private boolean unpublished;
+
 	BoundSocketFile(Path path, Path privateDirectory, Object fileKey, S socket) {
 		this.path = path;
 		this.privateDirectory = privateDirectory;
@@ -67,6 +69,25 @@ public final class BoundSocketFile<S extends Closeable> implements Closeable {
 	}
 
 	/**
+	 * Removes the public path if it is still ours, so no new client finds the socket there; the
+	 * socket stays open on its private path. Idempotent.
+	 */
+	public synchronized void unpublish() {
+		if (this.unpublished) {
+			return;
+		}
+		this.unpublished = true;
+		try (SocketPathLock lock = SocketPathLock.acquire(this.path, SocketFileBinder.LOCK_TIMEOUT)) {
+			if (!SocketFileBinder.removeIfSame(this.path, this.fileKey, this.privateDirectory)) {
+				logger.info("Left " + this.path + " in place: it was replaced by another file since it was bound");
+			}
+		}
+		catch (IOException ex) {
+			logger.warn("Could not remove socket file " + this.path + ": " + ex);
+		}
+	}
+
+	/**
 	 * Closes the socket, then removes the public path if it is still ours, and the private
 	 * directory. Idempotent.
 	 */
@@ -82,14 +103,7 @@ public final class BoundSocketFile<S extends Closeable> implements Closeable {
 		catch (IOException ex) {
 			logger.debug("Failed to close socket of " + this.path, ex);
 		}
-		try (SocketPathLock lock = SocketPathLock.acquire(this.path, SocketFileBinder.LOCK_TIMEOUT)) {
-			if (!SocketFileBinder.removeIfSame(this.path, this.fileKey, this.privateDirectory)) {
-				logger.info("Left " + this.path + " in place: it was replaced by another file since it was bound");
-			}
-		}
-		catch (IOException ex) {
-			logger.warn("Could not remove socket file " + this.path + ": " + ex);
-		}
+		unpublish();
 		SocketFileBinder.deletePrivateDirectory(this.privateDirectory);
 	}
 

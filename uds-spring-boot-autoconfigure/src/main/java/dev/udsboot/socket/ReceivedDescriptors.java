@@ -52,7 +52,7 @@ public final class ReceivedDescriptors {
 	public ReceivedDescriptors(AFUNIXSocket socket, int maxPerMessage) {
 		this.socket = socket;
 		this.maxPerMessage = maxPerMessage;
-		this.ancillaryData = JunixsocketAncillaryData.enable(socket);
+		this.ancillaryData = JunixsocketInternals.enable(socket);
 	}
 
 	/**
@@ -67,7 +67,7 @@ public final class ReceivedDescriptors {
 		if (received == null || received.length == 0) {
 			return;
 		}
-		JunixsocketAncillaryData.forgetReceived(this.ancillaryData);
+		JunixsocketInternals.forgetReceived(this.ancillaryData);
 		// junixsocket hands over a fresh array: wrapped, not copied
 		List<FileDescriptor> batch = Arrays.asList(received);
 		// what is pending belongs to the frame being read; this batch to it or to the next one
@@ -99,7 +99,7 @@ public final class ReceivedDescriptors {
 		if (received == null || received.length == 0) {
 			return List.of();
 		}
-		JunixsocketAncillaryData.forgetReceived(ancillaryData);
+		JunixsocketInternals.forgetReceived(ancillaryData);
 		return Arrays.asList(received);
 	}
 
@@ -109,7 +109,7 @@ public final class ReceivedDescriptors {
 	 * @return a handle for {@link #takeReceived}
 	 */
 	public static @Nullable Object enable(AFUNIXDatagramChannel channel) {
-		return JunixsocketAncillaryData.enable(channel);
+		return JunixsocketInternals.enable(channel);
 	}
 
 	/**

@@ -105,6 +105,51 @@ public final class SocketFileBinder {
 		}
 	}
 
+	/**
+	 * Binds a socket directly at a path, for datagram sockets: the kernel gives a datagram's
+	 * receiver the sender's bound name, and clients that check where a reply came from (socat
+	 * does) must see the public path, not a private one. The same rules hold, with the path's
+	 * {@link SocketPathLock} held from the check to the bind: a live socket or anything that is
+	 * not a socket is refused, a stale socket replaced. The kernel's bind never replaces a file,
+	 * so a file that appears after the check makes the bind fail. The socket file exists with the
+	 * process's umask until its mode and group are applied just after.
+	 * @param <S> the type of socket the binder creates
+	 * @param path the public path
+	 * @param options mode, group and directory creation
+	 * @param binder binds a new socket on the address it is given
+	 * @return the bound file, which owns the socket and removes the path when closed
+	 * @throws SocketFileException if the path is taken, is not a socket, or cannot be bound
+	 */
+	public <S extends Closeable> BoundSocketFile<S> bindInPlace(Path path, SocketFileOptions options,
+			PrivateSocketBinder<S> binder) {
+		Path target = path.toAbsolutePath().normalize();
+		Path parent = Objects.requireNonNull(target.getParent(), "a socket path needs a parent directory");
+		try {
+			ensureParent(parent, options);
+			cleanAbandonedPrivateDirectories(parent);
+			// holds nothing but what is moved aside while a stale socket is removed
+			Path privateDirectory = createPrivateDirectory(parent);
+			S socket = null;
+			try (SocketPathLock lock = SocketPathLock.acquire(target, LOCK_TIMEOUT)) {
+				if (SocketFiles.kindOf(target) != SocketFiles.Kind.MISSING) {
+					removeStaleLocked(target, privateDirectory);
+				}
+				socket = binder.bind(AFUNIXSocketAddress.of(target));
+				applyModeAndGroup(target, options);
+				Object fileKey = Objects.requireNonNull(SocketFiles.fileKeyOf(target));
+				return new BoundSocketFile<>(target, privateDirectory, fileKey, socket);
+			}
+			catch (IOException | RuntimeException ex) {
+				closeQuietly(socket);
+				deletePrivateDirectory(privateDirectory);
+				throw ex;
+			}
+		}
+		catch (IOException ex) {
+			throw new SocketFileException("Cannot bind socket file " + target + ": " + ex, ex);
+		}
+	}
+
 	private void ensureParent(Path parent, SocketFileOptions options) throws IOException {
 		if (Files.isDirectory(parent)) {
 			return;
@@ -194,25 +239,30 @@ public final class SocketFileBinder {
 		// under the path's lock: what is checked here is not replaced by another binder before it
 		// is moved aside
 		try (SocketPathLock lock = SocketPathLock.acquire(target, LOCK_TIMEOUT)) {
-			SocketFiles.Kind kind = SocketFiles.kindOf(target);
-			if (kind == SocketFiles.Kind.MISSING) {
-				return;
-			}
-			if (kind != SocketFiles.Kind.SOCKET) {
-				throw new SocketFileException("Refusing to bind " + target + ": it is " + kind.describe()
-						+ ", not a socket, and will not be deleted");
-			}
-			Object staleKey = SocketFiles.fileKeyOf(target);
-			if (SocketFiles.isLive(target)) {
-				throw new SocketFileException(
-						"Refusing to bind " + target + ": another process is accepting connections on it");
-			}
-			if (staleKey != null && !removeIfSame(target, staleKey, privateDirectory)) {
-				throw new SocketFileException("Refusing to bind " + target
-						+ ": it was replaced while being checked (another instance started at the same time)");
-			}
-			logger.info("Replaced stale socket file " + target);
+			removeStaleLocked(target, privateDirectory);
 		}
+	}
+
+	/** Removes a stale socket at the path, or refuses; the caller holds the path's lock. */
+	private void removeStaleLocked(Path target, Path privateDirectory) throws IOException {
+		SocketFiles.Kind kind = SocketFiles.kindOf(target);
+		if (kind == SocketFiles.Kind.MISSING) {
+			return;
+		}
+		if (kind != SocketFiles.Kind.SOCKET) {
+			throw new SocketFileException("Refusing to bind " + target + ": it is " + kind.describe()
+					+ ", not a socket, and will not be deleted");
+		}
+		Object staleKey = SocketFiles.fileKeyOf(target);
+		if (SocketFiles.isLive(target)) {
+			throw new SocketFileException(
+					"Refusing to bind " + target + ": another process is accepting connections on it");
+		}
+		if (staleKey != null && !removeIfSame(target, staleKey, privateDirectory)) {
+			throw new SocketFileException("Refusing to bind " + target
+					+ ": it was replaced while being checked (another instance started at the same time)");
+		}
+		logger.info("Replaced stale socket file " + target);
 	}
 
 	/**

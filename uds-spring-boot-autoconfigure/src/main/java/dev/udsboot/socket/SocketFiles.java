@@ -9,9 +9,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 
 import org.jspecify.annotations.Nullable;
+import org.newsclub.net.unix.AFUNIXDatagramSocket;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.newsclub.net.unix.ConnectionRefusedSocketException;
+import org.newsclub.net.unix.OperationNotSupportedSocketException;
 
 /**
  * Facts about a path that the socket-file rules depend on: what kind of file it is, which inode it
@@ -106,23 +108,33 @@ public final class SocketFiles {
 	}
 
 	/**
-	 * Tells whether a process accepts connections on a socket file, by connecting to it. A
-	 * connection that neither succeeds nor is refused within two seconds (a full backlog) counts as
-	 * live.
+	 * Tells whether a process serves a socket file, by connecting to it: a stream socket someone
+	 * listens on, or a datagram socket someone has bound (a stream connect to that is refused, so a
+	 * datagram connect is tried next). A stream connection that neither succeeds nor is refused
+	 * within two seconds (a full backlog) counts as live.
 	 * @param path the socket file
-	 * @return {@code true} if someone is listening, {@code false} if the socket is stale
+	 * @return {@code true} if someone serves it, {@code false} if the socket is stale
 	 * @throws IOException if the probe fails for another reason (such as permission denied)
 	 */
 	public static boolean isLive(Path path) throws IOException {
+		AFUNIXSocketAddress address = AFUNIXSocketAddress.of(path);
 		try (AFUNIXSocket probe = AFUNIXSocket.newInstance()) {
-			probe.connect(AFUNIXSocketAddress.of(path), PROBE_TIMEOUT_MILLIS);
+			probe.connect(address, PROBE_TIMEOUT_MILLIS);
 			return true;
 		}
-		catch (ConnectionRefusedSocketException ex) {
-			return false;
+		catch (ConnectionRefusedSocketException | OperationNotSupportedSocketException ex) {
+			// not listening (stale, or a datagram socket), or of another type (a datagram socket)
 		}
 		catch (SocketTimeoutException ex) {
 			return true;
+		}
+		try (AFUNIXDatagramSocket probe = AFUNIXDatagramSocket.newInstance()) {
+			probe.connect(address);
+			return true;
+		}
+		catch (ConnectionRefusedSocketException | OperationNotSupportedSocketException ex) {
+			// refused: nobody has it; wrong type: a stream socket that is not listening
+			return false;
 		}
 	}
 

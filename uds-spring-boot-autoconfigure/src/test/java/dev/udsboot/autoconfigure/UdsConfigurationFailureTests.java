@@ -89,9 +89,56 @@ class UdsConfigurationFailureTests {
 	}
 
 	@Test
-	void datagramListenersAreRefusedUntilSupported() {
+	void allowListsOnADatagramListener() {
 		fails(new String[] { "uds.listeners.echo.path=" + this.dir.resolve("a.sock"),
-				"uds.listeners.echo.type=datagram" }, "uds.listeners.echo.type", "datagram", "not supported");
+				"uds.listeners.echo.type=datagram", "uds.listeners.echo.allowed-uids=0" },
+				"uds.listeners.echo.allowed-uids", "0", "cannot receive their credentials", "file-mode");
+	}
+
+	@Test
+	void concurrencyOnAStreamListener() {
+		fails(new String[] { "uds.listeners.echo.path=" + this.dir.resolve("a.sock"),
+				"uds.listeners.echo.concurrency=4" }, "uds.listeners.echo.concurrency", "4", "datagram listeners only");
+	}
+
+	@Test
+	void concurrencyBelowOne() {
+		fails(new String[] { "uds.listeners.echo.path=" + this.dir.resolve("a.sock"),
+				"uds.listeners.echo.type=datagram", "uds.listeners.echo.concurrency=0" },
+				"uds.listeners.echo.concurrency", "0", "at least 1");
+	}
+
+	@Test
+	void datagramLargerThanAUnixDatagramCanBe() {
+		fails(new String[] { "uds.listeners.echo.path=" + this.dir.resolve("a.sock"),
+				"uds.listeners.echo.type=datagram", "uds.listeners.echo.max-message-size=17MB" },
+				"uds.listeners.echo.max-message-size", "17825792B", "wmem_max");
+	}
+
+	@Test
+	void datagramHandlerAskingForASession() {
+		this.runner.withUserConfiguration(DatagramSessionHandler.class)
+			.withPropertyValues("uds.listeners.echo.path=" + this.dir.resolve("a.sock"),
+					"uds.listeners.events.path=" + this.dir.resolve("e.sock"), "uds.listeners.events.type=datagram")
+			.run((context) -> assertFailure(context, "listener 'events'", "declares a UdsSession", "UdsPeer"));
+	}
+
+	@Test
+	void datagramHandlerRelyingOnCredentials() {
+		this.runner.withUserConfiguration(DatagramCredentialsHandler.class)
+			.withPropertyValues("uds.listeners.echo.path=" + this.dir.resolve("a.sock"),
+					"uds.listeners.events.path=" + this.dir.resolve("e.sock"), "uds.listeners.events.type=datagram")
+			.run((context) -> assertFailure(context, "listener 'events'", "PeerCredentials", "@Nullable",
+					"SO_PASSCRED"));
+	}
+
+	@Test
+	void connectionEventsOnADatagramListener() {
+		this.runner.withUserConfiguration(DatagramConnectionHandler.class)
+			.withPropertyValues("uds.listeners.echo.path=" + this.dir.resolve("a.sock"),
+					"uds.listeners.events.path=" + this.dir.resolve("e.sock"), "uds.listeners.events.type=datagram")
+			.run((context) -> assertFailure(context, "@UdsConnectionOpened", "listener 'events'",
+					"datagrams have no connection"));
 	}
 
 	@Test
@@ -179,6 +226,62 @@ class UdsConfigurationFailureTests {
 		@UdsHandler("missing")
 		String handle(String line) {
 			return line;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class DatagramSessionHandler {
+
+		@Bean
+		Object sessionHandler() {
+			return new Object() {
+
+				@UdsHandler("events")
+				String handle(String payload, dev.udsboot.listener.UdsSession session) {
+					return payload;
+				}
+
+			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class DatagramCredentialsHandler {
+
+		@Bean
+		Object credentialsHandler() {
+			return new Object() {
+
+				@UdsHandler("events")
+				String handle(String payload, dev.udsboot.socket.PeerCredentials peer) {
+					return payload;
+				}
+
+			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class DatagramConnectionHandler {
+
+		@Bean
+		Object connectionHandler() {
+			return new Object() {
+
+				@UdsHandler("events")
+				String handle(String payload) {
+					return payload;
+				}
+
+				@dev.udsboot.annotation.UdsConnectionOpened("events")
+				String greet() {
+					return "hello";
+				}
+
+			};
 		}
 
 	}

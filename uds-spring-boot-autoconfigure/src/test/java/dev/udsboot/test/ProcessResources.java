@@ -45,7 +45,8 @@ public final class ProcessResources {
 	 * @param within how long to wait
 	 */
 	public static void awaitAtMost(int baseline, IntSupplier counter, Duration within) {
-		await().atMost(within).until(() -> counter.getAsInt() <= baseline);
+		// polled on this thread: a poller thread would be counted by a thread count
+		await().pollInSameThread().atMost(within).until(() -> counter.getAsInt() <= baseline);
 	}
 
 }

@@ -33,6 +33,12 @@ public final class TestListeners {
 
 	private Duration idleTimeout = Duration.ZERO;
 
+	private UdsListenerType type = UdsListenerType.STREAM;
+
+	private int concurrency = 1;
+
+	private int maxFileDescriptors = 16;
+
 	private TestListeners(UdsAddress address) {
 		this.address = address;
 	}
@@ -96,10 +102,26 @@ public final class TestListeners {
 		return this;
 	}
 
+	/** Makes a datagram listener. */
+	public TestListeners datagram() {
+		this.type = UdsListenerType.DATAGRAM;
+		return this;
+	}
+
+	public TestListeners concurrency(int concurrency) {
+		this.concurrency = concurrency;
+		return this;
+	}
+
+	public TestListeners maxFileDescriptors(int maxFileDescriptors) {
+		this.maxFileDescriptors = maxFileDescriptors;
+		return this;
+	}
+
 	public UdsListenerDefinition build() {
-		return new UdsListenerDefinition(this.name, UdsListenerType.STREAM, this.address, this.framing,
-				this.maxMessageSize, this.socketFile, this.backlog, this.maxConnections, this.idleTimeout, Set.of(),
-				Set.of(), 16, StandardCharsets.UTF_8);
+		return new UdsListenerDefinition(this.name, this.type, this.address, this.framing, this.maxMessageSize,
+				this.socketFile, this.backlog, this.maxConnections, this.idleTimeout, Set.of(), Set.of(),
+				this.maxFileDescriptors, StandardCharsets.UTF_8, this.concurrency);
 	}
 
 }

@@ -1,7 +1,6 @@
 package dev.udsboot.listener.stream;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,13 +20,13 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 import dev.udsboot.framing.FrameCodec;
+import dev.udsboot.listener.ListenerSocket;
+import dev.udsboot.listener.RateLimitedLog;
 import dev.udsboot.listener.UdsListenerContainer;
 import dev.udsboot.listener.UdsListenerDefinition;
 import dev.udsboot.listener.UdsListenerStatistics;
 import dev.udsboot.listener.UdsMessageListener;
 import dev.udsboot.socket.BoundSocketFile;
-import dev.udsboot.socket.SocketFileBinder;
-import dev.udsboot.socket.SocketFileException;
 
 /**
  * Serves a stream listener: one acceptor thread, and one pooled platform thread per open
@@ -43,7 +42,6 @@ public class StreamListenerContainer implements UdsListenerContainer {
 
 	private static final Log logger = LogFactory.getLog(StreamListenerContainer.class);
 
-	private static final long REFUSAL_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
 	/** How long {@link #stop()} waits for in-flight messages before closing connections. */
 	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
@@ -66,19 +64,17 @@ public class StreamListenerContainer implements UdsListenerContainer {
 
 	private volatile boolean running;
 
+	private final RateLimitedLog refusals = new RateLimitedLog(logger, Duration.ofSeconds(10));
+
 	private @Nullable AFUNIXServerSocket serverSocket;
 
-	private @Nullable BoundSocketFile<AFUNIXServerSocket> socketFile;
+	private @Nullable ListenerSocket<AFUNIXServerSocket> listenerSocket;
 
 	private @Nullable ThreadPoolExecutor executor;
 
 	private @Nullable Thread acceptor;
 
 	private @Nullable Runnable drainedCallback;
-
-	private long lastRefusalLog;
-
-	private long refusalsSinceLog;
 
 	/**
 	 * Creates a container; nothing is bound until {@link #start()}.
@@ -122,7 +118,8 @@ public class StreamListenerContainer implements UdsListenerContainer {
 	 * @return the socket file, or {@code null} if not running or abstract
 	 */
 	public @Nullable BoundSocketFile<AFUNIXServerSocket> getSocketFile() {
-		return this.socketFile;
+		ListenerSocket<AFUNIXServerSocket> socket = this.listenerSocket;
+		return (socket != null) ? socket.file() : null;
 	}
 
 	@Override
@@ -131,7 +128,9 @@ public class StreamListenerContainer implements UdsListenerContainer {
 			if (this.running) {
 				return;
 			}
-			bind();
+			ListenerSocket<AFUNIXServerSocket> socket = ListenerSocket.bind(this.definition, this::newServerSocket);
+			this.listenerSocket = socket;
+			this.serverSocket = socket.socket();
 			CustomizableThreadFactory threads = new CustomizableThreadFactory("uds-" + this.definition.name() + "-");
 			// max-connections bounds the connections; the headroom covers threads still finishing
 			// a connection that has already been counted as closed
@@ -143,24 +142,6 @@ public class StreamListenerContainer implements UdsListenerContainer {
 			thread.start();
 			logger.info("Started " + this.definition.describe() + " with " + this.definition.framing().name()
 				.toLowerCase(java.util.Locale.ROOT) + " framing");
-		}
-	}
-
-	private void bind() {
-		Path path = this.definition.address().path();
-		try {
-			if (path == null) {
-				AFUNIXServerSocket server = newServerSocket(this.definition.address().toSocketAddress());
-				this.serverSocket = server;
-				return;
-			}
-			BoundSocketFile<AFUNIXServerSocket> bound = new SocketFileBinder().bind(path,
-					this.definition.socketFile(), this::newServerSocket);
-			this.socketFile = bound;
-			this.serverSocket = bound.socket();
-		}
-		catch (IOException | SocketFileException ex) {
-			throw new SocketFileException("Cannot start " + this.definition.describe() + ": " + ex.getMessage(), ex);
 		}
 	}
 
@@ -238,14 +219,8 @@ public class StreamListenerContainer implements UdsListenerContainer {
 	private void refuse(AFUNIXSocket socket) {
 		closeQuietly(socket);
 		this.statistics.connectionRefused();
-		this.refusalsSinceLog++;
-		long now = System.nanoTime();
-		if (this.lastRefusalLog == 0 || now - this.lastRefusalLog > REFUSAL_LOG_INTERVAL_NANOS) {
-			logger.warn("Refused " + this.refusalsSinceLog + " connection(s) on " + this.definition.describe()
-					+ ": max-connections " + this.definition.maxConnections() + " reached");
-			this.lastRefusalLog = now;
-			this.refusalsSinceLog = 0;
-		}
+		this.refusals.warn((count) -> "Refused " + count + " connection(s) on " + this.definition.describe()
+				+ ": max-connections " + this.definition.maxConnections() + " reached");
 	}
 
 	void connectionClosed(StreamConnection connection) {
@@ -294,7 +269,7 @@ public class StreamListenerContainer implements UdsListenerContainer {
 			this.running = false;
 		}
 		stopAccepting();
-		BoundSocketFile<AFUNIXServerSocket> bound = this.socketFile;
+		ListenerSocket<AFUNIXServerSocket> bound = this.listenerSocket;
 		ThreadPoolExecutor pool = this.executor;
 		Runnable finish = () -> {
 			release(bound, pool, false);
@@ -327,7 +302,7 @@ public class StreamListenerContainer implements UdsListenerContainer {
 		for (StreamConnection connection : this.connections) {
 			connection.close();
 		}
-		release(this.socketFile, this.executor, true);
+		release(this.listenerSocket, this.executor, true);
 	}
 
 	/**
@@ -382,7 +357,7 @@ public class StreamListenerContainer implements UdsListenerContainer {
 	 * Removes the socket file and ends the connection threads of one run of the container; when
 	 * forced, handlers still running are interrupted.
 	 */
-	private static void release(@Nullable BoundSocketFile<AFUNIXServerSocket> bound,
+	private static void release(@Nullable ListenerSocket<AFUNIXServerSocket> bound,
 			@Nullable ThreadPoolExecutor pool, boolean force) {
 		if (bound != null) {
 			bound.close();

@@ -1,5 +1,6 @@
 package dev.udsboot.socket;
 
+import java.io.FileDescriptor;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.Map;
@@ -13,8 +14,8 @@ import org.newsclub.net.unix.AFUNIXDatagramChannel;
 import org.newsclub.net.unix.AFUNIXSocket;
 
 /**
- * Reaches two things in junixsocket's per-socket ancillary data that its public API gets wrong
- * for a server that takes descriptors from untrusted clients.
+ * Reaches what junixsocket's public API does not offer, or gets wrong for a server facing
+ * untrusted clients; every use of its internals is here.
  * <ul>
  * <li>The receive buffer: junixsocket's {@code setAncillaryReceiveBufferSize} takes the smaller of
  * the requested size and its platform minimum, so the buffer is always 256 bytes, room for 60
@@ -26,20 +27,72 @@ import org.newsclub.net.unix.AFUNIXSocket;
  * thread closes it: while a handler is still using them, and in an order of locks that can
  * deadlock with a handler closing one of them. {@link ReceivedDescriptors} owns every received
  * descriptor and closes each exactly once, so they are taken off that list as they arrive.</li>
+ * <li>Descriptors sent from an unconnected datagram socket: junixsocket refuses to set them ("Not
+ * connected"), although {@code sendmsg} to an address carries them fine.</li>
+ * <li>A send timeout alone ({@code SO_SNDTIMEO}): its {@code setSoTimeout} sets the receive
+ * timeout too, and a datagram receive that times out returns what an empty datagram from an
+ * unbound sender returns, so the two could not be told apart.</li>
  * </ul>
  * If a later junixsocket removes these internals, the public setter is used and a warning says
  * what is lost.
  */
-final class JunixsocketAncillaryData {
+final class JunixsocketInternals {
+
+	/** junixsocket's option id for {@code SO_SNDTIMEO}. */
+	private static final int SEND_TIMEOUT_OPTION = 0x1005;
 
 	/** {@code CMSG_SPACE(253 * 4)} is 1,032 bytes; this leaves room for credentials too. */
 	static final int RECEIVE_BUFFER_SIZE = 2048;
 
-	private static final Log logger = LogFactory.getLog(JunixsocketAncillaryData.class);
+	private static final Log logger = LogFactory.getLog(JunixsocketInternals.class);
 
 	private static final @Nullable Internals INTERNALS = Internals.find();
 
-	private JunixsocketAncillaryData() {
+	private static final @Nullable Method SET_SOCKET_OPTION = findSetSocketOption();
+
+	private JunixsocketInternals() {
+	}
+
+	/**
+	 * Sets a socket's send timeout, leaving its receive timeout alone.
+	 * @param descriptor the socket's descriptor
+	 * @param millis the timeout
+	 * @return {@code false} if junixsocket's internals are not there and no timeout was set
+	 * @throws java.io.IOException if the kernel refuses it
+	 */
+	static boolean setSendTimeout(FileDescriptor descriptor, int millis) throws java.io.IOException {
+		if (SET_SOCKET_OPTION == null) {
+			return false;
+		}
+		try {
+			SET_SOCKET_OPTION.invoke(null, descriptor, SEND_TIMEOUT_OPTION, millis);
+			return true;
+		}
+		catch (java.lang.reflect.InvocationTargetException ex) {
+			if (ex.getCause() instanceof java.io.IOException io) {
+				throw io;
+			}
+			logger.debug("Could not set a send timeout through junixsocket's internals", ex);
+			return false;
+		}
+		catch (ReflectiveOperationException | RuntimeException ex) {
+			logger.debug("Could not set a send timeout through junixsocket's internals", ex);
+			return false;
+		}
+	}
+
+	private static @Nullable Method findSetSocketOption() {
+		try {
+			Method method = Class.forName("org.newsclub.net.unix.NativeUnixSocket")
+				.getDeclaredMethod("setSocketOptionInt", FileDescriptor.class, int.class, int.class);
+			method.setAccessible(true);
+			return method;
+		}
+		catch (ReflectiveOperationException | RuntimeException ex) {
+			logger.warn("This junixsocket's socket options cannot be reached: a datagram listener's reply to a "
+					+ "sender that does not read blocks until it does (" + ex + ")");
+			return null;
+		}
 	}
 
 	/**
@@ -80,6 +133,33 @@ final class JunixsocketAncillaryData {
 	}
 
 	/**
+	 * Sets the descriptors a datagram channel's next send carries, as junixsocket's own setter
+	 * would if the channel were connected.
+	 * @param channel the channel
+	 * @param descriptors the descriptors, or {@code null} to clear them
+	 * @throws IOException if a descriptor is not valid
+	 * @throws UnsupportedOperationException if junixsocket's internals are not there
+	 */
+	static void setOutboundFileDescriptors(AFUNIXDatagramChannel channel, FileDescriptor @Nullable [] descriptors)
+			throws java.io.IOException {
+		if (INTERNALS == null) {
+			throw new UnsupportedOperationException("This junixsocket cannot send file descriptors in datagrams");
+		}
+		try {
+			INTERNALS.setOutbound.invoke(INTERNALS.datagramSupport.invoke(channel.socket()), (Object) descriptors);
+		}
+		catch (java.lang.reflect.InvocationTargetException ex) {
+			if (ex.getCause() instanceof java.io.IOException io) {
+				throw io;
+			}
+			throw new IllegalStateException("junixsocket failed to set outbound descriptors", ex.getCause());
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new IllegalStateException("junixsocket failed to set outbound descriptors", ex);
+		}
+	}
+
+	/**
 	 * Takes the descriptors received so far off junixsocket's list of descriptors to close with
 	 * the socket; the caller has taken them with {@code getReceivedFileDescriptors} and owns them.
 	 * @param ancillaryData what {@link #enable} returned
@@ -96,7 +176,7 @@ final class JunixsocketAncillaryData {
 	}
 
 	private record Internals(Method streamImpl, Field support, Method datagramSupport, Method setSize,
-			Field openReceived) {
+			Field openReceived, Method setOutbound) {
 
 		static @Nullable Internals find() {
 			try {
@@ -111,7 +191,10 @@ final class JunixsocketAncillaryData {
 				setSize.setAccessible(true);
 				Field openReceived = support.getType().getDeclaredField("openReceivedFileDescriptors");
 				openReceived.setAccessible(true);
-				return new Internals(streamImpl, support, datagramSupport, setSize, openReceived);
+				Method setOutbound = support.getType()
+					.getDeclaredMethod("setOutboundFileDescriptors", FileDescriptor[].class);
+				setOutbound.setAccessible(true);
+				return new Internals(streamImpl, support, datagramSupport, setSize, openReceived, setOutbound);
 			}
 			catch (ReflectiveOperationException | RuntimeException ex) {
 				logger.warn("This junixsocket's ancillary data cannot be reached: a message carrying more than 60 "

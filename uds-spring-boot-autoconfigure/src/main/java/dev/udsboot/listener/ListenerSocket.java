@@ -1,0 +1,105 @@
+package dev.udsboot.listener;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import dev.udsboot.socket.BoundSocketFile;
+import dev.udsboot.socket.SocketFileBinder;
+import dev.udsboot.socket.SocketFileBinder.PrivateSocketBinder;
+import dev.udsboot.socket.SocketFileException;
+
+/**
+ * The socket a container serves on: bound at the listener's path by {@link SocketFileBinder},
+ * which owns the socket file, or at its abstract name, which has none. A stream socket is bound
+ * privately and then linked at the path; a datagram socket is bound at the path itself, because
+ * its name is the source address of every reply (see {@link SocketFileBinder#bindInPlace}).
+ *
+ * @param <S> the socket type
+ */
+public final class ListenerSocket<S extends Closeable> implements Closeable {
+
+	private static final Log logger = LogFactory.getLog(ListenerSocket.class);
+
+	private final S socket;
+
+	private final @Nullable BoundSocketFile<S> file;
+
+	private ListenerSocket(S socket, @Nullable BoundSocketFile<S> file) {
+		this.socket = socket;
+		this.file = file;
+	}
+
+	/**
+	 * Binds a listener's socket.
+	 * @param <S> the socket type
+	 * @param definition the listener
+	 * @param binder creates and binds the socket on the address it is given
+	 * @return the bound socket
+	 * @throws SocketFileException naming the listener, if it cannot be bound
+	 */
+	public static <S extends Closeable> ListenerSocket<S> bind(UdsListenerDefinition definition,
+			PrivateSocketBinder<S> binder) {
+		Path path = definition.address().path();
+		try {
+			if (path == null) {
+				return new ListenerSocket<>(binder.bind(definition.address().toSocketAddress()), null);
+			}
+			SocketFileBinder files = new SocketFileBinder();
+			BoundSocketFile<S> bound = (definition.type() == UdsListenerType.DATAGRAM)
+					? files.bindInPlace(path, definition.socketFile(), binder)
+					: files.bind(path, definition.socketFile(), binder);
+			return new ListenerSocket<>(bound.socket(), bound);
+		}
+		catch (IOException | SocketFileException ex) {
+			throw new SocketFileException("Cannot start " + definition.describe() + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Returns the bound socket.
+	 * @return the socket
+	 */
+	public S socket() {
+		return this.socket;
+	}
+
+	/**
+	 * Returns the socket file.
+	 * @return the file, or {@code null} for an abstract name
+	 */
+	public @Nullable BoundSocketFile<S> file() {
+		return this.file;
+	}
+
+	/**
+	 * Removes the socket file, if it has one and it is still ours; the socket stays open.
+	 */
+	public void unpublish() {
+		if (this.file != null) {
+			this.file.unpublish();
+		}
+	}
+
+	/**
+	 * Closes the socket and removes its file. Idempotent.
+	 */
+	@Override
+	public void close() {
+		if (this.file != null) {
+			this.file.close();
+			return;
+		}
+		try {
+			this.socket.close();
+		}
+		catch (IOException ex) {
+			logger.debug("Failed to close " + this.socket, ex);
+		}
+	}
+
+}

@@ -1,0 +1,446 @@
+package dev.udsboot.listener.datagram;
+
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.newsclub.net.unix.AFUNIXDatagramChannel;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+
+import dev.udsboot.framing.FrameRejectedException;
+import dev.udsboot.listener.ListenerSocket;
+import dev.udsboot.listener.RateLimitedLog;
+import dev.udsboot.listener.UdsListenerContainer;
+import dev.udsboot.listener.UdsListenerDefinition;
+import dev.udsboot.listener.UdsListenerStatistics;
+import dev.udsboot.listener.UdsMessageListener;
+import dev.udsboot.listener.exception.UdsListenerExecutionFailedException;
+import dev.udsboot.socket.BoundSocketFile;
+import dev.udsboot.socket.DatagramChannels;
+import dev.udsboot.socket.ReceivedDescriptors;
+import dev.udsboot.socket.SocketFileException;
+
+/**
+ * Serves a datagram listener: {@code concurrency} platform threads take turns receiving (one waits
+ * in the kernel while the others run handlers), and each handles the datagram it received on its
+ * own thread, so a datagram costs no hand-off. With one thread, datagrams are handled in arrival
+ * order.
+ * <p>
+ * A datagram larger than max-message-size is detected (it is received into a buffer one byte
+ * larger) and dropped, counted and logged, never truncated. A handler's non-null return value is
+ * sent to the sender's address; see {@link DatagramSender} for replies that cannot be delivered.
+ * <p>
+ * Graceful stop: the socket file is removed, so new senders find nothing there; a datagram of our
+ * own is then queued behind those already received by the kernel, and every datagram before it is
+ * handled and answered before the socket closes.
+ */
+public class DatagramListenerContainer implements UdsListenerContainer {
+
+	private static final Log logger = LogFactory.getLog(DatagramListenerContainer.class);
+
+	/** How long {@link #stop()} waits for queued datagrams and running handlers. */
+	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+	private static final int STOP_TOKEN_BYTES = 32;
+
+	private static final SecureRandom RANDOM = new SecureRandom();
+
+	private final UdsListenerDefinition definition;
+
+	private final UdsMessageListener messageListener;
+
+	private final UdsListenerStatistics statistics = new UdsListenerStatistics();
+
+	private final RateLimitedLog oversized = new RateLimitedLog(logger, Duration.ofSeconds(10));
+
+	private final RateLimitedLog tooManyDescriptors = new RateLimitedLog(logger, Duration.ofSeconds(10));
+
+	private final Object monitor = new Object();
+
+	private volatile @Nullable Run current;
+
+	/**
+	 * Creates a container; nothing is bound until {@link #start()}.
+	 * @param definition the listener to serve
+	 * @param messageListener receives each datagram
+	 */
+	public DatagramListenerContainer(UdsListenerDefinition definition, UdsMessageListener messageListener) {
+		this.definition = definition;
+		this.messageListener = messageListener;
+	}
+
+	@Override
+	public UdsListenerDefinition getDefinition() {
+		return this.definition;
+	}
+
+	@Override
+	public UdsListenerStatistics getStatistics() {
+		return this.statistics;
+	}
+
+	@Override
+	public int getActiveConnections() {
+		return 0;
+	}
+
+	/**
+	 * Returns the bound socket file, for health checks.
+	 * @return the socket file, or {@code null} if not running or abstract
+	 */
+	public @Nullable BoundSocketFile<AFUNIXDatagramChannel> getSocketFile() {
+		Run run = this.current;
+		return (run != null) ? run.socket.file() : null;
+	}
+
+	@Override
+	public void start() {
+		synchronized (this.monitor) {
+			if (isRunning()) {
+				return;
+			}
+			Run run = new Run(ListenerSocket.bind(this.definition,
+					(address) -> DatagramChannels.open(address, DatagramSender.SEND_TIMEOUT)));
+			this.current = run;
+			run.start();
+			logger.info("Started " + this.definition.describe() + " (datagram, " + this.definition.concurrency()
+					+ " thread" + ((this.definition.concurrency() == 1) ? "" : "s") + ")");
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		Run run = this.current;
+		return run != null && run.receiving;
+	}
+
+	@Override
+	public void stop() {
+		CountDownLatch latch = new CountDownLatch(1);
+		stop(latch::countDown);
+		try {
+			if (!latch.await(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+				logger.warn("Closing " + this.definition.describe() + ": handlers still busy after "
+						+ STOP_TIMEOUT.toSeconds() + " s");
+				close();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			close();
+		}
+	}
+
+	@Override
+	public void stop(Runnable callback) {
+		Run run;
+		synchronized (this.monitor) {
+			run = this.current;
+			this.current = null;
+		}
+		if (run == null) {
+			callback.run();
+			return;
+		}
+		run.drain(() -> {
+			logger.info("Stopped " + this.definition.describe());
+			callback.run();
+		});
+	}
+
+	@Override
+	public void close() {
+		Run run;
+		synchronized (this.monitor) {
+			run = this.current;
+			this.current = null;
+		}
+		if (run != null) {
+			run.abort();
+		}
+	}
+
+	/**
+	 * One run of the listener, from start to stop: its socket, its threads and their state. A
+	 * restart makes a new run, whatever the old one is still finishing.
+	 */
+	private final class Run {
+
+		private final ListenerSocket<AFUNIXDatagramChannel> socket;
+
+		private final AFUNIXDatagramChannel channel;
+
+		private final @Nullable Object ancillaryData;
+
+		private final boolean takesDescriptors;
+
+		private final DatagramSender sender;
+
+		/** Held by the one thread waiting in receive. */
+		private final ReentrantLock receiveLock = new ReentrantLock();
+
+		private final AtomicInteger receivers = new AtomicInteger();
+
+		private final List<Thread> threads = new ArrayList<>();
+
+		private volatile boolean receiving = true;
+
+		/** The payload of our own stop datagram: random, so no client can stop the listener. */
+		private final byte[] stopToken = new byte[STOP_TOKEN_BYTES];
+
+		private @Nullable Runnable onClosed;
+
+		private boolean closed;
+
+		Run(ListenerSocket<AFUNIXDatagramChannel> socket) {
+			RANDOM.nextBytes(this.stopToken);
+			this.socket = socket;
+			this.channel = socket.socket();
+			this.takesDescriptors = DatagramListenerContainer.this.messageListener.acceptsFileDescriptors();
+			this.ancillaryData = this.takesDescriptors ? ReceivedDescriptors.enable(this.channel) : null;
+			try {
+				this.sender = new DatagramSender(this.channel, DatagramListenerContainer.this.definition,
+						DatagramListenerContainer.this.statistics);
+			}
+			catch (IOException ex) {
+				socket.close();
+				throw new SocketFileException(
+						"Cannot start " + DatagramListenerContainer.this.definition.describe() + ": " + ex, ex);
+			}
+		}
+
+		void start() {
+			UdsListenerDefinition definition = DatagramListenerContainer.this.definition;
+			CustomizableThreadFactory factory = new CustomizableThreadFactory("uds-" + definition.name() + "-");
+			for (int i = 0; i < definition.concurrency(); i++) {
+				this.threads.add(factory.newThread(this::receiveLoop));
+			}
+			this.receivers.set(this.threads.size());
+			this.threads.forEach(Thread::start);
+		}
+
+		private void receiveLoop() {
+			// one byte over the limit tells a datagram over it; never too small for the stop token
+			ByteBuffer buffer = ByteBuffer.allocateDirect(
+					Math.max(DatagramListenerContainer.this.definition.maxMessageSize(), STOP_TOKEN_BYTES) + 1);
+			try {
+				while (true) {
+					Datagram datagram;
+					this.receiveLock.lock();
+					try {
+						if (!this.receiving) {
+							return;
+						}
+						datagram = receive(buffer);
+					}
+					finally {
+						this.receiveLock.unlock();
+					}
+					if (datagram != null) {
+						handle(datagram);
+					}
+				}
+			}
+			finally {
+				if (this.receivers.decrementAndGet() == 0) {
+					closeIfDone();
+				}
+			}
+		}
+
+		/**
+		 * Receives one datagram.
+		 * @return the datagram, or {@code null} if there is none to handle (it was dropped, it was
+		 * our stop datagram, or receiving failed)
+		 */
+		private @Nullable Datagram receive(ByteBuffer buffer) {
+			UdsListenerDefinition definition = DatagramListenerContainer.this.definition;
+			buffer.clear();
+			AFUNIXSocketAddress from;
+			List<FileDescriptor> descriptors;
+			try {
+				from = DatagramChannels.replyAddress(this.channel.receive(buffer));
+				descriptors = this.takesDescriptors ? ReceivedDescriptors.takeReceived(this.channel, this.ancillaryData)
+						: List.of();
+			}
+			catch (IOException ex) {
+				if (!this.receiving || !this.channel.isOpen()) {
+					this.receiving = false;
+					return null;
+				}
+				logger.error("Receive failed on " + definition.describe() + "; retrying", ex);
+				pause();
+				return null;
+			}
+			buffer.flip();
+			if (isStopDatagram(buffer)) {
+				ReceivedDescriptors.close(descriptors);
+				this.receiving = false;
+				return null;
+			}
+			if (buffer.remaining() > definition.maxMessageSize()) {
+				ReceivedDescriptors.close(descriptors);
+				DatagramListenerContainer.this.statistics.frameRejected(FrameRejectedException.Reason.TOO_LARGE);
+				DatagramListenerContainer.this.oversized.warn((count) -> "Dropped " + count
+						+ " datagram(s) larger than max-message-size " + definition.maxMessageSize() + " bytes on "
+						+ definition.describe() + "; the latest from " + describe(from));
+				return null;
+			}
+			byte[] payload = new byte[buffer.remaining()];
+			buffer.get(payload);
+			return new Datagram(payload, from, descriptors);
+		}
+
+		private boolean isStopDatagram(ByteBuffer datagram) {
+			return datagram.remaining() == STOP_TOKEN_BYTES
+					&& datagram.equals(ByteBuffer.wrap(this.stopToken));
+		}
+
+		private void handle(Datagram datagram) {
+			UdsListenerDefinition definition = DatagramListenerContainer.this.definition;
+			UdsListenerStatistics statistics = DatagramListenerContainer.this.statistics;
+			List<FileDescriptor> descriptors = datagram.descriptors();
+			if (descriptors.size() > definition.maxFileDescriptors()) {
+				ReceivedDescriptors.close(descriptors);
+				statistics.descriptorsRejected();
+				DatagramListenerContainer.this.tooManyDescriptors.warn((count) -> "Dropped " + count
+						+ " datagram(s) carrying more than max-file-descriptors " + definition.maxFileDescriptors()
+						+ " on " + definition.describe() + " (the latest carried " + descriptors.size() + ", from "
+						+ describe(datagram.from()) + "); their descriptors were closed");
+				return;
+			}
+			statistics.messageReceived(datagram.payload().length);
+			if (!descriptors.isEmpty()) {
+				statistics.descriptorsReceived(descriptors.size());
+			}
+			DatagramPeer peer = new DatagramPeer(definition.name(), datagram.from(), this.sender);
+			byte[] reply;
+			try {
+				reply = DatagramListenerContainer.this.messageListener.onMessage(datagram.payload(), descriptors, peer);
+			}
+			catch (UdsListenerExecutionFailedException ex) {
+				statistics.handlerFailed();
+				logger.error("No reply to a datagram from " + describe(datagram.from()) + " on "
+						+ definition.describe() + ": " + ex.getMessage(), ex.getCause());
+				return;
+			}
+			catch (RuntimeException | Error ex) {
+				statistics.handlerFailed();
+				logger.error("No reply to a datagram from " + describe(datagram.from()) + " on "
+						+ definition.describe() + " after an unexpected failure", ex);
+				return;
+			}
+			finally {
+				ReceivedDescriptors.close(descriptors);
+			}
+			if (reply != null) {
+				peer.send(reply);
+			}
+		}
+
+		/**
+		 * Stops receiving once every datagram already queued has been handled, then closes the
+		 * socket and runs the callback.
+		 */
+		void drain(Runnable callback) {
+			synchronized (this) {
+				this.onClosed = callback;
+			}
+			if (!sendStopDatagram(STOP_TIMEOUT)) {
+				this.receiving = false;
+				this.sender.close();
+				this.socket.close();
+			}
+			closeIfDone();
+		}
+
+		/** Stops at once: handlers still running are interrupted. */
+		void abort() {
+			this.receiving = false;
+			// wakes the receiving thread; closing the channel under a blocked receive is not enough
+			sendStopDatagram(Duration.ofSeconds(1));
+			for (Thread thread : this.threads) {
+				thread.interrupt();
+			}
+			this.sender.close();
+			this.socket.close();
+		}
+
+		/**
+		 * Removes the socket file, so no new sender finds the socket, and queues a datagram of our
+		 * own behind what the kernel holds: the thread that receives it stops receiving, and so does
+		 * every other thread. The stopper connects before the file goes: a connected datagram
+		 * socket reaches its peer without the name.
+		 * @return {@code false} if it could not be sent in time
+		 */
+		private boolean sendStopDatagram(Duration timeout) {
+			try (AFUNIXDatagramChannel stopper = AFUNIXDatagramChannel.open()) {
+				stopper.socket().setSoTimeout((int) timeout.toMillis());
+				try {
+					stopper.connect(this.channel.getLocalAddress());
+				}
+				finally {
+					this.socket.unpublish();
+				}
+				return stopper.write(ByteBuffer.wrap(this.stopToken)) == STOP_TOKEN_BYTES;
+			}
+			catch (IOException ex) {
+				logger.warn("Could not wake the threads of " + DatagramListenerContainer.this.definition.describe()
+						+ ": " + ex);
+				return false;
+			}
+		}
+
+		/** Closes the socket once no thread receives any more, and tells whoever waits for it. */
+		private void closeIfDone() {
+			Runnable callback;
+			synchronized (this) {
+				if (this.receivers.get() > 0) {
+					return;
+				}
+				if (!this.closed) {
+					this.closed = true;
+					this.receiving = false;
+					this.sender.close();
+					this.socket.close();
+				}
+				callback = this.onClosed;
+				this.onClosed = null;
+			}
+			if (callback != null) {
+				callback.run();
+			}
+		}
+
+		private static String describe(@Nullable AFUNIXSocketAddress address) {
+			return (address != null) ? address.toString() : "an unbound sender";
+		}
+
+		private static void pause() {
+			try {
+				Thread.sleep(100);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+
+	}
+
+	private record Datagram(byte[] payload, @Nullable AFUNIXSocketAddress from, List<FileDescriptor> descriptors) {
+	}
+
+}

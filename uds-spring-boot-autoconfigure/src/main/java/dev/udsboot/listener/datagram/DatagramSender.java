@@ -1,0 +1,186 @@
+package dev.udsboot.listener.datagram;
+
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.newsclub.net.unix.AFUNIXDatagramChannel;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+
+import dev.udsboot.listener.UdsListenerDefinition;
+import dev.udsboot.listener.UdsListenerStatistics;
+import dev.udsboot.socket.DatagramChannels;
+
+/**
+ * Sends datagrams from a listener's socket to the addresses of senders, through a duplicate of
+ * its descriptor (see {@link DatagramChannels#duplicateForSending}). A datagram that cannot be
+ * delivered is dropped, counted and logged at debug, never thrown: the sender did not bind an
+ * address, has gone, or does not read. A sender that did not read within the channel's send
+ * timeout is not waited for again for a while, so one that floods the listener without reading
+ * the replies costs it one timeout per {@value #STALLED_SECONDS} seconds, not one per datagram.
+ * Thread-safe.
+ */
+final class DatagramSender {
+
+	/** How long a send waits for room in the sender's queue. */
+	static final Duration SEND_TIMEOUT = Duration.ofMillis(100);
+
+	private static final int STALLED_SECONDS = 1;
+
+	private static final long STALLED_NANOS = Duration.ofSeconds(STALLED_SECONDS).toNanos();
+
+	private static final int STALLED_CLEANUP_SIZE = 1024;
+
+	private static final Log logger = LogFactory.getLog(DatagramSender.class);
+
+	private final AFUNIXDatagramChannel channel;
+
+	/** Where sends go out; replaced when junixsocket closes it after a failed send. */
+	private volatile DatagramChannels.SendingChannel out;
+
+	private final UdsListenerDefinition definition;
+
+	private final UdsListenerStatistics statistics;
+
+	/**
+	 * junixsocket keeps outbound descriptors on the socket until the next send: a send with
+	 * descriptors is exclusive, so no other send carries them.
+	 */
+	private final ReadWriteLock descriptorLock = new ReentrantReadWriteLock();
+
+	/** Senders that did not read in time, until when they are not waited for. */
+	private final Map<AFUNIXSocketAddress, Long> stalled = new ConcurrentHashMap<>();
+
+	DatagramSender(AFUNIXDatagramChannel channel, UdsListenerDefinition definition, UdsListenerStatistics statistics)
+			throws IOException {
+		this.channel = channel;
+		this.out = DatagramChannels.duplicateForSending(channel);
+		this.definition = definition;
+		this.statistics = statistics;
+	}
+
+	/**
+	 * Sends one datagram.
+	 * @param to the sender's address, or {@code null} if it has none
+	 * @param payload the payload; an empty one sends nothing (junixsocket sends no empty datagram)
+	 * @param descriptors descriptors to attach; they stay the caller's
+	 * @throws IllegalArgumentException for descriptors with an empty payload
+	 */
+	void send(@Nullable AFUNIXSocketAddress to, byte[] payload, List<FileDescriptor> descriptors) {
+		if (payload.length == 0) {
+			if (!descriptors.isEmpty()) {
+				throw new IllegalArgumentException("Cannot send file descriptors in an empty datagram: junixsocket "
+						+ "sends no empty datagram");
+			}
+			logger.debug("Sent no reply on " + this.definition.describe() + ": an empty datagram cannot be sent");
+			return;
+		}
+		if (to == null) {
+			this.statistics.replyUnaddressed();
+			logger.debug("Dropped a reply on " + this.definition.describe()
+					+ ": the sender did not bind an address to answer");
+			return;
+		}
+		if (isStalled(to)) {
+			dropped(to, "it did not read its earlier replies");
+			return;
+		}
+		int written;
+		Lock lock = descriptors.isEmpty() ? this.descriptorLock.readLock() : this.descriptorLock.writeLock();
+		lock.lock();
+		DatagramChannels.SendingChannel out = this.out;
+		try {
+			written = descriptors.isEmpty() ? out.channel().send(ByteBuffer.wrap(payload), to)
+					: sendWithDescriptors(out.channel(), to, payload, descriptors);
+		}
+		catch (IOException ex) {
+			replace(out);
+			dropped(to, ex.getMessage());
+			return;
+		}
+		finally {
+			lock.unlock();
+		}
+		if (written < payload.length) {
+			markStalled(to);
+			dropped(to, "it did not read within " + SEND_TIMEOUT.toMillis() + " ms");
+			return;
+		}
+		this.statistics.messageSent(payload.length);
+	}
+
+	private static int sendWithDescriptors(AFUNIXDatagramChannel out, AFUNIXSocketAddress to, byte[] payload,
+			List<FileDescriptor> descriptors) throws IOException {
+		DatagramChannels.setOutboundFileDescriptors(out, descriptors.toArray(new FileDescriptor[0]));
+		try {
+			return out.send(ByteBuffer.wrap(payload), to);
+		}
+		finally {
+			DatagramChannels.setOutboundFileDescriptors(out, null);
+		}
+	}
+
+	/**
+	 * Replaces the channel a send failed on: junixsocket may have closed its descriptor (it does
+	 * on "connection refused"), and the next send must not find it closed.
+	 */
+	private synchronized void replace(DatagramChannels.SendingChannel failed) {
+		if (this.out != failed || !this.channel.isOpen()) {
+			return;
+		}
+		try {
+			this.out = DatagramChannels.duplicateForSending(this.channel);
+		}
+		catch (IOException ex) {
+			logger.warn("Could not renew the sending channel of " + this.definition.describe() + ": " + ex);
+			return;
+		}
+		failed.close();
+	}
+
+	/** Closes the sending channel; the listener's own channel is closed by its container. */
+	void close() {
+		this.out.close();
+	}
+
+	private boolean isStalled(AFUNIXSocketAddress to) {
+		if (this.stalled.isEmpty()) {
+			return false;
+		}
+		Long until = this.stalled.get(to);
+		if (until == null) {
+			return false;
+		}
+		if (System.nanoTime() - until < 0) {
+			return true;
+		}
+		this.stalled.remove(to, until);
+		return false;
+	}
+
+	private void markStalled(AFUNIXSocketAddress to) {
+		long now = System.nanoTime();
+		if (this.stalled.size() >= STALLED_CLEANUP_SIZE) {
+			this.stalled.values().removeIf((until) -> now - until >= 0);
+		}
+		this.stalled.put(to, now + STALLED_NANOS);
+	}
+
+	private void dropped(AFUNIXSocketAddress to, @Nullable String why) {
+		this.statistics.replyFailed();
+		if (logger.isDebugEnabled()) {
+			logger.debug("Dropped a reply to " + to + " on " + this.definition.describe() + ": " + why);
+		}
+	}
+
+}

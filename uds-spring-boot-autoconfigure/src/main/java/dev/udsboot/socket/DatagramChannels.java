@@ -1,0 +1,133 @@
+package dev.udsboot.socket;
+
+import java.io.Closeable;
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.net.SocketException;
+import java.util.Arrays;
+import java.time.Duration;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.newsclub.net.unix.AFUNIXDatagramChannel;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+import org.newsclub.net.unix.FileDescriptorCast;
+
+/**
+ * Opens the datagram channels a datagram listener serves on.
+ */
+public final class DatagramChannels {
+
+	private static final Log logger = LogFactory.getLog(DatagramChannels.class);
+
+	private DatagramChannels() {
+	}
+
+	/**
+	 * Opens a second channel on the same socket (a kernel duplicate of its descriptor) to send
+	 * from. Replies must leave from the listener's own socket, so that senders that connected to it
+	 * accept them; but junixsocket closes the descriptor a send fails on with "connection refused"
+	 * (a sender that closed its socket without removing its file), which on the listener's own
+	 * channel would end the listener. A duplicate that is closed leaves the socket open.
+	 * @param channel the listener's channel
+	 * @return a channel to send from; replace it when a send on it fails
+	 * @throws IOException if the descriptor cannot be duplicated
+	 */
+	public static SendingChannel duplicateForSending(AFUNIXDatagramChannel channel) throws IOException {
+		FileDescriptorCast duplicate = FileDescriptorCast.duplicating(channel.getFileDescriptor());
+		AFUNIXDatagramChannel sending = duplicate.as(AFUNIXDatagramChannel.class);
+		// closing it must not delete the listener's socket file, which it reports as its own
+		sending.setDeleteOnClose(false);
+		return new SendingChannel(sending, duplicate.getFileDescriptor());
+	}
+
+	/**
+	 * A channel on a duplicate of a listener's descriptor.
+	 *
+	 * @param channel the channel to send with
+	 * @param descriptor the duplicate descriptor, which closing the channel leaves open
+	 */
+	public record SendingChannel(AFUNIXDatagramChannel channel, FileDescriptor descriptor) implements Closeable {
+
+		/**
+		 * Closes the channel and the duplicate descriptor, unless junixsocket already has (it
+		 * closes and invalidates it after a refused send).
+		 */
+		@Override
+		public void close() {
+			try {
+				this.channel.close();
+			}
+			catch (IOException ex) {
+				logger.debug("Failed to close a sending channel", ex);
+			}
+			ReceivedDescriptors.close(java.util.List.of(this.descriptor));
+		}
+
+	}
+
+	/**
+	 * Returns the address a datagram came from as it can be sent to. junixsocket reports an
+	 * abstract address padded with NUL bytes to the full 107, and a send to that reaches another
+	 * name; the padding is removed (an abstract name that really ends in NUL bytes loses them too).
+	 * @param from the address {@code receive} returned
+	 * @return the address to answer
+	 * @throws SocketException if junixsocket rejects it
+	 */
+	public static @Nullable AFUNIXSocketAddress replyAddress(@Nullable AFUNIXSocketAddress from)
+			throws SocketException {
+		if (from == null) {
+			return null;
+		}
+		byte[] path = from.getPathAsBytes();
+		if (path.length < 2 || path[0] != 0 || path[path.length - 1] != 0) {
+			return from;
+		}
+		int length = path.length;
+		while (length > 1 && path[length - 1] == 0) {
+			length--;
+		}
+		return AFUNIXSocketAddress.of(Arrays.copyOf(path, length));
+	}
+
+	/**
+	 * Sets the descriptors the channel's next send carries. junixsocket's own setter refuses them
+	 * on a channel that is not connected; a server's channel never is, and sends to each sender's
+	 * address.
+	 * @param channel the channel
+	 * @param descriptors the descriptors, or {@code null} to clear them
+	 * @throws IOException if a descriptor is not valid
+	 */
+	public static void setOutboundFileDescriptors(AFUNIXDatagramChannel channel,
+			FileDescriptor @Nullable [] descriptors) throws IOException {
+		JunixsocketInternals.setOutboundFileDescriptors(channel, descriptors);
+	}
+
+	/**
+	 * Opens a blocking datagram channel bound to an address, whose sends give up after a timeout:
+	 * a datagram to a socket whose queue is full (its owner does not read) blocks the sender
+	 * until there is room, and a server must not wait on its clients.
+	 * @param address the address to bind
+	 * @param sendTimeout how long a send may wait for room; receives wait as long as it takes
+	 * @return the bound channel
+	 * @throws IOException if it cannot be bound
+	 */
+	public static AFUNIXDatagramChannel open(AFUNIXSocketAddress address, Duration sendTimeout) throws IOException {
+		AFUNIXDatagramChannel channel = AFUNIXDatagramChannel.open();
+		try {
+			channel.setDeleteOnClose(false);
+			channel.bind(address);
+			if (!JunixsocketInternals.setSendTimeout(channel.getFileDescriptor(), (int) sendTimeout.toMillis())) {
+				logger.warn("No send timeout on " + address + ": a reply to a sender that does not read will wait "
+						+ "until it does");
+			}
+			return channel;
+		}
+		catch (IOException | RuntimeException ex) {
+			channel.close();
+			throw ex;
+		}
+	}
+
+}
