@@ -28,6 +28,18 @@ public class SeedHandlers {
 	private static final Log logger = LogFactory.getLog(SeedHandlers.class);
 
 	/**
+	 * The seed's {@code uds_dgram_server.c}, answering any number of clients at their own bound
+	 * paths (the seed's "Try It").
+	 * @param datagram what the client sent
+	 * @return {@code ACK}, sent to the client's bound path
+	 */
+	@UdsHandler("seed-dgram")
+	public String acknowledge(String datagram) {
+		logger.info("Server got: " + datagram);
+		return "ACK";
+	}
+
+	/**
 	 * The seed's {@code uds_server.c}.
 	 * @param chunk what the client wrote
 	 * @return the seed server's reply

@@ -34,6 +34,14 @@ class SeedProfileTests {
 	}
 
 	@Test
+	void seedDatagramClientGetsAck() throws Exception {
+		Path client = ExternalProcess.compileSeedProgram("uds_dgram_client", this.work);
+		ExternalProcess.Result result = ExternalProcess.run(List.of(client.toString()), "");
+		assertThat(result.exitCode()).as(result.stderr()).isZero();
+		assertThat(result.stdout()).isEqualTo("Client got reply: ACK\n");
+	}
+
+	@Test
 	void seedDescriptorReceiverReadsHostnameThroughThePassedDescriptor() throws Exception {
 		Path receiver = ExternalProcess.compileSeedProgram("fd_receiver", this.work);
 		ExternalProcess.Result result = ExternalProcess.run(List.of(receiver.toString()), "");
