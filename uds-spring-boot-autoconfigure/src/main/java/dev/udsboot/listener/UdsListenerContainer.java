@@ -1,5 +1,11 @@
 package dev.udsboot.listener;
 
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.commons.logging.LogFactory;
+
 import org.springframework.context.Lifecycle;
 
 /**
@@ -8,6 +14,9 @@ import org.springframework.context.Lifecycle;
  * {@link UdsListenerEndpointRegistry} creates, starts and stops them.
  */
 public interface UdsListenerContainer extends Lifecycle {
+
+	/** How long {@link #stop()} waits for in-flight messages before closing at once. */
+	Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
 	/**
 	 * Returns what this container serves.
@@ -33,6 +42,26 @@ public interface UdsListenerContainer extends Lifecycle {
 	 * @param callback run once everything is closed; may run on another thread
 	 */
 	void stop(Runnable callback);
+
+	/**
+	 * Stops gracefully and waits for it, {@link #STOP_TIMEOUT} at most; then closes at once.
+	 */
+	@Override
+	default void stop() {
+		CountDownLatch latch = new CountDownLatch(1);
+		stop(latch::countDown);
+		try {
+			if (!latch.await(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+				LogFactory.getLog(getClass()).warn("Closing " + getDefinition().describe()
+						+ ": messages still being handled after " + STOP_TIMEOUT.toSeconds() + " s");
+				close();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			close();
+		}
+	}
 
 	/**
 	 * Stops at once: closes every connection and the socket without waiting. Idempotent.

@@ -7,8 +7,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -51,8 +49,6 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 
 	private static final Log logger = LogFactory.getLog(DatagramListenerContainer.class);
 
-	/** How long {@link #stop()} waits for queued datagrams and running handlers. */
-	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
 	private static final int STOP_TOKEN_BYTES = 32;
 
@@ -125,23 +121,6 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 	public boolean isRunning() {
 		Run run = this.current;
 		return run != null && run.receiving;
-	}
-
-	@Override
-	public void stop() {
-		CountDownLatch latch = new CountDownLatch(1);
-		stop(latch::countDown);
-		try {
-			if (!latch.await(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-				logger.warn("Closing " + this.definition.describe() + ": handlers still busy after "
-						+ STOP_TIMEOUT.toSeconds() + " s");
-				close();
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			close();
-		}
 	}
 
 	@Override

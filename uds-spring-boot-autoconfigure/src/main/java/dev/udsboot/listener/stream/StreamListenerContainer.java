@@ -43,8 +43,6 @@ public class StreamListenerContainer implements UdsListenerContainer {
 	private static final Log logger = LogFactory.getLog(StreamListenerContainer.class);
 
 
-	/** How long {@link #stop()} waits for in-flight messages before closing connections. */
-	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
 	private final UdsListenerDefinition definition;
 
@@ -240,23 +238,6 @@ public class StreamListenerContainer implements UdsListenerContainer {
 	@Override
 	public boolean isRunning() {
 		return this.running;
-	}
-
-	@Override
-	public void stop() {
-		java.util.concurrent.CountDownLatch latch = new java.util.concurrent.CountDownLatch(1);
-		stop(latch::countDown);
-		try {
-			if (!latch.await(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-				logger.warn("Closing " + this.definition.describe() + ": connections still busy after "
-						+ STOP_TIMEOUT.toSeconds() + " s");
-				close();
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			close();
-		}
 	}
 
 	@Override
