@@ -78,31 +78,7 @@ public final class SocketFileBinder {
 	 */
 	public <S extends Closeable> BoundSocketFile<S> bind(Path path, SocketFileOptions options,
 			PrivateSocketBinder<S> binder) {
-		Path target = path.toAbsolutePath().normalize();
-		Path parent = Objects.requireNonNull(target.getParent(), "a socket path needs a parent directory");
-		try {
-			ensureParent(parent, options);
-			checkPrivatePathLength(parent, target);
-			cleanAbandonedPrivateDirectories(parent);
-			Path privateDirectory = createPrivateDirectory(parent);
-			Path privateSocket = privateDirectory.resolve(PRIVATE_SOCKET_NAME);
-			S socket = null;
-			try {
-				socket = binder.bind(AFUNIXSocketAddress.of(privateSocket));
-				applyModeAndGroup(privateSocket, options);
-				Object fileKey = Objects.requireNonNull(SocketFiles.fileKeyOf(privateSocket));
-				publish(privateSocket, target, privateDirectory);
-				return new BoundSocketFile<>(target, privateDirectory, fileKey, socket);
-			}
-			catch (IOException | RuntimeException ex) {
-				closeQuietly(socket);
-				deletePrivateDirectory(privateDirectory);
-				throw ex;
-			}
-		}
-		catch (IOException ex) {
-			throw new SocketFileException("Cannot bind socket file " + target + ": " + ex, ex);
-		}
+		return bind(path, options, binder, false);
 	}
 
 	/**
@@ -122,25 +98,49 @@ public final class SocketFileBinder {
 	 */
 	public <S extends Closeable> BoundSocketFile<S> bindInPlace(Path path, SocketFileOptions options,
 			PrivateSocketBinder<S> binder) {
+		return bind(path, options, binder, true);
+	}
+
+	private <S extends Closeable> BoundSocketFile<S> bind(Path path, SocketFileOptions options,
+			PrivateSocketBinder<S> binder, boolean inPlace) {
 		Path target = path.toAbsolutePath().normalize();
 		Path parent = Objects.requireNonNull(target.getParent(), "a socket path needs a parent directory");
 		try {
 			ensureParent(parent, options);
+			if (!inPlace) {
+				checkPrivatePathLength(parent, target);
+			}
 			cleanAbandonedPrivateDirectories(parent);
-			// holds nothing but what is moved aside while a stale socket is removed
+			// in place, it holds only what is moved aside while a stale socket is removed
 			Path privateDirectory = createPrivateDirectory(parent);
+			Path socketFile = inPlace ? target : privateDirectory.resolve(PRIVATE_SOCKET_NAME);
 			S socket = null;
-			try (SocketPathLock lock = SocketPathLock.acquire(target, LOCK_TIMEOUT)) {
-				if (SocketFiles.kindOf(target) != SocketFiles.Kind.MISSING) {
-					removeStaleLocked(target, privateDirectory);
+			Object fileKey = null;
+			try {
+				if (inPlace) {
+					try (SocketPathLock lock = SocketPathLock.acquire(target, LOCK_TIMEOUT)) {
+						removeStaleLocked(target, privateDirectory);
+						socket = binder.bind(AFUNIXSocketAddress.of(target));
+						fileKey = Objects.requireNonNull(SocketFiles.fileKeyOf(target));
+						applyModeAndGroup(target, options);
+					}
 				}
-				socket = binder.bind(AFUNIXSocketAddress.of(target));
-				applyModeAndGroup(target, options);
-				Object fileKey = Objects.requireNonNull(SocketFiles.fileKeyOf(target));
+				else {
+					socket = binder.bind(AFUNIXSocketAddress.of(socketFile));
+					fileKey = Objects.requireNonNull(SocketFiles.fileKeyOf(socketFile));
+					applyModeAndGroup(socketFile, options);
+					publish(socketFile, target, privateDirectory);
+				}
 				return new BoundSocketFile<>(target, privateDirectory, fileKey, socket);
 			}
 			catch (IOException | RuntimeException ex) {
 				closeQuietly(socket);
+				if (inPlace && fileKey != null) {
+					// bound but not set up: the file is ours, and must not stay behind
+					try (SocketPathLock lock = SocketPathLock.acquire(target, LOCK_TIMEOUT)) {
+						removeIfSame(target, fileKey, privateDirectory);
+					}
+				}
 				deletePrivateDirectory(privateDirectory);
 				throw ex;
 			}

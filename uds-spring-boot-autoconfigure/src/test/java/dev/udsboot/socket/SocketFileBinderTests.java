@@ -54,6 +54,7 @@ import dev.udsboot.test.RequiredTools;
 import dev.udsboot.test.ForeignServers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
@@ -73,6 +74,9 @@ class SocketFileBinderTests {
 		server.bind(address, 50);
 		return server;
 	};
+
+	private static final PrivateSocketBinder<org.newsclub.net.unix.AFUNIXDatagramChannel> DATAGRAM = (address) -> DatagramChannels
+		.open(address, java.time.Duration.ofMillis(100));
 
 	@TempDir
 	Path dir;
@@ -394,6 +398,34 @@ class SocketFileBinderTests {
 			}
 			Files.delete(logs);
 		}
+	}
+
+	@Test
+	void inPlaceBindingFailingAfterTheBindLeavesNoFileBehind() throws Exception {
+		Path path = this.dir.resolve("datagram.sock");
+		SocketFileOptions noSuchGroup = new SocketFileOptions(FileModes.parse("rw-rw----"), "no-such-group-here",
+				false, FileModes.parse("rwx------"));
+		assertThatThrownBy(() -> this.binder.bindInPlace(path, noSuchGroup, DATAGRAM))
+			.isInstanceOf(SocketFileException.class);
+		assertThat(listDir()).as("neither the socket file nor a private directory").isEmpty();
+	}
+
+	@Test
+	void inPlaceBindingRefusesANonSocketAndReplacesAStaleSocket() throws Exception {
+		Path file = this.dir.resolve("precious.sock");
+		Files.writeString(file, "precious");
+		assertThatThrownBy(() -> this.binder.bindInPlace(file, options("rw-rw----"), DATAGRAM))
+			.hasMessageContaining("a regular file");
+		assertThat(file).hasContent("precious");
+		Path stale = this.dir.resolve("stale.sock");
+		createStaleSocket(stale);
+		try (BoundSocketFile<org.newsclub.net.unix.AFUNIXDatagramChannel> bound = this.binder.bindInPlace(stale,
+				options("rw-rw----"), DATAGRAM)) {
+			assertThat(bound.isStillOurs()).isTrue();
+			assertThat(bound.socket().getLocalAddress().getFile().toPath()).isEqualTo(stale);
+			assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(stale))).isEqualTo("rw-rw----");
+		}
+		assertThat(listDir()).containsExactly(file);
 	}
 
 	@Test
