@@ -77,8 +77,8 @@ public final class DatagramChannels {
 	 */
 	public static @Nullable AFUNIXSocketAddress replyAddress(@Nullable AFUNIXSocketAddress from)
 			throws SocketException {
-		if (from == null) {
-			return null;
+		if (from == null || !from.isInAbstractNamespace()) {
+			return from;
 		}
 		byte[] path = from.getPathAsBytes();
 		if (path.length < 2 || path[0] != 0 || path[path.length - 1] != 0) {

@@ -339,9 +339,7 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 				this.onClosed = callback;
 			}
 			if (!sendStopDatagram(STOP_TIMEOUT)) {
-				this.receiving = false;
-				this.sender.close();
-				this.socket.close();
+				closeSocket();
 			}
 			closeIfDone();
 		}
@@ -354,8 +352,7 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 			for (Thread thread : this.threads) {
 				thread.interrupt();
 			}
-			this.sender.close();
-			this.socket.close();
+			closeSocket();
 		}
 
 		/**
@@ -383,6 +380,17 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 			}
 		}
 
+		/** Closes the socket and the sending channel, once, whichever path gets here first. */
+		private synchronized void closeSocket() {
+			if (this.closed) {
+				return;
+			}
+			this.closed = true;
+			this.receiving = false;
+			this.sender.close();
+			this.socket.close();
+		}
+
 		/** Closes the socket once no thread receives any more, and tells whoever waits for it. */
 		private void closeIfDone() {
 			Runnable callback;
@@ -390,12 +398,7 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 				if (this.receivers.get() > 0) {
 					return;
 				}
-				if (!this.closed) {
-					this.closed = true;
-					this.receiving = false;
-					this.sender.close();
-					this.socket.close();
-				}
+				closeSocket();
 				callback = this.onClosed;
 				this.onClosed = null;
 			}

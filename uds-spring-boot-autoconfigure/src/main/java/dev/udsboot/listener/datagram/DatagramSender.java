@@ -8,8 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -45,18 +44,19 @@ final class DatagramSender {
 
 	private final AFUNIXDatagramChannel channel;
 
-	/** Where sends go out; replaced when junixsocket closes it after a failed send. */
-	private volatile DatagramChannels.SendingChannel out;
+	/** Where sends go out (guarded by the send lock); renewed after junixsocket closes it on a failed send. */
+	private DatagramChannels.SendingChannel out;
 
 	private final UdsListenerDefinition definition;
 
 	private final UdsListenerStatistics statistics;
 
 	/**
-	 * junixsocket keeps outbound descriptors on the socket until the next send: a send with
-	 * descriptors is exclusive, so no other send carries them.
+	 * One send at a time: junixsocket keeps outbound descriptors on the channel until the next
+	 * send, which must not be another thread's; and it may close the channel's descriptor when a
+	 * send fails, which must not happen under another thread's send.
 	 */
-	private final ReadWriteLock descriptorLock = new ReentrantReadWriteLock();
+	private final Lock sendLock = new ReentrantLock();
 
 	/** Senders that did not read in time, until when they are not waited for. */
 	private final Map<AFUNIXSocketAddress, Long> stalled = new ConcurrentHashMap<>();
@@ -96,20 +96,21 @@ final class DatagramSender {
 			return;
 		}
 		int written;
-		Lock lock = descriptors.isEmpty() ? this.descriptorLock.readLock() : this.descriptorLock.writeLock();
-		lock.lock();
-		DatagramChannels.SendingChannel out = this.out;
+		this.sendLock.lock();
 		try {
-			written = descriptors.isEmpty() ? out.channel().send(ByteBuffer.wrap(payload), to)
-					: sendWithDescriptors(out.channel(), to, payload, descriptors);
-		}
-		catch (IOException ex) {
-			replace(out);
-			dropped(to, ex.getMessage());
-			return;
+			DatagramChannels.SendingChannel out = this.out;
+			try {
+				written = descriptors.isEmpty() ? out.channel().send(ByteBuffer.wrap(payload), to)
+						: sendWithDescriptors(out.channel(), to, payload, descriptors);
+			}
+			catch (IOException ex) {
+				renew(out);
+				dropped(to, ex.getMessage());
+				return;
+			}
 		}
 		finally {
-			lock.unlock();
+			this.sendLock.unlock();
 		}
 		if (written < payload.length) {
 			markStalled(to);
@@ -132,10 +133,11 @@ final class DatagramSender {
 
 	/**
 	 * Replaces the channel a send failed on: junixsocket may have closed its descriptor (it does
-	 * on "connection refused"), and the next send must not find it closed.
+	 * on "connection refused"), and the next send must not find it closed. Called holding the
+	 * send lock.
 	 */
-	private synchronized void replace(DatagramChannels.SendingChannel failed) {
-		if (this.out != failed || !this.channel.isOpen()) {
+	private void renew(DatagramChannels.SendingChannel failed) {
+		if (!this.channel.isOpen()) {
 			return;
 		}
 		try {
@@ -150,7 +152,13 @@ final class DatagramSender {
 
 	/** Closes the sending channel; the listener's own channel is closed by its container. */
 	void close() {
-		this.out.close();
+		this.sendLock.lock();
+		try {
+			this.out.close();
+		}
+		finally {
+			this.sendLock.unlock();
+		}
 	}
 
 	private boolean isStalled(AFUNIXSocketAddress to) {
