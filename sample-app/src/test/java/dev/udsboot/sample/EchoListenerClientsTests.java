@@ -24,6 +24,9 @@ class EchoListenerClientsTests {
 	@Value("${uds.listeners.digest.path}")
 	String digestPath;
 
+	@Value("${uds.listeners.events.path}")
+	String eventsPath;
+
 	@Test
 	void python3SocketModule() throws Exception {
 		ExternalProcess.Result result = ExternalProcess.python("""
@@ -88,6 +91,29 @@ class EchoListenerClientsTests {
 				"alpha\nbeta\r\n");
 		assertThat(result.exitCode()).as(result.stderr()).isZero();
 		assertThat(result.stdout()).isEqualTo("alpha\nbeta\n");
+	}
+
+	@Test
+	void eventsAcknowledgesEveryDatagramToItsSender() throws Exception {
+		java.nio.file.Path client = java.nio.file.Files.createTempDirectory("uds-events-client").resolve("c.sock");
+		ExternalProcess.Result result = ExternalProcess.python("""
+				import socket
+				s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+				s.settimeout(10)
+				s.bind('%s')
+				answers = []
+				for event in [b'started', b'{"k": 1}', b'x' * 1000]:
+				    s.sendto(event, '%s')
+				    data, sender = s.recvfrom(100)
+				    answers.append(data.decode() + '@' + sender)
+				print(' '.join(answers))
+				""".formatted(client, this.eventsPath));
+		assertThat(result.exitCode()).as(result.stderr()).isZero();
+		String from = "@" + this.eventsPath;
+		assertThat(result.stdout()).as("ACK from the listener's own path")
+			.isEqualTo("ACK" + from + " ACK" + from + " ACK" + from + "\n");
+		java.nio.file.Files.deleteIfExists(client);
+		java.nio.file.Files.delete(client.getParent());
 	}
 
 	@Test

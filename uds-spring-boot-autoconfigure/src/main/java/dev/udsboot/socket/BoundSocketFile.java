@@ -6,6 +6,7 @@ import java.nio.file.Path;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A socket bound by {@link SocketFileBinder}: owns the socket, its public path and its private
@@ -21,7 +22,8 @@ public final class BoundSocketFile<S extends Closeable> implements Closeable {
 
 	private final Path path;
 
-	private final Path privateDirectory;
+	/** Where the socket was bound before it was linked at the path; null if bound in place. */
+	private final @Nullable Path privateDirectory;
 
 	private final Object fileKey;
 
@@ -31,7 +33,7 @@ public final class BoundSocketFile<S extends Closeable> implements Closeable {
 
 	private boolean unpublished;
 
-	BoundSocketFile(Path path, Path privateDirectory, Object fileKey, S socket) {
+	BoundSocketFile(Path path, @Nullable Path privateDirectory, Object fileKey, S socket) {
 		this.path = path;
 		this.privateDirectory = privateDirectory;
 		this.fileKey = fileKey;
@@ -77,13 +79,22 @@ public final class BoundSocketFile<S extends Closeable> implements Closeable {
 			return;
 		}
 		this.unpublished = true;
+		Path moveAside = this.privateDirectory;
 		try (SocketPathLock lock = SocketPathLock.acquire(this.path, SocketFileBinder.LOCK_TIMEOUT)) {
-			if (!SocketFileBinder.removeIfSame(this.path, this.fileKey, this.privateDirectory)) {
+			if (moveAside == null) {
+				moveAside = SocketFileBinder.createPrivateDirectory(java.util.Objects.requireNonNull(this.path.getParent()));
+			}
+			if (!SocketFileBinder.removeIfSame(this.path, this.fileKey, moveAside)) {
 				logger.info("Left " + this.path + " in place: it was replaced by another file since it was bound");
 			}
 		}
 		catch (IOException ex) {
 			logger.warn("Could not remove socket file " + this.path + ": " + ex);
+		}
+		finally {
+			if (this.privateDirectory == null && moveAside != null) {
+				SocketFileBinder.deletePrivateDirectory(moveAside);
+			}
 		}
 	}
 
@@ -104,7 +115,9 @@ public final class BoundSocketFile<S extends Closeable> implements Closeable {
 			logger.debug("Failed to close socket of " + this.path, ex);
 		}
 		unpublish();
-		SocketFileBinder.deletePrivateDirectory(this.privateDirectory);
+		if (this.privateDirectory != null) {
+			SocketFileBinder.deletePrivateDirectory(this.privateDirectory);
+		}
 	}
 
 	@Override

@@ -64,7 +64,7 @@ public final class SocketFileBinder {
 
 	private static final Log logger = LogFactory.getLog(SocketFileBinder.class);
 
-	private final SecureRandom random = new SecureRandom();
+	private static final SecureRandom RANDOM = new SecureRandom();
 
 	/**
 	 * Binds a socket at a path.
@@ -111,7 +111,8 @@ public final class SocketFileBinder {
 				checkPrivatePathLength(parent, target);
 			}
 			cleanAbandonedPrivateDirectories(parent);
-			// in place, it holds only what is moved aside while a stale socket is removed
+			// in place, it holds only what is moved aside while a stale socket is removed, and goes
+			// once the socket is bound: an empty one would look abandoned to other binders
 			Path privateDirectory = createPrivateDirectory(parent);
 			Path socketFile = inPlace ? target : privateDirectory.resolve(PRIVATE_SOCKET_NAME);
 			S socket = null;
@@ -124,6 +125,8 @@ public final class SocketFileBinder {
 						fileKey = Objects.requireNonNull(SocketFiles.fileKeyOf(target));
 						applyModeAndGroup(target, options);
 					}
+					deletePrivateDirectory(privateDirectory);
+					return new BoundSocketFile<>(target, null, fileKey, socket);
 				}
 				else {
 					socket = binder.bind(AFUNIXSocketAddress.of(socketFile));
@@ -191,11 +194,11 @@ public final class SocketFileBinder {
 		}
 	}
 
-	private Path createPrivateDirectory(Path parent) throws IOException {
+	static Path createPrivateDirectory(Path parent) throws IOException {
 		while (true) {
 			StringBuilder name = new StringBuilder(PRIVATE_DIRECTORY_PREFIX);
 			for (int i = 0; i < RANDOM_CHARS; i++) {
-				name.append(ALPHABET.charAt(this.random.nextInt(ALPHABET.length())));
+				name.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
 			}
 			Path directory = parent.resolve(name.toString());
 			try {

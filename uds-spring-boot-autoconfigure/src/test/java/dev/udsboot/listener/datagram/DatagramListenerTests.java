@@ -134,6 +134,9 @@ class DatagramListenerTests {
 			socat.getOutputStream().close();
 			assertThat(output(socat)).isEqualTo("ACK");
 			assertThat(context.getBean(Handlers.class).acked).containsExactly("hello from socat");
+			// bound in place: no private directory, which other binders would take for abandoned
+			assertThat(Files.list(this.dir).map(Path::getFileName).map(Path::toString))
+				.noneMatch((file) -> file.startsWith(".uds-"));
 		});
 	}
 
