@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
+import org.newsclub.net.unix.AFUNIXDatagramChannel;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 
@@ -38,7 +40,8 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
  * System properties (seconds unless noted): {@code bench.warmup} (2), {@code bench.measure} (5),
  * {@code bench.rounds} (3), {@code bench.jitWarmup} (5, each server once before the first round), {@code bench.concurrency} (1,4,64), {@code bench.idle} (2000 idle
  * connections), {@code bench.scaleConnections} (4), {@code bench.xmx} (1g, the servers' heap),
- * {@code bench.startTimeout} (120).
+ * {@code bench.startTimeout} (120), {@code bench.descriptors} (false: one descriptor with every
+ * message), {@code bench.datagram} (false: datagrams against the {@code events} listener instead).
  * <p>
  * Exit status: 0 when the run completed, whether or not the targets were reached (it is a
  * measurement); 1 when a check failed: a wrong echo, a server that did not start, idle
@@ -80,6 +83,13 @@ public final class EchoBenchmark {
 
 	/** Whether each message carries one descriptor (the starter's echo-descriptors listener). */
 	static final boolean DESCRIPTORS = Boolean.getBoolean("bench.descriptors");
+
+	/**
+	 * Whether the workload is datagrams: each client a bound datagram socket sending 64-byte
+	 * datagrams to the sample app's {@code events} listener and waiting for its {@code ACK}, against
+	 * {@link RawDatagramServer}. There are no connections, so no scale phase.
+	 */
+	static final boolean DATAGRAM = Boolean.getBoolean("bench.datagram");
 
 	/** Which server the scale phase loads with idle connections: starter or raw. */
 	private final String scaleServer = System.getProperty("bench.scaleServer", "starter");
@@ -123,15 +133,15 @@ public final class EchoBenchmark {
 	private void run() throws Exception {
 		this.dir = Files.createTempDirectory("uds-bench-");
 		Server raw = new Server("raw", this.dir.resolve("raw.sock"));
-		Server starter = new Server("starter",
-				this.dir.resolve(DESCRIPTORS ? "echo-descriptors.sock" : "echo.sock"));
+		Server starter = new Server("starter", this.dir.resolve(starterListener() + ".sock"));
 		if (starter.socket.toString().length() > 100) {
 			throw new CheckFailedException("socket path too long for a Unix domain socket: " + starter.socket
 					+ " (set -Djava.io.tmpdir to a shorter directory)");
 		}
 		String classpath = System.getProperty("java.class.path");
-		raw.process = start(raw, classpath, RawEchoServer.class.getName(), raw.socket.toString(), this.rawThreads,
-				DESCRIPTORS ? "descriptors" : "none");
+		raw.process = DATAGRAM ? start(raw, classpath, RawDatagramServer.class.getName(), raw.socket.toString())
+				: start(raw, classpath, RawEchoServer.class.getName(), raw.socket.toString(), this.rawThreads,
+						DESCRIPTORS ? "descriptors" : "none");
 		starter.process = start(starter, classpath, "dev.udsboot.sample.SampleApplication",
 				"--uds.sample.dir=" + this.dir, "--spring.main.banner-mode=off", "--logging.level.root=WARN");
 		printHeader(raw, starter);
@@ -156,7 +166,7 @@ public final class EchoBenchmark {
 			comparisons.add(comparison);
 		}
 
-		Scale scale = runScale(this.scaleServer.equals("raw") ? raw : starter);
+		Scale scale = DATAGRAM ? null : runScale(this.scaleServer.equals("raw") ? raw : starter);
 
 		printResults(comparisons, scale);
 	}
@@ -458,21 +468,29 @@ public final class EchoBenchmark {
 
 	// ---------------------------------------------------------------- output
 
+	private static String starterListener() {
+		return DATAGRAM ? "events" : DESCRIPTORS ? "echo-descriptors" : "echo";
+	}
+
 	private void printHeader(Server raw, Server starter) {
 		System.out.println("== uds-spring-boot echo benchmark ==");
 		System.out.println("JVM " + System.getProperty("java.vm.name") + " " + Runtime.version() + ", "
 				+ Runtime.getRuntime().availableProcessors() + " CPU(s)");
 		System.out.println("Servers: " + String.join(" ", serverJvm("java")) + " -classpath <test classpath> ...");
-		System.out.println("  raw     = " + RawEchoServer.class.getSimpleName() + " (" + this.rawThreads
-				+ " threads) on " + raw.socket);
-		System.out.println("  starter = sample-app '" + (DESCRIPTORS ? "echo-descriptors" : "echo") + "' listener on " + starter.socket);
+		System.out.println("  raw     = " + (DATAGRAM ? RawDatagramServer.class.getSimpleName()
+				: RawEchoServer.class.getSimpleName() + " (" + this.rawThreads + " threads)") + " on " + raw.socket);
+		System.out.println("  starter = sample-app '" + starterListener() + "' listener on " + starter.socket);
 		System.out.printf(Locale.ROOT,
-				"Workload: %d-byte line ping-pong, connections %s, warm-up %s s + measure %s s per run, %d rounds "
+				"Workload: %d-byte %s, %s %s, warm-up %s s + measure %s s per run, %d rounds "
 						+ "alternating raw/starter; figures are medians of the rounds%n",
-				MESSAGE_SIZE, Arrays.toString(this.concurrencies), seconds(this.warmup), seconds(this.measure),
-				this.rounds);
-		System.out.printf(Locale.ROOT, "Scale: %d idle connections; the starter at %d connections with and without them%n",
-				this.idleConnections, this.scaleConnections);
+				MESSAGE_SIZE, DATAGRAM ? "datagram request, ACK reply" : "line ping-pong",
+				DATAGRAM ? "clients" : "connections", Arrays.toString(this.concurrencies), seconds(this.warmup),
+				seconds(this.measure), this.rounds);
+		if (!DATAGRAM) {
+			System.out.printf(Locale.ROOT,
+					"Scale: %d idle connections; the starter at %d connections with and without them%n",
+					this.idleConnections, this.scaleConnections);
+		}
 		System.out.println();
 	}
 
@@ -503,6 +521,15 @@ public final class EchoBenchmark {
 					ratioOrNa(Stats.median(c.starter, t -> t.serverCpuMicrosPerRoundTrip),
 							Stats.median(c.raw, t -> t.serverCpuMicrosPerRoundTrip)));
 			System.out.println(line);
+		}
+		if (scale == null) {
+			System.out.println();
+			System.out.println("== Targets ==");
+			for (Comparison c : comparisons) {
+				target(String.format(Locale.ROOT, "starter datagrams/s >= %.0f%% of raw at %d client(s)",
+						TARGET * 100, c.connections), c.throughputRatio());
+			}
+			return;
 		}
 		System.out.println();
 		System.out.println("Scale (" + this.scaleServer + ", " + this.scaleConnections + " connections):");
@@ -591,6 +618,10 @@ public final class EchoBenchmark {
 
 		private static final int COUNTER_DIGITS = 12;
 
+		private static final byte[] ACK = "ACK".getBytes(StandardCharsets.US_ASCII);
+
+		private static final java.util.concurrent.atomic.AtomicLong CLIENT_IDS = new java.util.concurrent.atomic.AtomicLong();
+
 		final int index;
 
 		private final AFUNIXSocket socket;
@@ -598,6 +629,13 @@ public final class EchoBenchmark {
 		private final InputStream in;
 
 		private final OutputStream out;
+
+		/** In datagram mode, the client's bound datagram socket and the server's address. */
+		private final AFUNIXDatagramChannel datagram;
+
+		private final AFUNIXSocketAddress server;
+
+		private final Path datagramPath;
 
 		private final byte[] message = new byte[MESSAGE_SIZE];
 
@@ -616,7 +654,22 @@ public final class EchoBenchmark {
 
 		Client(Path path, int index) throws IOException {
 			this.index = index;
-			this.socket = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(path));
+			this.server = AFUNIXSocketAddress.of(path);
+			if (DATAGRAM) {
+				this.datagramPath = path.resolveSibling("client-" + index + "-" + CLIENT_IDS.incrementAndGet() + ".sock");
+				this.datagram = AFUNIXDatagramChannel.open();
+				this.datagram.bind(AFUNIXSocketAddress.of(this.datagramPath));
+				this.datagram.socket().setSoTimeout(CLIENT_READ_TIMEOUT_MILLIS);
+				this.socket = null;
+				this.in = null;
+				this.out = null;
+				this.passed = null;
+				fillMessage(index);
+				return;
+			}
+			this.datagram = null;
+			this.datagramPath = null;
+			this.socket = AFUNIXSocket.connectTo(this.server);
 			this.passed = DESCRIPTORS ? new java.io.FileInputStream("/etc/hostname") : null;
 			try {
 				this.socket.setSoTimeout(CLIENT_READ_TIMEOUT_MILLIS);
@@ -627,6 +680,10 @@ public final class EchoBenchmark {
 				this.socket.close();
 				throw ex;
 			}
+			fillMessage(index);
+		}
+
+		private void fillMessage(int index) {
 			byte[] prefix = String.format(Locale.ROOT, "conn-%05d-", index).getBytes(StandardCharsets.US_ASCII);
 			for (int i = 0; i < MESSAGE_SIZE - 1; i++) {
 				this.message[i] = (i < prefix.length) ? prefix[i] : (byte) ('a' + (i % 26));
@@ -659,6 +716,10 @@ public final class EchoBenchmark {
 				this.message[i] = (byte) ('0' + (value % 10));
 				value /= 10;
 			}
+			if (this.datagram != null) {
+				this.datagram.send(ByteBuffer.wrap(this.message), this.server);
+				return;
+			}
 			if (this.passed != null) {
 				this.socket.setOutboundFileDescriptors(this.passed.getFD());
 			}
@@ -667,6 +728,14 @@ public final class EchoBenchmark {
 
 		/** Reads exactly one message's worth of bytes; true if they are the message sent. */
 		boolean receiveAndCheck() throws IOException {
+			if (this.datagram != null) {
+				ByteBuffer reply = ByteBuffer.wrap(this.reply);
+				if (this.datagram.receive(reply) == null && reply.position() == 0) {
+					throw new IOException("no reply for client " + this.index + " within "
+							+ CLIENT_READ_TIMEOUT_MILLIS + " ms");
+				}
+				return reply.position() == ACK.length && Arrays.equals(this.reply, 0, ACK.length, ACK, 0, ACK.length);
+			}
 			int received = 0;
 			while (received < MESSAGE_SIZE) {
 				int n = this.in.read(this.reply, received, MESSAGE_SIZE - received);
@@ -693,6 +762,11 @@ public final class EchoBenchmark {
 		@Override
 		public void close() {
 			try {
+				if (this.datagram != null) {
+					this.datagram.close();
+					Files.deleteIfExists(this.datagramPath);
+					return;
+				}
 				this.socket.close();
 				if (this.passed != null) {
 					this.passed.close();
