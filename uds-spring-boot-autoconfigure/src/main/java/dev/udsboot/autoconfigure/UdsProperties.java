@@ -36,6 +36,12 @@ public class UdsProperties implements InitializingBean {
 	/** Largest max-message-size of a datagram listener: each receiving thread holds a buffer of it. */
 	static final long MAX_DATAGRAM_SIZE = 16 * 1024 * 1024;
 
+	/** Most threads a datagram listener may have. */
+	static final int MAX_DATAGRAM_CONCURRENCY = 256;
+
+	/** Most memory a datagram listener's receive buffers may take together. */
+	static final long MAX_DATAGRAM_BUFFERS = 256L * 1024 * 1024;
+
 	/**
 	 * Whether to start the configured listeners.
 	 */
@@ -121,9 +127,15 @@ public class UdsProperties implements InitializingBean {
 					listener.getMaxMessageSize(), "A Unix datagram is at most the sender's socket buffer "
 							+ "(net.core.wmem_max); the limit here is " + MAX_DATAGRAM_SIZE / (1024 * 1024) + "MB");
 		}
-		if (listener.getConcurrency() != null && listener.getConcurrency() < 1) {
-			throw new InvalidConfigurationPropertyValueException(prefix + "concurrency", listener.getConcurrency(),
-					"Must be at least 1");
+		int concurrency = (listener.getConcurrency() != null) ? listener.getConcurrency() : 1;
+		if (concurrency < 1 || concurrency > MAX_DATAGRAM_CONCURRENCY) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "concurrency", concurrency,
+					"Must be between 1 and " + MAX_DATAGRAM_CONCURRENCY);
+		}
+		if (concurrency * listener.getMaxMessageSize().toBytes() > MAX_DATAGRAM_BUFFERS) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "concurrency", concurrency,
+					"Each thread holds a receive buffer of max-message-size (" + listener.getMaxMessageSize()
+							+ "): together they must stay within " + MAX_DATAGRAM_BUFFERS / (1024 * 1024) + "MB");
 		}
 	}
 

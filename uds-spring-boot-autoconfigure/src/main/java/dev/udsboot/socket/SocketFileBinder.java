@@ -86,9 +86,10 @@ public final class SocketFileBinder {
 	 * receiver the sender's bound name, and clients that check where a reply came from (socat
 	 * does) must see the public path, not a private one. The same rules hold, with the path's
 	 * {@link SocketPathLock} held from the check to the bind: a live socket or anything that is
-	 * not a socket is refused, a stale socket replaced. The kernel's bind never replaces a file,
-	 * so a file that appears after the check makes the bind fail. The socket file exists with the
-	 * process's umask until its mode and group are applied just after.
+	 * not a socket is refused, a stale socket replaced. Two gaps remain, documented in the README:
+	 * junixsocket's bind makes the file {@code rw-rw-rw-} until its mode and group are applied
+	 * just after; and when a file appeared after the check (not from a binder holding the lock),
+	 * junixsocket's bind removes it if it cannot connect to it, rather than failing.
 	 * @param <S> the type of socket the binder creates
 	 * @param path the public path
 	 * @param options mode, group and directory creation

@@ -105,7 +105,14 @@ class UdsConfigurationFailureTests {
 	void concurrencyBelowOne() {
 		fails(new String[] { "uds.listeners.echo.path=" + this.dir.resolve("a.sock"),
 				"uds.listeners.echo.type=datagram", "uds.listeners.echo.concurrency=0" },
-				"uds.listeners.echo.concurrency", "0", "at least 1");
+				"uds.listeners.echo.concurrency", "0", "between 1 and 256");
+	}
+
+	@Test
+	void datagramBuffersBeyondWhatIsReasonable() {
+		fails(new String[] { "uds.listeners.echo.path=" + this.dir.resolve("a.sock"),
+				"uds.listeners.echo.type=datagram", "uds.listeners.echo.concurrency=64",
+				"uds.listeners.echo.max-message-size=16MB" }, "uds.listeners.echo.concurrency", "64", "256MB");
 	}
 
 	@Test

@@ -7,6 +7,8 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -66,7 +68,12 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 
 	private final Object monitor = new Object();
 
+	private final RateLimitedLog receiveFailures = new RateLimitedLog(logger, Duration.ofSeconds(10));
+
 	private volatile @Nullable Run current;
+
+	/** Runs stopped but still finishing their queued datagrams: {@link #close()} aborts them too. */
+	private final Set<Run> draining = ConcurrentHashMap.newKeySet();
 
 	/**
 	 * Creates a container; nothing is bound until {@link #start()}.
@@ -110,8 +117,14 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 			}
 			Run run = new Run(ListenerSocket.bind(this.definition,
 					(address) -> DatagramChannels.open(address, DatagramSender.SEND_TIMEOUT)));
+			try {
+				run.start();
+			}
+			catch (RuntimeException | Error ex) {
+				run.abort();
+				throw ex;
+			}
 			this.current = run;
-			run.start();
 			logger.info("Started " + this.definition.describe() + " (datagram, " + this.definition.concurrency()
 					+ " thread" + ((this.definition.concurrency() == 1) ? "" : "s") + ")");
 		}
@@ -134,7 +147,9 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 			callback.run();
 			return;
 		}
+		this.draining.add(run);
 		run.drain(() -> {
+			this.draining.remove(run);
 			logger.info("Stopped " + this.definition.describe());
 			callback.run();
 		});
@@ -149,6 +164,9 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 		}
 		if (run != null) {
 			run.abort();
+		}
+		for (Run stopping : this.draining) {
+			stopping.abort();
 		}
 	}
 
@@ -167,6 +185,12 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 		private final boolean takesDescriptors;
 
 		private final DatagramSender sender;
+
+		/**
+		 * Sends the stop datagram: connected while the socket file is surely ours, so it reaches
+		 * this socket whatever happens to the file later.
+		 */
+		private final AFUNIXDatagramChannel stopper;
 
 		/** Held by the one thread waiting in receive. */
 		private final ReentrantLock receiveLock = new ReentrantLock();
@@ -190,34 +214,55 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 			this.channel = socket.socket();
 			this.takesDescriptors = DatagramListenerContainer.this.messageListener.acceptsFileDescriptors();
 			this.ancillaryData = this.takesDescriptors ? ReceivedDescriptors.enable(this.channel) : null;
+			DatagramSender sender = null;
 			try {
-				this.sender = new DatagramSender(this.channel, DatagramListenerContainer.this.definition,
+				sender = new DatagramSender(this.channel, DatagramListenerContainer.this.definition,
 						DatagramListenerContainer.this.statistics);
+				this.stopper = AFUNIXDatagramChannel.open();
+				try {
+					this.stopper.connect(this.channel.getLocalAddress());
+				}
+				catch (IOException | RuntimeException ex) {
+					this.stopper.close();
+					throw ex;
+				}
 			}
 			catch (IOException ex) {
+				if (sender != null) {
+					sender.close();
+				}
 				socket.close();
 				throw new SocketFileException(
 						"Cannot start " + DatagramListenerContainer.this.definition.describe() + ": " + ex, ex);
 			}
+			this.sender = sender;
 		}
 
 		void start() {
 			UdsListenerDefinition definition = DatagramListenerContainer.this.definition;
 			CustomizableThreadFactory factory = new CustomizableThreadFactory("uds-" + definition.name() + "-");
 			for (int i = 0; i < definition.concurrency(); i++) {
-				this.threads.add(factory.newThread(this::receiveLoop));
+				Thread thread = factory.newThread(this::receiveLoop);
+				this.receivers.incrementAndGet();
+				try {
+					thread.start();
+				}
+				catch (RuntimeException | Error ex) {
+					this.receivers.decrementAndGet();
+					throw ex;
+				}
+				this.threads.add(thread);
 			}
-			this.receivers.set(this.threads.size());
-			this.threads.forEach(Thread::start);
 		}
 
 		private void receiveLoop() {
-			// one byte over the limit tells a datagram over it; never too small for the stop token
-			ByteBuffer buffer = ByteBuffer.allocateDirect(
-					Math.max(DatagramListenerContainer.this.definition.maxMessageSize(), STOP_TOKEN_BYTES) + 1);
 			try {
+				// one byte over the limit tells a datagram over it; never too small for the stop token
+				ByteBuffer buffer = ByteBuffer.allocateDirect(
+						Math.max(DatagramListenerContainer.this.definition.maxMessageSize(), STOP_TOKEN_BYTES) + 1);
 				while (true) {
-					Datagram datagram;
+					Datagram datagram = null;
+					IOException failure = null;
 					this.receiveLock.lock();
 					try {
 						if (!this.receiving) {
@@ -225,11 +270,17 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 						}
 						datagram = receive(buffer);
 					}
+					catch (IOException ex) {
+						failure = ex;
+					}
 					finally {
 						this.receiveLock.unlock();
 					}
-					if (datagram != null) {
-						handle(datagram);
+					if (failure != null) {
+						receiveFailed(failure);
+					}
+					else if (datagram != null) {
+						handleSafely(datagram);
 					}
 				}
 			}
@@ -240,29 +291,61 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 			}
 		}
 
+		private void receiveFailed(IOException failure) {
+			if (!this.receiving || !this.channel.isOpen()) {
+				this.receiving = false;
+				return;
+			}
+			DatagramListenerContainer.this.receiveFailures.warn((count) -> count + " receive(s) failed on "
+					+ DatagramListenerContainer.this.definition.describe() + "; the latest: " + failure);
+			pause();
+		}
+
+		/**
+		 * Handles a datagram; nothing a handler does ends this thread. An interrupt it leaves set
+		 * is cleared: junixsocket closes a channel that an interrupted thread receives on, which
+		 * would end the listener.
+		 */
+		private void handleSafely(Datagram datagram) {
+			try {
+				handle(datagram);
+			}
+			catch (RuntimeException | Error ex) {
+				DatagramListenerContainer.this.statistics.handlerFailed();
+				logger.error("Failed to handle a datagram on " + DatagramListenerContainer.this.definition.describe(),
+						ex);
+			}
+			finally {
+				if (this.receiving) {
+					Thread.interrupted();
+				}
+			}
+		}
+
 		/**
 		 * Receives one datagram.
-		 * @return the datagram, or {@code null} if there is none to handle (it was dropped, it was
-		 * our stop datagram, or receiving failed)
+		 * @return the datagram, or {@code null} if there is none to handle (it was dropped, or it
+		 * was our stop datagram)
+		 * @throws IOException if receiving failed
 		 */
-		private @Nullable Datagram receive(ByteBuffer buffer) {
+		private @Nullable Datagram receive(ByteBuffer buffer) throws IOException {
 			UdsListenerDefinition definition = DatagramListenerContainer.this.definition;
 			buffer.clear();
-			AFUNIXSocketAddress from;
-			List<FileDescriptor> descriptors;
-			try {
-				from = DatagramChannels.replyAddress(this.channel.receive(buffer));
-				descriptors = this.takesDescriptors ? ReceivedDescriptors.takeReceived(this.channel, this.ancillaryData)
-						: List.of();
-			}
-			catch (IOException ex) {
-				if (!this.receiving || !this.channel.isOpen()) {
-					this.receiving = false;
-					return null;
-				}
-				logger.error("Receive failed on " + definition.describe() + "; retrying", ex);
-				pause();
+			AFUNIXSocketAddress received = this.channel.receive(buffer);
+			List<FileDescriptor> descriptors = this.takesDescriptors
+					? ReceivedDescriptors.takeReceived(this.channel, this.ancillaryData) : List.of();
+			if (!this.receiving) {
+				// woken by a close, not by a datagram
+				ReceivedDescriptors.close(descriptors);
 				return null;
+			}
+			AFUNIXSocketAddress from;
+			try {
+				from = DatagramChannels.replyAddress(received);
+			}
+			catch (IOException | RuntimeException ex) {
+				ReceivedDescriptors.close(descriptors);
+				throw ex;
 			}
 			buffer.flip();
 			if (isStopDatagram(buffer)) {
@@ -358,22 +441,16 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 		/**
 		 * Removes the socket file, so no new sender finds the socket, and queues a datagram of our
 		 * own behind what the kernel holds: the thread that receives it stops receiving, and so does
-		 * every other thread. The stopper connects before the file goes: a connected datagram
-		 * socket reaches its peer without the name.
+		 * every other thread.
 		 * @return {@code false} if it could not be sent in time
 		 */
 		private boolean sendStopDatagram(Duration timeout) {
-			try (AFUNIXDatagramChannel stopper = AFUNIXDatagramChannel.open()) {
-				stopper.socket().setSoTimeout((int) timeout.toMillis());
-				try {
-					stopper.connect(this.channel.getLocalAddress());
-				}
-				finally {
-					this.socket.unpublish();
-				}
-				return stopper.write(ByteBuffer.wrap(this.stopToken)) == STOP_TOKEN_BYTES;
+			this.socket.unpublish();
+			try {
+				this.stopper.socket().setSoTimeout((int) timeout.toMillis());
+				return this.stopper.write(ByteBuffer.wrap(this.stopToken)) == STOP_TOKEN_BYTES;
 			}
-			catch (IOException ex) {
+			catch (IOException | RuntimeException ex) {
 				logger.warn("Could not wake the threads of " + DatagramListenerContainer.this.definition.describe()
 						+ ": " + ex);
 				return false;
@@ -388,6 +465,12 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 			this.closed = true;
 			this.receiving = false;
 			this.sender.close();
+			try {
+				this.stopper.close();
+			}
+			catch (IOException ex) {
+				logger.debug("Failed to close the stopper of " + DatagramListenerContainer.this.definition.describe(), ex);
+			}
 			this.socket.close();
 		}
 

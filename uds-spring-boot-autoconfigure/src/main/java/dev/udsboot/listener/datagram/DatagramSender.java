@@ -61,6 +61,9 @@ final class DatagramSender {
 	/** Senders that did not read in time, until when they are not waited for. */
 	private final Map<AFUNIXSocketAddress, Long> stalled = new ConcurrentHashMap<>();
 
+	/** Set once the listener stops (guarded by the send lock): nothing is sent or renewed after. */
+	private boolean closed;
+
 	DatagramSender(AFUNIXDatagramChannel channel, UdsListenerDefinition definition, UdsListenerStatistics statistics)
 			throws IOException {
 		this.channel = channel;
@@ -98,6 +101,10 @@ final class DatagramSender {
 		int written;
 		this.sendLock.lock();
 		try {
+			if (this.closed) {
+				dropped(to, "the listener has stopped");
+				return;
+			}
 			DatagramChannels.SendingChannel out = this.out;
 			try {
 				written = descriptors.isEmpty() ? out.channel().send(ByteBuffer.wrap(payload), to)
@@ -154,6 +161,7 @@ final class DatagramSender {
 	void close() {
 		this.sendLock.lock();
 		try {
+			this.closed = true;
 			this.out.close();
 		}
 		finally {

@@ -90,7 +90,9 @@ class DatagramListenerTests {
 					datagram("fds"), "uds.listeners.fds.path=" + path("fds"), datagram("slow"),
 					"uds.listeners.slow.path=" + path("slow"), datagram("peer"), "uds.listeners.peer.path=" + path("peer"),
 					datagram("give"), "uds.listeners.give.path=" + path("give"), datagram("parallel"),
-					"uds.listeners.parallel.path=" + path("parallel"), "uds.listeners.parallel.concurrency=4");
+					"uds.listeners.parallel.path=" + path("parallel"), "uds.listeners.parallel.concurrency=4",
+					datagram("interrupting"), "uds.listeners.interrupting.path=" + path("interrupting"),
+					datagram("stuck"), "uds.listeners.stuck.path=" + path("stuck"));
 	}
 
 	private static String datagram(String name) {
@@ -365,6 +367,68 @@ class DatagramListenerTests {
 	}
 
 	@Test
+	void aHandlerLeavingItsThreadInterruptedDoesNotEndTheListener() throws Exception {
+		runner().run((context) -> {
+			// junixsocket closes a channel received on by an interrupted thread
+			assertThat(python(path("interrupting"), """
+					s = bound()
+					print(ask(s, b'one'), ask(s, b'two'), ask(s, b'three'))
+					""")).isEqualTo("one two three");
+			assertThat(container(context, "interrupting").isRunning()).isTrue();
+		});
+	}
+
+	@Test
+	void stopCompletesWhenTheSocketFileWasDeletedOrReplaced() throws Exception {
+		runner().run((context) -> {
+			Files.delete(Path.of(path("ack")));
+			assertThat(stopWithin(container(context, "ack"), Duration.ofSeconds(5))).isTrue();
+			Files.delete(Path.of(path("echo")));
+			Process other = start(path("echo"), """
+					s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+					s.bind(SRV)
+					print('bound', flush=True)
+					print(reply(s, timeout=3))
+					""");
+			assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(other.getInputStream())).readLine())
+				.isEqualTo("bound");
+			assertThat(stopWithin(container(context, "echo"), Duration.ofSeconds(5))).isTrue();
+			assertThat(output(other)).as("our stop datagram went to our socket, not to the new owner of the path")
+				.isEqualTo("<none>");
+			assertThat(context.getBean(Handlers.class).acked).as("no message made up at shutdown").isEmpty();
+		});
+	}
+
+	@Test
+	void closeAbortsAStopStillWaitingForAHandler() throws Exception {
+		runner().run((context) -> {
+			UdsListenerContainer stuck = container(context, "stuck");
+			assertThat(python(path("stuck"), """
+					s = bound()
+					s.sendto(b'never answered', SRV)
+					print('sent')
+					""")).isEqualTo("sent");
+			Handlers handlers = context.getBean(Handlers.class);
+			await().atMost(Duration.ofSeconds(5)).until(() -> handlers.stuck.getCount() == 0);
+			java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+			stuck.stop(stopped::countDown);
+			assertThat(stopped.await(500, java.util.concurrent.TimeUnit.MILLISECONDS)).isFalse();
+			stuck.close();
+			assertThat(stopped.await(5, java.util.concurrent.TimeUnit.SECONDS)).as("the aborted run finished").isTrue();
+			assertThat(Path.of(path("stuck"))).doesNotExist();
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> Thread.getAllStackTraces().keySet().stream()
+					.noneMatch((thread) -> thread.getName().startsWith("uds-stuck-")));
+		});
+	}
+
+	private static boolean stopWithin(UdsListenerContainer container, Duration timeout) throws InterruptedException {
+		java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+		container.stop(stopped::countDown);
+		return stopped.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+	}
+
+	@Test
 	void startAndStopLeaveNoDescriptorOrThreadBehind() throws Exception {
 		runner().run((context) -> {
 			UdsListenerContainer container = container(context, "echo");
@@ -545,6 +609,21 @@ class DatagramListenerTests {
 		String peer(String payload, @Nullable PeerCredentials credentials, UdsPeer peer) {
 			peer.send("first".getBytes(StandardCharsets.UTF_8));
 			return "credentials " + ((credentials != null) ? credentials.uid() : "unknown");
+		}
+
+		final java.util.concurrent.CountDownLatch stuck = new java.util.concurrent.CountDownLatch(1);
+
+		@UdsHandler("interrupting")
+		String interrupting(String payload) {
+			Thread.currentThread().interrupt();
+			return payload;
+		}
+
+		@UdsHandler("stuck")
+		String stuck(String payload) throws InterruptedException {
+			this.stuck.countDown();
+			new java.util.concurrent.CountDownLatch(1).await();
+			return payload;
 		}
 
 		@UdsHandler("parallel")
