@@ -7,9 +7,11 @@ import java.nio.file.Path;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import org.newsclub.net.unix.AFUNIXDatagramChannel;
 
 import dev.udsboot.socket.BoundSocketFile;
 import dev.udsboot.socket.SocketFileBinder;
+import dev.udsboot.socket.SocketFileBinder.DatagramOpener;
 import dev.udsboot.socket.SocketFileBinder.PrivateSocketBinder;
 import dev.udsboot.socket.SocketFileException;
 
@@ -35,29 +37,60 @@ public final class ListenerSocket<S extends Closeable> implements Closeable {
 	}
 
 	/**
-	 * Binds a listener's socket.
+	 * Binds a stream listener's socket: privately, then linked at the listener's path.
 	 * @param <S> the socket type
 	 * @param definition the listener
-	 * @param binder creates and binds the socket on the address it is given
+	 * @param binder creates, binds and listens on a socket at the address it is given
 	 * @return the bound socket
 	 * @throws SocketFileException naming the listener, if it cannot be bound
 	 */
 	public static <S extends Closeable> ListenerSocket<S> bind(UdsListenerDefinition definition,
 			PrivateSocketBinder<S> binder) {
+		return bind(definition, binder, (files, path) -> files.bind(path, definition.socketFile(), binder));
+	}
+
+	/**
+	 * Binds a datagram listener's socket, at the listener's path itself.
+	 * @param definition the listener
+	 * @param opener opens the channel, not yet bound
+	 * @return the bound channel
+	 * @throws SocketFileException naming the listener, if it cannot be bound
+	 */
+	public static ListenerSocket<AFUNIXDatagramChannel> bindDatagram(UdsListenerDefinition definition,
+			DatagramOpener opener) {
+		return bind(definition, (address) -> {
+			AFUNIXDatagramChannel channel = opener.open();
+			try {
+				channel.bind(address);
+				return channel;
+			}
+			catch (IOException | RuntimeException ex) {
+				channel.close();
+				throw ex;
+			}
+		}, (files, path) -> files.bindInPlace(path, definition.socketFile(), opener));
+	}
+
+	private static <S extends Closeable> ListenerSocket<S> bind(UdsListenerDefinition definition,
+			PrivateSocketBinder<S> abstractBinder, FileBinding<S> fileBinding) {
 		Path path = definition.address().path();
 		try {
 			if (path == null) {
-				return new ListenerSocket<>(binder.bind(definition.address().toSocketAddress()), null);
+				return new ListenerSocket<>(abstractBinder.bind(definition.address().toSocketAddress()), null);
 			}
-			SocketFileBinder files = new SocketFileBinder();
-			BoundSocketFile<S> bound = (definition.type() == UdsListenerType.DATAGRAM)
-					? files.bindInPlace(path, definition.socketFile(), binder)
-					: files.bind(path, definition.socketFile(), binder);
+			BoundSocketFile<S> bound = fileBinding.bind(new SocketFileBinder(), path);
 			return new ListenerSocket<>(bound.socket(), bound);
 		}
 		catch (IOException | SocketFileException ex) {
 			throw new SocketFileException("Cannot start " + definition.describe() + ": " + ex.getMessage(), ex);
 		}
+	}
+
+	@FunctionalInterface
+	private interface FileBinding<S extends Closeable> {
+
+		BoundSocketFile<S> bind(SocketFileBinder files, Path path);
+
 	}
 
 	/**

@@ -105,22 +105,20 @@ public final class DatagramChannels {
 	}
 
 	/**
-	 * Opens a blocking datagram channel bound to an address, whose sends give up after a timeout:
-	 * a datagram to a socket whose queue is full (its owner does not read) blocks the sender
-	 * until there is room, and a server must not wait on its clients.
-	 * @param address the address to bind
+	 * Opens a blocking datagram channel, not yet bound, whose sends give up after a timeout: a
+	 * datagram to a socket whose queue is full (its owner does not read) blocks the sender until
+	 * there is room, and a server must not wait on its clients. Closing it never deletes a file.
 	 * @param sendTimeout how long a send may wait for room; receives wait as long as it takes
-	 * @return the bound channel
-	 * @throws IOException if it cannot be bound
+	 * @return the channel, to bind with {@link SocketFileBinder#bindInPlace} or to an abstract name
+	 * @throws IOException if it cannot be opened
 	 */
-	public static AFUNIXDatagramChannel open(AFUNIXSocketAddress address, Duration sendTimeout) throws IOException {
+	public static AFUNIXDatagramChannel open(Duration sendTimeout) throws IOException {
 		AFUNIXDatagramChannel channel = AFUNIXDatagramChannel.open();
 		try {
 			channel.setDeleteOnClose(false);
-			channel.bind(address);
 			if (!JunixsocketInternals.setSendTimeout(channel.getFileDescriptor(), (int) sendTimeout.toMillis())) {
-				logger.warn("No send timeout on " + address + ": a reply to a sender that does not read will wait "
-						+ "until it does");
+				logger.warn("No send timeout on a datagram listener: a reply to a sender that does not read will "
+						+ "wait until it does");
 			}
 			return channel;
 		}

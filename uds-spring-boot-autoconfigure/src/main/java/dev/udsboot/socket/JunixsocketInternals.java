@@ -29,6 +29,7 @@ import org.newsclub.net.unix.AFUNIXSocket;
  * descriptor and closes each exactly once, so they are taken off that list as they arrive.</li>
  * <li>Descriptors sent from an unconnected datagram socket: junixsocket refuses to set them ("Not
  * connected"), although {@code sendmsg} to an address carries them fine.</li>
+ * <li>Disconnecting a datagram socket, which its public {@code disconnect()} does not do.</li>
  * <li>A send timeout alone ({@code SO_SNDTIMEO}): its {@code setSoTimeout} sets the receive
  * timeout too, and a datagram receive that times out returns what an empty datagram from an
  * unbound sender returns, so the two could not be told apart.</li>
@@ -48,7 +49,13 @@ final class JunixsocketInternals {
 
 	private static final @Nullable Internals INTERNALS = Internals.find();
 
-	private static final @Nullable Method SET_SOCKET_OPTION = findSetSocketOption();
+	private static final @Nullable Method SET_SOCKET_OPTION = findNative("setSocketOptionInt",
+			"a datagram listener's reply to a sender that does not read blocks until it does", FileDescriptor.class,
+			int.class, int.class);
+
+	private static final @Nullable Method DISCONNECT = findNative("disconnect",
+			"a datagram listener's socket file is open to every user between its bind and the setting of its mode",
+			FileDescriptor.class);
 
 	private JunixsocketInternals() {
 	}
@@ -81,16 +88,48 @@ final class JunixsocketInternals {
 		}
 	}
 
-	private static @Nullable Method findSetSocketOption() {
+	/**
+	 * Whether {@link #disconnect} can be used.
+	 * @return {@code true} if junixsocket's native disconnect is reachable
+	 */
+	static boolean canDisconnect() {
+		return DISCONNECT != null;
+	}
+
+	/**
+	 * Dissolves a datagram socket's association with its peer. junixsocket's own {@code
+	 * disconnect()} goes through the JDK's datagram socket, which never passes it on to the native
+	 * socket: the socket stays connected and keeps refusing every other sender.
+	 * @param descriptor the socket's descriptor
+	 * @throws java.io.IOException if the kernel refuses it, or junixsocket's internals are not there
+	 */
+	static void disconnect(FileDescriptor descriptor) throws java.io.IOException {
+		if (DISCONNECT == null) {
+			throw new java.io.IOException("This junixsocket cannot disconnect a datagram socket");
+		}
+		try {
+			DISCONNECT.invoke(null, descriptor);
+		}
+		catch (java.lang.reflect.InvocationTargetException ex) {
+			if (ex.getCause() instanceof java.io.IOException io) {
+				throw io;
+			}
+			throw new java.io.IOException("junixsocket failed to disconnect a datagram socket", ex.getCause());
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new java.io.IOException("junixsocket failed to disconnect a datagram socket", ex);
+		}
+	}
+
+	private static @Nullable Method findNative(String name, String lostWithout, Class<?>... parameterTypes) {
 		try {
 			Method method = Class.forName("org.newsclub.net.unix.NativeUnixSocket")
-				.getDeclaredMethod("setSocketOptionInt", FileDescriptor.class, int.class, int.class);
+				.getDeclaredMethod(name, parameterTypes);
 			method.setAccessible(true);
 			return method;
 		}
 		catch (ReflectiveOperationException | RuntimeException ex) {
-			logger.warn("This junixsocket's socket options cannot be reached: a datagram listener's reply to a "
-					+ "sender that does not read blocks until it does (" + ex + ")");
+			logger.warn("This junixsocket's native " + name + " cannot be reached: " + lostWithout + " (" + ex + ")");
 			return null;
 		}
 	}

@@ -22,6 +22,7 @@ import java.util.Set;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import org.newsclub.net.unix.AFUNIXDatagramChannel;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 
 /**
@@ -66,6 +67,25 @@ public final class SocketFileBinder {
 
 	private static final SecureRandom RANDOM = new SecureRandom();
 
+	private final Runnable beforeModeApplied;
+
+	/**
+	 * Creates a binder.
+	 */
+	public SocketFileBinder() {
+		this(() -> {
+		});
+	}
+
+	/**
+	 * Creates a binder that runs a task between binding a socket and applying its mode, for tests
+	 * of what can reach it in that moment.
+	 * @param beforeModeApplied the task
+	 */
+	SocketFileBinder(Runnable beforeModeApplied) {
+		this.beforeModeApplied = beforeModeApplied;
+	}
+
 	/**
 	 * Binds a socket at a path.
 	 * @param <S> the type of socket the binder creates
@@ -82,24 +102,29 @@ public final class SocketFileBinder {
 	}
 
 	/**
-	 * Binds a socket directly at a path, for datagram sockets: the kernel gives a datagram's
-	 * receiver the sender's bound name, and clients that check where a reply came from (socat
-	 * does) must see the public path, not a private one. The same rules hold, with the path's
-	 * {@link SocketPathLock} held from the check to the bind: a live socket or anything that is
-	 * not a socket is refused, a stale socket replaced. Two gaps remain, documented in the README:
-	 * junixsocket's bind makes the file {@code rw-rw-rw-} until its mode and group are applied
-	 * just after; and when a file appeared after the check (not from a binder holding the lock),
+	 * Binds a datagram socket directly at a path: the kernel gives a datagram's receiver the
+	 * sender's bound name, and clients that check where a reply came from (socat does) must see the
+	 * public path, not a private one. The same rules hold, with the path's {@link SocketPathLock}
+	 * held from the check to the bind: a live socket or anything that is not a socket is refused, a
+	 * stale socket replaced.
+	 * <p>
+	 * junixsocket's bind makes the new file {@code rw-rw-rw-}, and its mode and group can only be
+	 * applied after it exists. Until they are, the channel is connected to a private guard socket:
+	 * the kernel then refuses every other sender ({@code EPERM}), so nobody the mode would have
+	 * kept out can send, or connect and keep sending, in that moment. One gap remains, documented
+	 * in the README: when a file appears after the check (not from a binder holding the lock),
 	 * junixsocket's bind removes it if it cannot connect to it, rather than failing.
-	 * @param <S> the type of socket the binder creates
 	 * @param path the public path
 	 * @param options mode, group and directory creation
-	 * @param binder binds a new socket on the address it is given
-	 * @return the bound file, which owns the socket and removes the path when closed
+	 * @param opener opens the channel, not yet bound
+	 * @return the bound file, which owns the channel and removes the path when closed
 	 * @throws SocketFileException if the path is taken, is not a socket, or cannot be bound
 	 */
-	public <S extends Closeable> BoundSocketFile<S> bindInPlace(Path path, SocketFileOptions options,
-			PrivateSocketBinder<S> binder) {
-		return bind(path, options, binder, true);
+	public BoundSocketFile<AFUNIXDatagramChannel> bindInPlace(Path path, SocketFileOptions options,
+			DatagramOpener opener) {
+		try (GuardedDatagramBinder binder = new GuardedDatagramBinder(opener)) {
+			return bind(path, options, binder, true);
+		}
 	}
 
 	private <S extends Closeable> BoundSocketFile<S> bind(Path path, SocketFileOptions options,
@@ -124,7 +149,9 @@ public final class SocketFileBinder {
 						removeStaleLocked(target, privateDirectory);
 						socket = binder.bind(AFUNIXSocketAddress.of(target));
 						fileKey = Objects.requireNonNull(SocketFiles.fileKeyOf(target));
+						this.beforeModeApplied.run();
 						applyModeAndGroup(target, options);
+						binder.modeApplied(socket);
 					}
 					deletePrivateDirectory(privateDirectory);
 					return new BoundSocketFile<>(target, null, fileKey, socket);
@@ -133,6 +160,7 @@ public final class SocketFileBinder {
 					socket = binder.bind(AFUNIXSocketAddress.of(socketFile));
 					fileKey = Objects.requireNonNull(SocketFiles.fileKeyOf(socketFile));
 					applyModeAndGroup(socketFile, options);
+					binder.modeApplied(socket);
 					publish(socketFile, target, privateDirectory);
 				}
 				return new BoundSocketFile<>(target, privateDirectory, fileKey, socket);
@@ -389,6 +417,29 @@ public final class SocketFileBinder {
 		 * @throws IOException if binding fails
 		 */
 		S bind(AFUNIXSocketAddress address) throws IOException;
+
+		/**
+		 * Called once the socket file has its mode and group, before anyone else can reach it.
+		 * @param socket the socket {@link #bind} returned
+		 * @throws IOException if the socket cannot be made ready
+		 */
+		default void modeApplied(S socket) throws IOException {
+		}
+
+	}
+
+	/**
+	 * Opens a datagram channel for {@link SocketFileBinder#bindInPlace}.
+	 */
+	@FunctionalInterface
+	public interface DatagramOpener {
+
+		/**
+		 * Opens a channel and sets its options; it must not be bound yet.
+		 * @return the channel
+		 * @throws IOException if it cannot be opened
+		 */
+		AFUNIXDatagramChannel open() throws IOException;
 
 	}
 

@@ -75,8 +75,8 @@ class SocketFileBinderTests {
 		return server;
 	};
 
-	private static final PrivateSocketBinder<org.newsclub.net.unix.AFUNIXDatagramChannel> DATAGRAM = (address) -> DatagramChannels
-		.open(address, java.time.Duration.ofMillis(100));
+	private static final SocketFileBinder.DatagramOpener DATAGRAM = () -> DatagramChannels
+		.open(java.time.Duration.ofMillis(100));
 
 	@TempDir
 	Path dir;
@@ -426,6 +426,55 @@ class SocketFileBinderTests {
 			assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(stale))).isEqualTo("rw-rw----");
 		}
 		assertThat(listDir()).containsExactly(file);
+	}
+
+	@Test
+	void inPlaceBindingRefusesOtherSendersUntilItsModeIsApplied() throws Exception {
+		Path path = this.dir.resolve("guarded.sock");
+		String probe = """
+				import socket, sys
+				def attempt(action):
+				    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+				    try:
+				        action(s)
+				        return 'ok'
+				    except PermissionError:
+				        return 'refused'
+				    finally:
+				        s.close()
+				print(attempt(lambda s: s.sendto(sys.argv[2].encode(), sys.argv[1])),
+				      attempt(lambda s: s.connect(sys.argv[1])))
+				""";
+		List<String> inTheGap = new ArrayList<>();
+		SocketFileBinder observed = new SocketFileBinder(() -> {
+			try {
+				inTheGap.add(PosixFilePermissions.toString(Files.getPosixFilePermissions(path)));
+				inTheGap.add(runPython(probe, path.toString(), "early"));
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		try (BoundSocketFile<org.newsclub.net.unix.AFUNIXDatagramChannel> bound = observed.bindInPlace(path,
+				options("rw-------"), DATAGRAM)) {
+			assertThat(inTheGap).as("junixsocket leaves the file open to all, and the kernel refuses them")
+				.containsExactly("rw-rw-rw-", "refused refused");
+			assertThat(runPython(probe, path.toString(), "late")).isEqualTo("ok ok");
+			bound.socket().socket().setSoTimeout(5_000);
+			java.nio.ByteBuffer received = java.nio.ByteBuffer.allocate(64);
+			bound.socket().receive(received);
+			assertThat(new String(received.array(), 0, received.position(), StandardCharsets.UTF_8))
+				.as("nothing from the gap was queued").isEqualTo("late");
+		}
+	}
+
+	private static String runPython(String script, String... args) throws Exception {
+		List<String> command = new ArrayList<>(List.of(RequiredTools.require("python3"), "-c", script));
+		command.addAll(List.of(args));
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+		assertThat(process.waitFor()).as(output).isZero();
+		return output;
 	}
 
 	@Test

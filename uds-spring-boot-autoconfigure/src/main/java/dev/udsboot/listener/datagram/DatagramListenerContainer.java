@@ -115,8 +115,8 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 			if (isRunning()) {
 				return;
 			}
-			Run run = new Run(ListenerSocket.bind(this.definition,
-					(address) -> DatagramChannels.open(address, DatagramSender.SEND_TIMEOUT)));
+			Run run = new Run(ListenerSocket.bindDatagram(this.definition,
+					() -> DatagramChannels.open(DatagramSender.SEND_TIMEOUT)));
 			try {
 				run.start();
 			}
