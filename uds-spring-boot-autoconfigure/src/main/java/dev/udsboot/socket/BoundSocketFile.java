@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * A socket bound by {@link SocketFileBinder}: owns the socket, its public path and its private
  * directory. {@link #close()} closes the socket and removes the public path only if it is still
- * the inode that was bound (a file someone put there since is left alone), then the private
+ * the file that was bound (a file someone put there since is left alone), then the private
  * directory.
  *
  * @param <S> the socket type
@@ -25,7 +25,7 @@ public final class BoundSocketFile<S extends Closeable> implements Closeable {
 	/** Where the socket was bound before it was linked at the path; null if bound in place. */
 	private final @Nullable Path privateDirectory;
 
-	private final Object fileKey;
+	private final SocketFiles.FileIdentity fileKey;
 
 	private final S socket;
 
@@ -33,7 +33,7 @@ public final class BoundSocketFile<S extends Closeable> implements Closeable {
 
 	private boolean unpublished;
 
-	BoundSocketFile(Path path, @Nullable Path privateDirectory, Object fileKey, S socket) {
+	BoundSocketFile(Path path, @Nullable Path privateDirectory, SocketFiles.FileIdentity fileKey, S socket) {
 		this.path = path;
 		this.privateDirectory = privateDirectory;
 		this.fileKey = fileKey;

@@ -142,7 +142,7 @@ public final class SocketFileBinder {
 			Path privateDirectory = createPrivateDirectory(parent);
 			Path socketFile = inPlace ? target : privateDirectory.resolve(PRIVATE_SOCKET_NAME);
 			S socket = null;
-			Object fileKey = null;
+			SocketFiles.FileIdentity fileKey = null;
 			try {
 				if (inPlace) {
 					try (SocketPathLock lock = SocketPathLock.acquire(target, LOCK_TIMEOUT)) {
@@ -285,7 +285,7 @@ public final class SocketFileBinder {
 			throw new SocketFileException("Refusing to bind " + target + ": it is " + kind.describe()
 					+ ", not a socket, and will not be deleted");
 		}
-		Object staleKey = SocketFiles.fileKeyOf(target);
+		SocketFiles.FileIdentity staleKey = SocketFiles.fileKeyOf(target);
 		if (SocketFiles.isLive(target)) {
 			throw new SocketFileException(
 					"Refusing to bind " + target + ": another process is accepting connections on it");
@@ -298,14 +298,14 @@ public final class SocketFileBinder {
 	}
 
 	/**
-	 * Removes {@code path} only if it is still the inode {@code expectedKey}: it is first moved
+	 * Removes {@code path} only if it is still the file {@code expectedKey}: it is first moved
 	 * into the private directory (an atomic rename), so what is checked is what is deleted. Anything
 	 * else is left in place, or put back if it replaced the inode between the check and the move.
 	 * Callers hold the path's {@link SocketPathLock}.
 	 * @return {@code true} if the path was ours and is gone, or was already gone
 	 */
-	static boolean removeIfSame(Path path, Object expectedKey, Path privateDirectory) throws IOException {
-		Object current = SocketFiles.fileKeyOf(path);
+	static boolean removeIfSame(Path path, SocketFiles.FileIdentity expectedKey, Path privateDirectory) throws IOException {
+		SocketFiles.FileIdentity current = SocketFiles.fileKeyOf(path);
 		if (current == null) {
 			return true;
 		}

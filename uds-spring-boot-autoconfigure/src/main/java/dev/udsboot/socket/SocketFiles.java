@@ -7,6 +7,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
 import org.newsclub.net.unix.AFUNIXDatagramSocket;
@@ -93,18 +95,36 @@ public final class SocketFiles {
 	}
 
 	/**
-	 * Returns the identity (device and inode) of a path, without following a symbolic link.
+	 * Returns the identity of a path, without following a symbolic link: its device and inode, and
+	 * its modification time. The inode alone is not enough: a file system such as ext4 gives a
+	 * deleted file's inode number to the next file created, so a file put where ours was deleted
+	 * may carry our number. Its modification time, set when it was created, tells them apart; a
+	 * socket's never changes after that (it has no content; {@code link}, {@code rename} and
+	 * {@code chmod} change its ctime, not its mtime), unless someone sets it on purpose, and then
+	 * the file counts as someone else's and is left alone.
 	 * @param path the path
-	 * @return its file key, or {@code null} if nothing is there
+	 * @return its identity, or {@code null} if nothing is there
 	 * @throws IOException if it cannot be examined
 	 */
-	public static @Nullable Object fileKeyOf(Path path) throws IOException {
+	public static @Nullable FileIdentity fileKeyOf(Path path) throws IOException {
 		try {
-			return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+			BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class,
+					LinkOption.NOFOLLOW_LINKS);
+			return new FileIdentity(Objects.requireNonNull(attributes.fileKey(), "file keys are supported on Linux"),
+					attributes.lastModifiedTime());
 		}
 		catch (NoSuchFileException ex) {
 			return null;
 		}
+	}
+
+	/**
+	 * What tells one file from another over time: see {@link SocketFiles#fileKeyOf}.
+	 *
+	 * @param fileKey the device and inode
+	 * @param modified the modification time, in the file system's resolution
+	 */
+	public record FileIdentity(Object fileKey, FileTime modified) {
 	}
 
 	/**

@@ -491,6 +491,35 @@ class SocketFileBinderTests {
 		assertThat(listDir()).isEmpty();
 	}
 
+	@Test
+	void aFileWithOurInodeNumberButAnotherModificationTimeIsNotOurs() throws Exception {
+		// what ext4 does when it gives our deleted inode's number to a new file, with the new
+		// file's creation time: the inode number alone would call it ours
+		Path path = this.dir.resolve("reused.sock");
+		BoundSocketFile<AFUNIXServerSocket> bound = bind(path, options("rw-rw----"));
+		FileTime created = Files.getLastModifiedTime(path, LinkOption.NOFOLLOW_LINKS);
+		assertThat(bound.isStillOurs()).isTrue();
+		Files.setLastModifiedTime(path, FileTime.from(created.toInstant().plusMillis(1)));
+		assertThat(bound.isStillOurs()).isFalse();
+		bound.close();
+		assertThat(SocketFiles.kindOf(path)).as("left alone").isEqualTo(SocketFiles.Kind.SOCKET);
+		Files.setLastModifiedTime(path, created);
+		Files.delete(path);
+	}
+
+	@Test
+	void linkingAndChangingTheModeKeepTheFileOurs() throws Exception {
+		Path path = this.dir.resolve("kept.sock");
+		try (BoundSocketFile<AFUNIXServerSocket> bound = bind(path, options("rw-rw----"))) {
+			Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+			Path other = this.dir.resolve("other-name.sock");
+			Files.createLink(other, path);
+			Files.delete(other);
+			assertThat(bound.isStillOurs()).isTrue();
+		}
+		assertThat(SocketFiles.kindOf(path)).isEqualTo(SocketFiles.Kind.MISSING);
+	}
+
 	@ParameterizedTest
 	@ValueSource(strings = { "regular file", "live socket", "stale socket", "symbolic link", "directory" })
 	void closeLeavesAReplacementAlone(String replacement, CapturedOutput output) throws Exception {
