@@ -92,7 +92,9 @@ class DatagramListenerTests {
 					datagram("give"), "uds.listeners.give.path=" + path("give"), datagram("parallel"),
 					"uds.listeners.parallel.path=" + path("parallel"), "uds.listeners.parallel.concurrency=4",
 					datagram("interrupting"), "uds.listeners.interrupting.path=" + path("interrupting"),
-					datagram("stuck"), "uds.listeners.stuck.path=" + path("stuck"));
+					datagram("stuck"), "uds.listeners.stuck.path=" + path("stuck"), datagram("give-late"),
+					"uds.listeners.give-late.path=" + path("give-late"), datagram("small-fds"),
+					"uds.listeners.small-fds.path=" + path("small-fds"), "uds.listeners.small-fds.max-message-size=16B");
 	}
 
 	private static String datagram(String name) {
@@ -291,6 +293,65 @@ class DatagramListenerTests {
 			assertThat(statistics(context, "fds").descriptorRejections()).isEqualTo(3);
 			assertThat(statistics(context, "fds").descriptorsReceived()).isEqualTo(2);
 			assertThat(statistics(context, "ack").descriptorsReceived()).isZero();
+		});
+	}
+
+	@Test
+	void oversizedAndEmptyDatagramsCarryingDescriptorsLeakNone() throws Exception {
+		runner().run((context) -> {
+			assertThat(python(path("small-fds"), """
+					s = bound()
+					print(ask(s, b'warm'))
+					""")).isEqualTo("0:warm");
+			int baseline = ProcessResources.openDescriptors();
+			assertThat(python(path("small-fds"), """
+					s = bound()
+					answers = []
+					for n in range(50):
+					    fds = [pipe('big'), pipe('empty')]
+					    send_fds(s, b'x' * 17, fds)
+					    send_fds(s, b'', fds)
+					    for fd in fds: os.close(fd)
+					print(ask(s, b'after'))
+					""")).isEqualTo("0:after");
+			await().atMost(Duration.ofSeconds(10)).until(() -> statistics(context, "small-fds").messagesReceived() == 52);
+			UdsListenerStatistics statistics = statistics(context, "small-fds");
+			assertThat(statistics.oversizedFrames()).isEqualTo(50);
+			assertThat(statistics.unaddressedReplies()).as("empty datagrams come without a sender").isEqualTo(50);
+			assertThat(context.getBean(Handlers.class).emptyWithDescriptors).as("what the handler read")
+				.containsOnly("2:big,empty")
+				.hasSize(50);
+			ProcessResources.awaitAtMost(baseline, ProcessResources::openDescriptors, Duration.ofSeconds(10));
+		});
+	}
+
+	@Test
+	void aReplyWithDescriptorsToAVanishedSenderFailsQuietlyAndLeaksNone() throws Exception {
+		String hostname = Files.readString(Path.of("/etc/hostname")).strip();
+		String fetch = """
+				s = bound()
+				s.settimeout(10)
+				s.sendto(b'give', SRV)
+				msg, fds, flags, addr = socket.recv_fds(s, 1024, 4)
+				print(msg.decode(), len(fds), os.pread(fds[0], 1000, 0).decode().strip())
+				""";
+		runner().run((context) -> {
+			assertThat(python(path("give-late"), fetch)).isEqualTo("here 1 " + hostname);
+			int baseline = ProcessResources.openDescriptors();
+			assertThat(python(path("give-late"), """
+					for n in range(20):
+					    s = bound('vanishing-%d.sock' % n)
+					    s.sendto(b'give', SRV)
+					    s.close()
+					    if n % 2 == 0: os.unlink(os.path.join(DIR, 'vanishing-%d.sock' % n))
+					print('gone')
+					""")).isEqualTo("gone");
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> statistics(context, "give-late").failedReplies() == 20);
+			// half refused (closed, file left), which makes junixsocket close the descriptor sent on:
+			// the next reply still carries exactly the handler's descriptor
+			assertThat(python(path("give-late"), fetch)).isEqualTo("here 1 " + hostname);
+			ProcessResources.awaitAtMost(baseline, ProcessResources::openDescriptors, Duration.ofSeconds(10));
 		});
 	}
 
@@ -603,6 +664,23 @@ class DatagramListenerTests {
 		@UdsHandler("give")
 		UdsReply give(String payload) throws IOException {
 			return UdsReply.of("here", this.hostname.getFD());
+		}
+
+		final List<String> emptyWithDescriptors = new CopyOnWriteArrayList<>();
+
+		@UdsHandler("small-fds")
+		String smallWithDescriptors(String payload, FileDescriptor[] descriptors) throws IOException {
+			String read = read(payload, descriptors);
+			if (payload.isEmpty()) {
+				this.emptyWithDescriptors.add(read);
+			}
+			return read + payload;
+		}
+
+		@UdsHandler("give-late")
+		UdsReply giveLate(String payload) throws IOException, InterruptedException {
+			Thread.sleep(50);
+			return give(payload);
 		}
 
 		@UdsHandler("peer")
