@@ -4,6 +4,8 @@ import java.io.Closeable;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.time.Duration;
 
@@ -18,6 +20,11 @@ import org.newsclub.net.unix.FileDescriptorCast;
  * Opens the datagram channels a datagram listener serves on.
  */
 public final class DatagramChannels {
+
+	/** The largest send buffer a datagram listener asks for, in bytes. */
+	public static final int MAX_SEND_BUFFER = 4 * 1024 * 1024;
+
+	private static final Path WMEM_MAX = Path.of("/proc/sys/net/core/wmem_max");
 
 	private static final Log logger = LogFactory.getLog(DatagramChannels.class);
 
@@ -108,6 +115,12 @@ public final class DatagramChannels {
 	 * Opens a blocking datagram channel, not yet bound, whose sends give up after a timeout: a
 	 * datagram to a socket whose queue is full (its owner does not read) blocks the sender until
 	 * there is room, and a server must not wait on its clients. Closing it never deletes a file.
+	 * <p>
+	 * Its send buffer is as large as the kernel lets an unprivileged process make it, up to
+	 * {@value #MAX_SEND_BUFFER} bytes: a datagram sent stays charged to the sender's buffer until
+	 * its receiver reads it, so every reply waiting in a client's queue takes room from the replies
+	 * to all other clients. The default (about 200 KB) holds only some seventy small replies, ten
+	 * per client that does not read.
 	 * @param sendTimeout how long a send may wait for room; receives wait as long as it takes
 	 * @return the channel, to bind with {@link SocketFileBinder#bindInPlace} or to an abstract name
 	 * @throws IOException if it cannot be opened
@@ -116,15 +129,44 @@ public final class DatagramChannels {
 		AFUNIXDatagramChannel channel = AFUNIXDatagramChannel.open();
 		try {
 			channel.setDeleteOnClose(false);
-			if (!JunixsocketInternals.setSendTimeout(channel.getFileDescriptor(), (int) sendTimeout.toMillis())) {
-				logger.warn("No send timeout on a datagram listener: a reply to a sender that does not read will "
-						+ "wait until it does");
+			setSendTimeout(channel, sendTimeout);
+			int sendBuffer = largestSendBuffer();
+			// the kernel doubles what is asked for, for its own bookkeeping
+			if (sendBuffer * 2L > channel.socket().getSendBufferSize()) {
+				channel.socket().setSendBufferSize(sendBuffer);
 			}
 			return channel;
 		}
 		catch (IOException | RuntimeException ex) {
 			channel.close();
 			throw ex;
+		}
+	}
+
+	/**
+	 * Sets how long a send on the channel's socket may wait for room; every channel on the same
+	 * socket shares it.
+	 * @param channel the channel
+	 * @param sendTimeout the timeout, at least a millisecond
+	 * @throws IOException if the kernel refuses it
+	 */
+	public static void setSendTimeout(AFUNIXDatagramChannel channel, Duration sendTimeout) throws IOException {
+		if (!JunixsocketInternals.setSendTimeout(channel.getFileDescriptor(),
+				(int) Math.max(1, sendTimeout.toMillis()))) {
+			logger.warn("No send timeout on a datagram listener: a reply to a sender that does not read will "
+					+ "wait until it does");
+		}
+	}
+
+	private static int largestSendBuffer() {
+		try {
+			// not Files.readString: a procfs file reports a size of 0, and that reads it short
+			return (int) Math.min(MAX_SEND_BUFFER,
+					Long.parseLong(Files.readAllLines(WMEM_MAX).get(0).strip()));
+		}
+		catch (IOException | NumberFormatException ex) {
+			logger.debug("Could not read " + WMEM_MAX + "; datagram listeners keep the default send buffer", ex);
+			return 0;
 		}
 	}
 

@@ -27,12 +27,20 @@ import dev.udsboot.socket.DatagramChannels;
  * address, has gone, or does not read. A sender that did not read within the channel's send
  * timeout is not waited for again for a while, so one that floods the listener without reading
  * the replies costs it one timeout per {@value #STALLED_SECONDS} seconds, not one per datagram.
- * Thread-safe.
+ * <p>
+ * Replies waiting in their receivers' queues all count against the listener's one send buffer
+ * (see {@link DatagramChannels#open}). When enough senders do not read to fill it, every reply
+ * would wait the whole timeout, and the listener would handle ten datagrams a second; so for
+ * {@value #STALLED_SECONDS} seconds after any send timed out, sends wait only
+ * {@link #PRESSED_SEND_TIMEOUT}. Thread-safe.
  */
 final class DatagramSender {
 
 	/** How long a send waits for room in the sender's queue. */
 	static final Duration SEND_TIMEOUT = Duration.ofMillis(100);
+
+	/** How long a send waits for room while sends are timing out. */
+	static final Duration PRESSED_SEND_TIMEOUT = Duration.ofMillis(5);
 
 	private static final int STALLED_SECONDS = 1;
 
@@ -63,6 +71,12 @@ final class DatagramSender {
 
 	/** Set once the listener stops (guarded by the send lock): nothing is sent or renewed after. */
 	private boolean closed;
+
+	/** Until when sends wait only {@link #PRESSED_SEND_TIMEOUT} (guarded by the send lock). */
+	private long pressedUntil;
+
+	/** Whether the socket's send timeout is {@link #PRESSED_SEND_TIMEOUT} (guarded by the send lock). */
+	private boolean pressed;
 
 	DatagramSender(AFUNIXDatagramChannel channel, UdsListenerDefinition definition, UdsListenerStatistics statistics)
 			throws IOException {
@@ -99,6 +113,7 @@ final class DatagramSender {
 			return;
 		}
 		int written;
+		Duration waited;
 		this.sendLock.lock();
 		try {
 			if (this.closed) {
@@ -107,6 +122,7 @@ final class DatagramSender {
 			}
 			DatagramChannels.SendingChannel out = this.out;
 			try {
+				waited = adjustSendTimeout(out);
 				written = descriptors.isEmpty() ? out.channel().send(ByteBuffer.wrap(payload), to)
 						: sendWithDescriptors(out.channel(), to, payload, descriptors);
 			}
@@ -115,16 +131,34 @@ final class DatagramSender {
 				dropped(to, ex.getMessage());
 				return;
 			}
+			if (written < payload.length) {
+				this.pressedUntil = System.nanoTime() + STALLED_NANOS;
+			}
 		}
 		finally {
 			this.sendLock.unlock();
 		}
 		if (written < payload.length) {
 			markStalled(to);
-			dropped(to, "it did not read within " + SEND_TIMEOUT.toMillis() + " ms");
+			dropped(to, "it did not read within " + waited.toMillis() + " ms, or the listener's send buffer is "
+					+ "full of replies other senders have not read");
 			return;
 		}
 		this.statistics.messageSent(payload.length);
+	}
+
+	/**
+	 * Shortens the socket's send timeout while sends are timing out, and restores it after; called
+	 * holding the send lock.
+	 * @return the timeout the next send waits
+	 */
+	private Duration adjustSendTimeout(DatagramChannels.SendingChannel out) throws IOException {
+		boolean shouldBePressed = this.pressedUntil != 0 && System.nanoTime() - this.pressedUntil < 0;
+		if (shouldBePressed != this.pressed) {
+			DatagramChannels.setSendTimeout(out.channel(), shouldBePressed ? PRESSED_SEND_TIMEOUT : SEND_TIMEOUT);
+			this.pressed = shouldBePressed;
+		}
+		return this.pressed ? PRESSED_SEND_TIMEOUT : SEND_TIMEOUT;
 	}
 
 	private static int sendWithDescriptors(AFUNIXDatagramChannel out, AFUNIXSocketAddress to, byte[] payload,

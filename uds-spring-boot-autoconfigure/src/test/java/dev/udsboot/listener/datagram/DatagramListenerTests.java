@@ -259,6 +259,70 @@ class DatagramListenerTests {
 	}
 
 	@Test
+	void tenSendersNotReadingTheirRepliesLeaveRoomForTheOthers() throws Exception {
+		// the kernel's default send buffer holds some seventy small replies: ten senders with ten
+		// unread replies each would leave none for anybody else
+		runner().run((context) -> {
+			Process idle = start(path("echo"), """
+					sockets = [bound('idle-%d.sock' % n) for n in range(10)]
+					for s in sockets:
+					    for n in range(10):
+					        s.sendto(b'unread', SRV)
+					print('ready', flush=True)
+					sys.stdin.readline()
+					""");
+			assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(idle.getInputStream())).readLine())
+				.isEqualTo("ready");
+			await().atMost(Duration.ofSeconds(10)).until(() -> statistics(context, "echo").messagesReceived() == 100);
+			assertThat(python(path("echo"), """
+					s = bound()
+					print(sum(1 for n in range(20) if ask(s, b'polite %d' % n, timeout=5) == 'polite %d' % n))
+					""")).isEqualTo("20");
+			assertThat(statistics(context, "echo").failedReplies()).isZero();
+			idle.getOutputStream().close();
+			assertThat(idle.waitFor()).isZero();
+		});
+	}
+
+	@Test
+	void sendersFillingTheWholeSendBufferDoNotSlowTheListenerToACrawl() throws Exception {
+		// twenty senders that never read hold more 60 KB replies than the largest send buffer; then
+		// no reply has room, and if each waited its 100 ms, a hundred more senders would take the
+		// listener 10 s to get through
+		runner().run((context) -> {
+			Process idle = start(path("echo"), """
+					sockets = [bound('full-%d.sock' % n) for n in range(20)]
+					for s in sockets:
+					    for n in range(12):
+					        s.sendto(b'x' * 60000, SRV)
+					print('ready', flush=True)
+					sys.stdin.readline()
+					""");
+			assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(idle.getInputStream())).readLine())
+				.isEqualTo("ready");
+			await().atMost(Duration.ofSeconds(30)).until(() -> statistics(context, "echo").messagesReceived() == 240);
+			long start = System.nanoTime();
+			assertThat(python(path("echo"), """
+					sockets = [bound('more-%d.sock' % n) for n in range(100)]
+					for s in sockets:
+					    s.sendto(b'more', SRV)
+					print('sent')
+					""")).isEqualTo("sent");
+			await().atMost(Duration.ofSeconds(30)).until(() -> statistics(context, "echo").messagesReceived() == 340);
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+			assertThat(statistics(context, "echo").failedReplies()).isGreaterThan(100);
+			idle.getOutputStream().close();
+			assertThat(idle.waitFor()).isZero();
+			// their queues gone, the buffer is free again: after the pressed second, all answered
+			assertThat(python(path("echo"), """
+					time.sleep(1.2)
+					s = bound()
+					print(sum(1 for n in range(20) if ask(s, b'polite %d' % n, timeout=5) == 'polite %d' % n))
+					""")).isEqualTo("20");
+		});
+	}
+
+	@Test
 	void descriptorsArriveWithTheirDatagramAndNoneLeak() throws Exception {
 		runner().run((context) -> {
 			assertThat(python(path("fds"), """
