@@ -421,10 +421,20 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 			synchronized (this) {
 				this.onClosed = callback;
 			}
-			if (!sendStopDatagram(STOP_TIMEOUT)) {
-				closeSocket();
+			if (sendStopDatagram(Duration.ofMillis(1))) {
+				closeIfDone();
+				return;
 			}
-			closeIfDone();
+			// the queue is full behind a slow handler: wait for room on a thread of its own, so that
+			// the caller (the registry, stopping every listener) does not wait here
+			new CustomizableThreadFactory("uds-" + DatagramListenerContainer.this.definition.name() + "-stop-")
+				.newThread(() -> {
+					if (!sendStopDatagram(STOP_TIMEOUT)) {
+						closeSocket();
+					}
+					closeIfDone();
+				})
+				.start();
 		}
 
 		/** Stops at once: handlers still running are interrupted. */

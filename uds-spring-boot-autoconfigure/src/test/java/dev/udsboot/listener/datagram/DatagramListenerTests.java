@@ -547,6 +547,39 @@ class DatagramListenerTests {
 		});
 	}
 
+	@Test
+	void stopDoesNotHoldItsCallerWhenTheQueueIsFull() throws Exception {
+		runner().run((context) -> {
+			UdsListenerContainer stuck = container(context, "stuck");
+			assertThat(python(path("stuck"), """
+					s = bound()
+					s.sendto(b'never answered', SRV)
+					time.sleep(0.5)
+					s.setblocking(False)
+					queued = 0
+					try:
+					    while True:
+					        s.sendto(b'queued', SRV)
+					        queued += 1
+					except BlockingIOError:
+					    pass
+					print(queued > 0)
+					""")).isEqualTo("True");
+			java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+			long start = System.nanoTime();
+			stuck.stop(stopped::countDown);
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).as("stop(callback) returns at once")
+				.isLessThan(Duration.ofSeconds(1));
+			assertThat(Path.of(path("stuck"))).doesNotExist();
+			assertThat(stopped.await(500, java.util.concurrent.TimeUnit.MILLISECONDS)).isFalse();
+			stuck.close();
+			assertThat(stopped.await(5, java.util.concurrent.TimeUnit.SECONDS)).as("the aborted run finished").isTrue();
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> Thread.getAllStackTraces().keySet().stream()
+					.noneMatch((thread) -> thread.getName().startsWith("uds-stuck-")));
+		});
+	}
+
 	private static boolean stopWithin(UdsListenerContainer container, Duration timeout) throws InterruptedException {
 		java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
 		container.stop(stopped::countDown);
