@@ -5,8 +5,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.Lifecycle;
+
+import dev.udsboot.socket.BoundSocketFile;
 
 /**
  * Serves one configured listener: binds its socket, accepts connections or datagrams, hands each
@@ -35,6 +38,21 @@ public interface UdsListenerContainer extends Lifecycle {
 	 * @return open connections (always 0 for datagram listeners)
 	 */
 	int getActiveConnections();
+
+	/**
+	 * Returns the socket file this container bound and removes when it stops.
+	 * @return the file, or {@code null} if it is not running or listens on an abstract name
+	 */
+	@Nullable BoundSocketFile<?> getSocketFile();
+
+	/**
+	 * Checks that the listener serves: a connection or datagram of the starter's own goes through
+	 * its socket and is answered by the container, without reaching a handler or the statistics
+	 * (see {@link ListenerProbes}).
+	 * @param timeout how long the probe may take
+	 * @return the outcome
+	 */
+	ListenerProbes.ProbeResult probe(Duration timeout);
 
 	/**
 	 * Stops gracefully: stops accepting, lets in-flight messages finish and be answered, closes

@@ -195,4 +195,29 @@ public final class UdsListenerStatistics {
 		return this.idleTimeouts.sum();
 	}
 
+	/**
+	 * Returns every counter by name, in a stable order, for health details.
+	 * @return a snapshot of the counters
+	 */
+	public java.util.Map<String, Long> toMap() {
+		java.util.Map<String, Long> counters = new java.util.LinkedHashMap<>();
+		counters.put("connectionsOpened", connectionsOpened());
+		counters.put("connectionsRefused", connectionsRefused());
+		counters.put("messagesReceived", messagesReceived());
+		counters.put("messagesSent", messagesSent());
+		counters.put("bytesReceived", bytesReceived());
+		counters.put("bytesSent", bytesSent());
+		counters.put("handlerErrors", handlerErrors());
+		counters.put("oversizedFrames", oversizedFrames());
+		counters.put("malformedFrames", malformedFrames());
+		counters.put("truncatedFrames", truncatedFrames());
+		counters.put("idleTimeouts", idleTimeouts());
+		counters.put("unauthorizedPeers", unauthorizedPeers());
+		counters.put("descriptorsReceived", descriptorsReceived());
+		counters.put("descriptorRejections", descriptorRejections());
+		counters.put("unaddressedReplies", unaddressedReplies());
+		counters.put("failedReplies", failedReplies());
+		return counters;
+	}
+
 }

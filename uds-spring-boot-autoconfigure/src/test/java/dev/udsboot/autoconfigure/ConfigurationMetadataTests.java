@@ -50,6 +50,17 @@ class ConfigurationMetadataTests {
 	}
 
 	@Test
+	void theHealthContributorsSettingsAreDescribed() {
+		for (String name : List.of("management.health.uds.enabled", "management.health.uds.probe-timeout")) {
+			assertThat(this.properties).as(name).containsKey(name);
+			assertThat(this.properties.get(name).get("description").asString()).as(name).isNotBlank();
+		}
+		assertThat(this.properties.get("management.health.uds.probe-timeout").get("defaultValue").asString())
+			.isEqualTo(new dev.udsboot.autoconfigure.health.UdsHealthIndicatorProperties().getProbeTimeout().toSeconds()
+					+ "s");
+	}
+
+	@Test
 	void documentedDefaultsMatchTheRealOnes() {
 		UdsProperties.Listener listener = new UdsProperties.Listener();
 		assertThat(org.springframework.util.unit.DataSize.parse(defaultOf("max-message-size")))

@@ -21,6 +21,7 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 import dev.udsboot.framing.FrameRejectedException;
+import dev.udsboot.listener.ListenerProbes;
 import dev.udsboot.listener.ListenerSocket;
 import dev.udsboot.listener.RateLimitedLog;
 import dev.udsboot.listener.UdsListenerContainer;
@@ -61,6 +62,8 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 	private final UdsMessageListener messageListener;
 
 	private final UdsListenerStatistics statistics = new UdsListenerStatistics();
+
+	private final ListenerProbes probes = new ListenerProbes();
 
 	private final RateLimitedLog oversized = new RateLimitedLog(logger, Duration.ofSeconds(10));
 
@@ -104,6 +107,12 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 	 * Returns the bound socket file, for health checks.
 	 * @return the socket file, or {@code null} if not running or abstract
 	 */
+	@Override
+	public ListenerProbes.ProbeResult probe(Duration timeout) {
+		return this.probes.probeDatagram(this.definition.address(), timeout);
+	}
+
+	@Override
 	public @Nullable BoundSocketFile<AFUNIXDatagramChannel> getSocketFile() {
 		Run run = this.current;
 		return (run != null) ? run.socket.file() : null;
@@ -351,6 +360,13 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 			if (isStopDatagram(buffer)) {
 				ReceivedDescriptors.close(descriptors);
 				this.receiving = false;
+				return null;
+			}
+			if (DatagramListenerContainer.this.probes.isDatagramProbe(from)) {
+				ReceivedDescriptors.close(descriptors);
+				byte[] probe = new byte[buffer.remaining()];
+				buffer.get(probe);
+				this.sender.answerProbe(java.util.Objects.requireNonNull(from), probe);
 				return null;
 			}
 			if (buffer.remaining() > definition.maxMessageSize()) {

@@ -108,17 +108,42 @@ final class DatagramSender {
 					+ ": the sender did not bind an address to answer");
 			return;
 		}
+		String failure = deliver(to, payload, descriptors);
+		if (failure == null) {
+			this.statistics.messageSent(payload.length);
+		}
+		else {
+			this.statistics.replyFailed();
+			if (logger.isDebugEnabled()) {
+				logger.debug("Dropped a reply to " + to + " on " + this.definition.describe() + ": " + failure);
+			}
+		}
+	}
+
+	/**
+	 * Sends a probe's datagram back to it (see {@link dev.udsboot.listener.ListenerProbes}),
+	 * uncounted: a probe that gets no answer fails by itself.
+	 * @param to the probe's address
+	 * @param payload what it sent
+	 */
+	void answerProbe(AFUNIXSocketAddress to, byte[] payload) {
+		String failure = deliver(to, payload, List.of());
+		if (failure != null) {
+			logger.debug("Could not answer a health probe on " + this.definition.describe() + ": " + failure);
+		}
+	}
+
+	/** @return {@code null} once sent, or why it was not */
+	private @Nullable String deliver(AFUNIXSocketAddress to, byte[] payload, List<FileDescriptor> descriptors) {
 		if (isStalled(to)) {
-			dropped(to, "it did not read its earlier replies");
-			return;
+			return "it did not read its earlier replies";
 		}
 		int written;
 		Duration waited;
 		this.sendLock.lock();
 		try {
 			if (this.closed) {
-				dropped(to, "the listener has stopped");
-				return;
+				return "the listener has stopped";
 			}
 			DatagramChannels.SendingChannel out = this.out;
 			try {
@@ -128,8 +153,7 @@ final class DatagramSender {
 			}
 			catch (IOException ex) {
 				renew(out);
-				dropped(to, ex.getMessage());
-				return;
+				return ex.getMessage();
 			}
 			if (written < payload.length) {
 				this.pressedUntil = System.nanoTime() + STALLED_NANOS;
@@ -140,11 +164,10 @@ final class DatagramSender {
 		}
 		if (written < payload.length) {
 			markStalled(to);
-			dropped(to, "it did not read within " + waited.toMillis() + " ms, or the listener's send buffer is "
-					+ "full of replies other senders have not read");
-			return;
+			return "it did not read within " + waited.toMillis() + " ms, or the listener's send buffer is "
+					+ "full of replies other senders have not read";
 		}
-		this.statistics.messageSent(payload.length);
+		return null;
 	}
 
 	/**
@@ -224,13 +247,6 @@ final class DatagramSender {
 			this.stalled.values().removeIf((until) -> now - until >= 0);
 		}
 		this.stalled.put(to, now + STALLED_NANOS);
-	}
-
-	private void dropped(AFUNIXSocketAddress to, @Nullable String why) {
-		this.statistics.replyFailed();
-		if (logger.isDebugEnabled()) {
-			logger.debug("Dropped a reply to " + to + " on " + this.definition.describe() + ": " + why);
-		}
 	}
 
 }

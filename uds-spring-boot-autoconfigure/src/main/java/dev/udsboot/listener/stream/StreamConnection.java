@@ -3,7 +3,10 @@ package dev.udsboot.listener.stream;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.IOException;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
 import java.util.List;
@@ -80,12 +83,20 @@ final class StreamConnection implements Runnable, UdsSession {
 	@Override
 	public void run() {
 		try {
+			byte[] first = this.container.probes().readProbeToken(this.socket, peerPid());
+			if (first == null) {
+				// a health probe: accepted, which is what it checks, and closed unseen
+				return;
+			}
+			this.statistics.connectionOpened();
 			if (!admitted()) {
 				return;
 			}
 			this.opened = true;
 			this.listener.onConnectionOpened(this);
-			FrameInputStream input = this.codec.newInputStream(this.socket.getInputStream());
+			InputStream socketInput = this.socket.getInputStream();
+			FrameInputStream input = this.codec.newInputStream((first.length == 0) ? socketInput
+					: new SequenceInputStream(new ByteArrayInputStream(first), socketInput));
 			ReceivedDescriptors tracker = this.descriptors;
 			if (tracker != null) {
 				input.setReadObserver(tracker::afterRead);
@@ -183,6 +194,16 @@ final class StreamConnection implements Runnable, UdsSession {
 			this.statistics.descriptorsReceived(received.size());
 		}
 		return true;
+	}
+
+	/** The peer's pid, or -1 if its credentials cannot be read (then it is no probe). */
+	private long peerPid() {
+		try {
+			return peerCredentials().pid();
+		}
+		catch (UncheckedIOException ex) {
+			return -1;
+		}
 	}
 
 	/**

@@ -20,6 +20,7 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 import dev.udsboot.framing.FrameCodec;
+import dev.udsboot.listener.ListenerProbes;
 import dev.udsboot.listener.ListenerSocket;
 import dev.udsboot.listener.RateLimitedLog;
 import dev.udsboot.listener.UdsListenerContainer;
@@ -53,6 +54,8 @@ public class StreamListenerContainer implements UdsListenerContainer {
 	private final Duration threadKeepAlive;
 
 	private final UdsListenerStatistics statistics = new UdsListenerStatistics();
+
+	private final ListenerProbes probes = new ListenerProbes();
 
 	private final Set<StreamConnection> connections = ConcurrentHashMap.newKeySet();
 
@@ -103,6 +106,10 @@ public class StreamListenerContainer implements UdsListenerContainer {
 		return this.connections.size();
 	}
 
+	ListenerProbes probes() {
+		return this.probes;
+	}
+
 	FrameCodec codec() {
 		return this.codec;
 	}
@@ -115,6 +122,12 @@ public class StreamListenerContainer implements UdsListenerContainer {
 	 * Returns the bound socket file, for health checks.
 	 * @return the socket file, or {@code null} if not running or abstract
 	 */
+	@Override
+	public ListenerProbes.ProbeResult probe(Duration timeout) {
+		return this.probes.probeStream(this.definition.address(), timeout);
+	}
+
+	@Override
 	public @Nullable BoundSocketFile<AFUNIXServerSocket> getSocketFile() {
 		ListenerSocket<AFUNIXServerSocket> socket = this.listenerSocket;
 		return (socket != null) ? socket.file() : null;
@@ -202,7 +215,6 @@ public class StreamListenerContainer implements UdsListenerContainer {
 			}
 			connection = new StreamConnection(this.connectionIds.incrementAndGet(), socket, this);
 			this.connections.add(connection);
-			this.statistics.connectionOpened();
 			this.executor.execute(connection);
 		}
 		catch (IOException | RejectedExecutionException ex) {

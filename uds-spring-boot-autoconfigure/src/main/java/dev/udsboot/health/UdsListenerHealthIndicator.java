@@ -1,0 +1,97 @@
+package dev.udsboot.health;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+
+import dev.udsboot.listener.ListenerProbes;
+import dev.udsboot.listener.UdsListenerContainer;
+import dev.udsboot.listener.UdsListenerDefinition;
+import dev.udsboot.listener.UdsListenerStatistics;
+import dev.udsboot.listener.UdsListenerType;
+import dev.udsboot.socket.BoundSocketFile;
+import dev.udsboot.socket.SocketFiles;
+
+/**
+ * The health of one listener: UP only when it is running, its socket file (if it has one) is still
+ * the one it bound, and a probe through its socket is answered within the timeout; DOWN with the
+ * reason otherwise. Details name the listener, its address and type, its open connections and its
+ * counters.
+ */
+public class UdsListenerHealthIndicator implements HealthIndicator {
+
+	private final UdsListenerContainer container;
+
+	private final Duration probeTimeout;
+
+	/**
+	 * Creates an indicator.
+	 * @param container the listener's container
+	 * @param probeTimeout how long a probe through the socket may take
+	 */
+	public UdsListenerHealthIndicator(UdsListenerContainer container, Duration probeTimeout) {
+		this.container = container;
+		this.probeTimeout = probeTimeout;
+	}
+
+	@Override
+	public Health health() {
+		Health.Builder builder = Health.up().withDetails(details());
+		String reason = socketFileProblem();
+		if (reason == null) {
+			ListenerProbes.ProbeResult probe = this.container.probe(this.probeTimeout);
+			builder.withDetail("probe", probe.detail());
+			if (!probe.answered()) {
+				reason = "a probe through the socket failed: " + probe.detail();
+			}
+		}
+		return (reason != null) ? builder.down().withDetail("reason", reason).build() : builder.build();
+	}
+
+	private @Nullable String socketFileProblem() {
+		if (!this.container.isRunning()) {
+			return "the listener is stopped";
+		}
+		if (this.container.getDefinition().address().path() == null) {
+			return null;
+		}
+		BoundSocketFile<?> file = this.container.getSocketFile();
+		if (file == null) {
+			return "the listener has no socket file";
+		}
+		if (file.isStillOurs()) {
+			return null;
+		}
+		try {
+			if (SocketFiles.kindOf(file.path()) == SocketFiles.Kind.MISSING) {
+				return "the socket file " + file.path() + " was deleted";
+			}
+		}
+		catch (IOException ex) {
+			return "the socket file " + file.path() + " cannot be examined: " + ex.getMessage();
+		}
+		return "the socket file " + file.path() + " was replaced by another file";
+	}
+
+	private Map<String, Object> details() {
+		UdsListenerDefinition definition = this.container.getDefinition();
+		UdsListenerStatistics statistics = this.container.getStatistics();
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("listener", definition.name());
+		details.put("address", definition.address().toString());
+		details.put("type", definition.type().name().toLowerCase(Locale.ROOT));
+		if (definition.type() == UdsListenerType.STREAM) {
+			details.put("connections", this.container.getActiveConnections());
+		}
+		details.put("counters", statistics.toMap());
+		return details;
+	}
+
+}
