@@ -42,6 +42,10 @@ public final class UdsListenerStatistics {
 
 	private final LongAdder failedReplies = new LongAdder();
 
+	private final LongAdder handlerInvocations = new LongAdder();
+
+	private final LongAdder handlerNanos = new LongAdder();
+
 	/** Records an event; called by containers. */
 	public void connectionOpened() {
 		this.connectionsOpened.increment();
@@ -62,6 +66,15 @@ public final class UdsListenerStatistics {
 	public void messageSent(int bytes) {
 		this.messagesSent.increment();
 		this.bytesSent.add(bytes);
+	}
+
+	/**
+	 * Records a handler invocation, whatever its outcome; called by containers.
+	 * @param nanos how long the handler ran
+	 */
+	public void handlerCompleted(long nanos) {
+		this.handlerInvocations.increment();
+		this.handlerNanos.add(nanos);
 	}
 
 	/** Records an event; called by containers. */
@@ -196,6 +209,22 @@ public final class UdsListenerStatistics {
 	}
 
 	/**
+	 * Returns how many times a handler ran for a message.
+	 * @return the count
+	 */
+	public long handlerInvocations() {
+		return this.handlerInvocations.sum();
+	}
+
+	/**
+	 * Returns how long handlers ran for messages, in total.
+	 * @return nanoseconds
+	 */
+	public long handlerNanos() {
+		return this.handlerNanos.sum();
+	}
+
+	/**
 	 * Returns every counter by name, in a stable order, for health details.
 	 * @return a snapshot of the counters
 	 */
@@ -207,6 +236,7 @@ public final class UdsListenerStatistics {
 		counters.put("messagesSent", messagesSent());
 		counters.put("bytesReceived", bytesReceived());
 		counters.put("bytesSent", bytesSent());
+		counters.put("handlerInvocations", handlerInvocations());
 		counters.put("handlerErrors", handlerErrors());
 		counters.put("oversizedFrames", oversizedFrames());
 		counters.put("malformedFrames", malformedFrames());

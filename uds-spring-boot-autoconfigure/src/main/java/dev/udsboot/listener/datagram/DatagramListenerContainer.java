@@ -406,6 +406,7 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 			}
 			DatagramPeer peer = new DatagramPeer(definition.name(), datagram.from(), this.sender);
 			byte[] reply;
+			long start = System.nanoTime();
 			try {
 				reply = DatagramListenerContainer.this.messageListener.onMessage(datagram.payload(), descriptors, peer);
 			}
@@ -422,6 +423,7 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 				return;
 			}
 			finally {
+				statistics.handlerCompleted(System.nanoTime() - start);
 				ReceivedDescriptors.close(descriptors);
 			}
 			if (reply != null) {

@@ -109,10 +109,12 @@ final class StreamConnection implements Runnable, UdsSession {
 					break;
 				}
 				byte[] reply;
+				long start = System.nanoTime();
 				try {
 					reply = this.listener.onMessage(frame, received, this);
 				}
 				finally {
+					this.statistics.handlerCompleted(System.nanoTime() - start);
 					ReceivedDescriptors.close(received);
 				}
 				if (reply != null) {

@@ -1,0 +1,139 @@
+package dev.udsboot.metrics;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import dev.udsboot.listener.UdsListenerContainer;
+import dev.udsboot.listener.UdsListenerEndpointRegistry;
+import dev.udsboot.listener.UdsListenerStatistics;
+import dev.udsboot.listener.UdsListenerType;
+
+/**
+ * Binds the meters of every listener, tagged {@code listener} (its name) and {@code type}
+ * ({@code stream} or {@code datagram}). The meters read the listener's statistics when the
+ * registry asks (function counters, a gauge and a function timer), so handling a message costs
+ * nothing more than the counters the listener keeps anyway. They exist from startup, reading 0
+ * until the listener's container is registered.
+ * <ul>
+ * <li>{@code uds.connections.active} (gauge), {@code uds.connections.opened}, {@code
+ * uds.connections.refused} (over max-connections), {@code uds.connections.idle.timeouts};</li>
+ * <li>{@code uds.messages.received}, {@code uds.messages.sent}, {@code uds.bytes.received},
+ * {@code uds.bytes.sent};</li>
+ * <li>{@code uds.handler.duration} (a timer: invocations and total time), {@code
+ * uds.handler.errors};</li>
+ * <li>{@code uds.frames.rejected} tagged {@code reason} {@code oversized}, {@code malformed} or
+ * {@code truncated}; {@code uds.peers.unauthorized}; {@code uds.descriptors.received}, {@code
+ * uds.descriptors.rejected}; {@code uds.replies.dropped} tagged {@code reason} {@code unaddressed}
+ * or {@code undeliverable} (datagram replies).</li>
+ * </ul>
+ */
+public class UdsListenerMetrics implements MeterBinder {
+
+	private static final UdsListenerStatistics NOT_YET = new UdsListenerStatistics();
+
+	private final UdsListenerEndpointRegistry registry;
+
+	private final Map<String, UdsListenerType> listeners;
+
+	/**
+	 * Creates the binder.
+	 * @param registry where the listeners' containers are registered
+	 * @param listeners the listeners to bind, by name
+	 */
+	public UdsListenerMetrics(UdsListenerEndpointRegistry registry, Map<String, UdsListenerType> listeners) {
+		this.registry = registry;
+		this.listeners = Map.copyOf(listeners);
+	}
+
+	@Override
+	public void bindTo(MeterRegistry meters) {
+		this.listeners.forEach((name, type) -> bind(meters, name,
+				Tags.of("listener", name, "type", type.name().toLowerCase(Locale.ROOT))));
+	}
+
+	private void bind(MeterRegistry meters, String name, Tags tags) {
+		Gauge.builder("uds.connections.active", this.registry, (registry) -> activeConnections(registry, name))
+			.description("Connections open now")
+			.tags(tags)
+			.register(meters);
+		counter(meters, name, tags, "uds.connections.opened", "Connections accepted",
+				UdsListenerStatistics::connectionsOpened);
+		counter(meters, name, tags, "uds.connections.refused", "Connections refused over max-connections",
+				UdsListenerStatistics::connectionsRefused);
+		counter(meters, name, tags, "uds.connections.idle.timeouts", "Connections closed for idling",
+				UdsListenerStatistics::idleTimeouts);
+		counter(meters, name, tags, "uds.messages.received", "Messages handed to handlers",
+				UdsListenerStatistics::messagesReceived);
+		counter(meters, name, tags, "uds.messages.sent", "Replies and messages sent",
+				UdsListenerStatistics::messagesSent);
+		FunctionCounter.builder("uds.bytes.received", this.registry, value(name, UdsListenerStatistics::bytesReceived))
+			.description("Payload bytes received")
+			.baseUnit("bytes")
+			.tags(tags)
+			.register(meters);
+		FunctionCounter.builder("uds.bytes.sent", this.registry, value(name, UdsListenerStatistics::bytesSent))
+			.description("Payload bytes sent")
+			.baseUnit("bytes")
+			.tags(tags)
+			.register(meters);
+		FunctionTimer
+			.builder("uds.handler.duration", this.registry,
+					(registry) -> statistics(registry, name).handlerInvocations(),
+					(registry) -> statistics(registry, name).handlerNanos(), TimeUnit.NANOSECONDS)
+			.description("Time handlers took per message")
+			.tags(tags)
+			.register(meters);
+		counter(meters, name, tags, "uds.handler.errors", "Messages whose handling failed",
+				UdsListenerStatistics::handlerErrors);
+		counter(meters, name, tags.and("reason", "oversized"), "uds.frames.rejected", "Messages rejected",
+				UdsListenerStatistics::oversizedFrames);
+		counter(meters, name, tags.and("reason", "malformed"), "uds.frames.rejected", "Messages rejected",
+				UdsListenerStatistics::malformedFrames);
+		counter(meters, name, tags.and("reason", "truncated"), "uds.frames.rejected", "Messages rejected",
+				UdsListenerStatistics::truncatedFrames);
+		counter(meters, name, tags, "uds.peers.unauthorized", "Peers refused by the allow-lists",
+				UdsListenerStatistics::unauthorizedPeers);
+		counter(meters, name, tags, "uds.descriptors.received", "File descriptors handed to handlers",
+				UdsListenerStatistics::descriptorsReceived);
+		counter(meters, name, tags, "uds.descriptors.rejected", "Messages refused for carrying too many descriptors",
+				UdsListenerStatistics::descriptorRejections);
+		counter(meters, name, tags.and("reason", "unaddressed"), "uds.replies.dropped", "Replies not delivered",
+				UdsListenerStatistics::unaddressedReplies);
+		counter(meters, name, tags.and("reason", "undeliverable"), "uds.replies.dropped", "Replies not delivered",
+				UdsListenerStatistics::failedReplies);
+	}
+
+	private void counter(MeterRegistry meters, String listener, Tags tags, String meter, String description,
+			ToLongFunction<UdsListenerStatistics> counter) {
+		FunctionCounter.builder(meter, this.registry, value(listener, counter))
+			.description(description)
+			.tags(tags)
+			.register(meters);
+	}
+
+	private static ToDoubleFunction<UdsListenerEndpointRegistry> value(String listener,
+			ToLongFunction<UdsListenerStatistics> counter) {
+		return (registry) -> counter.applyAsLong(statistics(registry, listener));
+	}
+
+	private static UdsListenerStatistics statistics(UdsListenerEndpointRegistry registry, String listener) {
+		UdsListenerContainer container = registry.getListenerContainer(listener);
+		return (container != null) ? container.getStatistics() : NOT_YET;
+	}
+
+	private static double activeConnections(UdsListenerEndpointRegistry registry, String listener) {
+		UdsListenerContainer container = registry.getListenerContainer(listener);
+		return (container != null) ? container.getActiveConnections() : 0;
+	}
+
+}
