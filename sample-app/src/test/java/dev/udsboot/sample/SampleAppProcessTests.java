@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 
@@ -19,7 +21,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The sample app as a real process: SIGTERM removes its socket file, SIGKILL leaves a stale one
- * that the next start replaces, and of two instances started at once exactly one serves.
+ * that the next start replaces, of two instances started at once exactly one serves, and curl gets
+ * its health over the management socket, as a web application and as a non-web one.
  */
 class SampleAppProcessTests {
 
@@ -34,10 +37,17 @@ class SampleAppProcessTests {
 	}
 
 	private Process launch(String name) throws IOException {
+		// no management socket: two instances at once must not race for it
+		return launch(name, "--uds.management.path=");
+	}
+
+	private Process launch(String name, String... arguments) throws IOException {
 		String java = ProcessHandle.current().info().command().orElse("java");
-		Process process = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp",
+		List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp",
 				System.getProperty("java.class.path"), SampleApplication.class.getName(),
-				"--uds.sample.dir=" + this.dir, "--spring.main.banner-mode=off", "--uds.management.path=")
+				"--uds.sample.dir=" + this.dir, "--spring.main.banner-mode=off"));
+		command.addAll(List.of(arguments));
+		Process process = new ProcessBuilder(command)
 			.redirectErrorStream(true)
 			.redirectOutput(this.dir.resolve(name + ".log").toFile())
 			.start();
@@ -63,6 +73,57 @@ class SampleAppProcessTests {
 
 	private String log(String name) throws IOException {
 		return Files.readString(this.dir.resolve(name + ".log"));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "servlet", "none" })
+	void curlGetsHealthOverTheManagementSocketAnd503OnceAListenersFileIsDeleted(String webApplicationType)
+			throws Exception {
+		Path management = this.dir.resolve("management.sock");
+		Process app = launch(webApplicationType, "--spring.main.web-application-type=" + webApplicationType);
+		await().atMost(Duration.ofSeconds(60)).until(this::echoes);
+		Curl up = curl(management, "/actuator/health");
+		assertThat(up.status()).as(up.body()).isEqualTo(200);
+		assertThat(up.json().at("/status").asString()).isEqualTo("UP");
+		for (String listener : List.of("echo", "whoami", "digest", "events", "echo-descriptors")) {
+			assertThat(up.json().at("/components/uds/components/" + listener + "/status").asString()).as(listener)
+				.isEqualTo("UP");
+		}
+		Files.delete(echoSocket());
+		Curl down = curl(management, "/actuator/health");
+		assertThat(down.status()).as(down.body()).isEqualTo(503);
+		assertThat(down.json().at("/status").asString()).isEqualTo("DOWN");
+		assertThat(down.json().at("/components/uds/status").asString()).isEqualTo("DOWN");
+		assertThat(down.json().at("/components/uds/components/echo/details/listener").asString()).isEqualTo("echo");
+		assertThat(down.json().at("/components/uds/components/echo/details/reason").asString())
+			.isEqualTo("the socket file " + echoSocket() + " was deleted");
+		assertThat(down.json().at("/components/uds/components/whoami/status").asString()).isEqualTo("UP");
+		assertThat(curl(management, "/actuator/env").status()).as("not exposed").isEqualTo(404);
+		assertThat(log(webApplicationType).contains("Tomcat started on port"))
+			.as("the application's own web server").isEqualTo(webApplicationType.equals("servlet"));
+		app.destroy();
+		assertThat(app.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		assertThat(management).as("removed on shutdown").doesNotExist();
+	}
+
+	private static Curl curl(Path socket, String path) throws Exception {
+		Process process = new ProcessBuilder(dev.udsboot.test.RequiredTools.require("curl"), "--silent",
+				"--show-error", "--max-time", "10", "--unix-socket", socket.toString(), "--write-out",
+				"\n%{http_code}", "http://localhost" + path)
+			.redirectErrorStream(true)
+			.start();
+		String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+		assertThat(process.waitFor()).as(output).isZero();
+		int newline = output.lastIndexOf('\n');
+		return new Curl(Integer.parseInt(output.substring(newline + 1).trim()), output.substring(0, newline));
+	}
+
+	private record Curl(int status, String body) {
+
+		tools.jackson.databind.JsonNode json() {
+			return new tools.jackson.databind.json.JsonMapper().readTree(this.body);
+		}
+
 	}
 
 	@Test

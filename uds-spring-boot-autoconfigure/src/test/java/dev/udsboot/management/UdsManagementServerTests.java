@@ -141,6 +141,8 @@ class UdsManagementServerTests {
 					EndpointAutoConfiguration.class, HealthEndpointAutoConfiguration.class,
 					UdsManagementAutoConfiguration.class))
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(UdsManagementServer.class));
+		runner().withPropertyValues("uds.management.path=")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(UdsManagementServer.class));
 		runner().withClassLoader(new FilteredClassLoader(org.apache.catalina.startup.Tomcat.class))
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(UdsManagementServer.class));
 	}

@@ -19,7 +19,8 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroups;
@@ -30,8 +31,12 @@ import org.springframework.boot.health.registry.HealthContributorRegistry;
 import org.springframework.boot.health.registry.ReactiveHealthContributorRegistry;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.util.StringUtils;
 
 import dev.udsboot.autoconfigure.UdsAutoConfiguration;
 import dev.udsboot.management.ActuatorEndpointServlet;
@@ -49,7 +54,7 @@ import dev.udsboot.socket.SocketFileOptions;
 		HealthEndpointAutoConfiguration.class },
 		afterName = "org.springframework.boot.actuate.autoconfigure.endpoint.jackson.JacksonEndpointAutoConfiguration")
 @ConditionalOnClass({ Tomcat.class, WebEndpointDiscoverer.class })
-@ConditionalOnProperty("uds.management.path")
+@Conditional(UdsManagementAutoConfiguration.OnManagementPath.class)
 @EnableConfigurationProperties(UdsManagementProperties.class)
 public final class UdsManagementAutoConfiguration {
 
@@ -95,6 +100,18 @@ public final class UdsManagementAutoConfiguration {
 				HealthEndpointProperties properties) {
 			return new HealthEndpointWebExtension(registry, reactiveRegistry.getIfAvailable(), groups,
 					properties.getLogging().getSlowIndicatorThreshold());
+		}
+
+	}
+
+	/** Matches when {@code uds.management.path} is set and not blank (blank turns it off). */
+	static final class OnManagementPath extends SpringBootCondition {
+
+		@Override
+		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			return StringUtils.hasText(context.getEnvironment().getProperty("uds.management.path"))
+					? ConditionOutcome.match("uds.management.path is set")
+					: ConditionOutcome.noMatch("uds.management.path is not set");
 		}
 
 	}
