@@ -85,6 +85,29 @@ public final class FrameInputStream extends InputStream {
 	}
 
 	/**
+	 * Returns the bytes buffered now, reading once from the source if none are, without consuming
+	 * them: a look at a connection's first bytes that leaves them to be read as usual (and their
+	 * descriptors to be observed as usual). A timeout of that read is not the stream's failure.
+	 * @return the buffered bytes; empty after a timeout or at the end of the stream
+	 * @throws IOException if the source fails
+	 */
+	public byte[] peek() throws IOException {
+		if (this.position == this.limit) {
+			try {
+				if (!fill()) {
+					return new byte[0];
+				}
+			}
+			catch (java.net.SocketTimeoutException ex) {
+				// nothing arrived in time, which says nothing about the stream
+				this.failure = null;
+				return new byte[0];
+			}
+		}
+		return java.util.Arrays.copyOfRange(this.buffer, this.position, this.limit);
+	}
+
+	/**
 	 * Sets what is told after every read from the source (e.g. to collect ancillary data).
 	 * @param observer the observer
 	 */

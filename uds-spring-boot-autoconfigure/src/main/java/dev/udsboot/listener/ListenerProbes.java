@@ -1,13 +1,13 @@
 package dev.udsboot.listener;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -21,24 +21,24 @@ import dev.udsboot.socket.UdsAddress;
 /**
  * Checks from inside the application that a listener serves, for its health: a connection or a
  * datagram of the starter's own goes through the listener's socket, and its container answers it
- * (closes the connection, or sends the datagram back) without handing it to a handler, an event
- * handler or the statistics.
+ * (one acknowledgement byte on a connection, the datagram sent back) without handing it to a
+ * handler, an event handler or the statistics.
  * <p>
  * Telling probes apart: a datagram probe comes from a socket bound to a random abstract name that
  * only this object knows. A stream probe cannot be told by its address (junixsocket neither binds
  * a client socket nor reports a connection's peer address), so it writes a random token as soon
- * as it connects; a container reads the first bytes of a connection from its own process (the
- * peer pid is the kernel's, and cannot be forged) while a probe is pending, and hands any other
- * bytes on as the connection's first. Nothing is looked up while no probe is pending, so a
- * listener pays nothing when nobody probes it.
+ * as it connects; a container looks at the first bytes of a connection from its own process (the
+ * peer pid is the kernel's, and cannot be forged) while a probe is pending, without consuming
+ * them (see {@link dev.udsboot.framing.FrameInputStream#peek}). A probe that gave up before its
+ * container reached it is remembered for {@link #RETIRED_FOR}, so that it is still dropped
+ * unseen when the container gets to it. Nothing is looked at while no probe is pending or
+ * retired, so a listener pays nothing when nobody probes it.
  */
 public final class ListenerProbes {
 
 	private static final String NAME_PREFIX = "uds-probe-";
 
 	private static final SecureRandom RANDOM = new SecureRandom();
-
-	private static final byte[] NONE = new byte[0];
 
 	/** Bytes of a stream probe's token. */
 	static final int TOKEN_BYTES = 16;
@@ -48,8 +48,19 @@ public final class ListenerProbes {
 
 	private static final long OWN_PID = ProcessHandle.current().pid();
 
+	/** How long a probe that gave up is still recognised. */
+	static final Duration RETIRED_FOR = Duration.ofMinutes(5);
+
+	private static final int MAX_RETIRED = 1024;
+
+	/** What a container writes to a stream probe it recognised. */
+	public static final int ACKNOWLEDGEMENT = 'U';
+
 	/** Abstract names of pending datagram probes, and tokens of pending stream probes. */
 	private final Set<String> pending = ConcurrentHashMap.newKeySet();
+
+	/** Names and tokens of probes that gave up unanswered, until when they are recognised. */
+	private final Map<String, Long> retired = new ConcurrentHashMap<>();
 
 	/**
 	 * Tells whether a datagram comes from a pending probe.
@@ -57,54 +68,76 @@ public final class ListenerProbes {
 	 * @return {@code true} for a probe, which the container answers and otherwise ignores
 	 */
 	public boolean isDatagramProbe(@Nullable AFUNIXSocketAddress from) {
-		if (this.pending.isEmpty() || from == null || !from.isInAbstractNamespace()) {
+		if (!anyKnown() || from == null || !from.isInAbstractNamespace()) {
 			return false;
 		}
-		return this.pending.contains(nameOf(from));
+		return isKnown(nameOf(from));
 	}
 
 	/**
-	 * Reads a stream probe's token from a connection that may be one: from this process, while a
-	 * stream probe is pending. Returns at once for any other connection.
-	 * @param socket the accepted connection
+	 * Tells whether a new connection may be a stream probe, and so whether its first bytes are to
+	 * be looked at: it comes from this process, and a probe is pending or retired.
 	 * @param peerPid the connection's peer pid, as the kernel reports it
-	 * @return {@code null} for a probe, which the container closes and otherwise ignores; else the
-	 * bytes read, which are the connection's first (empty if none were read)
-	 * @throws IOException if reading fails
+	 * @return {@code true} if {@link #isStreamProbe} is to be asked
 	 */
-	public byte @Nullable [] readProbeToken(AFUNIXSocket socket, long peerPid) throws IOException {
-		if (this.pending.isEmpty() || peerPid != OWN_PID) {
-			return NONE;
+	public boolean mayBeStreamProbe(long peerPid) {
+		return peerPid == OWN_PID && anyKnown();
+	}
+
+	/**
+	 * Tells whether a connection's first bytes are a probe's token.
+	 * @param first the bytes the connection sent first (possibly fewer than a token)
+	 * @return {@code true} for a probe: the container consumes the token, writes
+	 * {@link #ACKNOWLEDGEMENT}, and closes it
+	 */
+	public boolean isStreamProbe(byte[] first) {
+		return first.length >= TOKEN_BYTES
+				&& isKnown(new String(first, 0, TOKEN_BYTES, StandardCharsets.ISO_8859_1));
+	}
+
+	/**
+	 * How long a container waits for the first bytes of a connection that may be a probe: a probe
+	 * writes its token at once.
+	 * @return milliseconds
+	 */
+	public static int tokenWaitMillis() {
+		return TOKEN_WAIT_MILLIS;
+	}
+
+	private boolean anyKnown() {
+		return !this.pending.isEmpty() || !this.retired.isEmpty();
+	}
+
+	private boolean isKnown(String key) {
+		if (this.pending.contains(key)) {
+			return true;
 		}
-		int timeout = socket.getSoTimeout();
-		byte[] read = new byte[TOKEN_BYTES];
-		int length = 0;
-		try {
-			socket.setSoTimeout(TOKEN_WAIT_MILLIS);
-			InputStream in = socket.getInputStream();
-			while (length < TOKEN_BYTES) {
-				int count = in.read(read, length, TOKEN_BYTES - length);
-				if (count < 0) {
-					break;
-				}
-				length += count;
+		Long until = this.retired.get(key);
+		return until != null && System.nanoTime() - until < 0;
+	}
+
+	/** Ends a probe; one that was not answered is remembered for a while. */
+	private void finish(String key, boolean answered) {
+		if (!answered) {
+			long now = System.nanoTime();
+			if (this.retired.size() >= MAX_RETIRED) {
+				this.retired.values().removeIf((until) -> now - until >= 0);
+			}
+			if (this.retired.size() < MAX_RETIRED) {
+				this.retired.put(key, now + RETIRED_FOR.toNanos());
 			}
 		}
-		catch (SocketTimeoutException ex) {
-			// not a probe: a probe writes its token at once
+		else if (!this.retired.isEmpty()) {
+			long now = System.nanoTime();
+			this.retired.values().removeIf((until) -> now - until >= 0);
 		}
-		finally {
-			socket.setSoTimeout(timeout);
-		}
-		if (length == TOKEN_BYTES && this.pending.contains(new String(read, StandardCharsets.ISO_8859_1))) {
-			return null;
-		}
-		return Arrays.copyOf(read, length);
+		this.pending.remove(key);
 	}
 
 	/**
 	 * Probes a stream listener: connects, writes its token, and waits for the container to accept
-	 * the connection and close it.
+	 * the connection and acknowledge it. A connection closed without the acknowledgement was not
+	 * served (refused at max-connections, or the listener is stopping).
 	 * @param target the listener's address
 	 * @param timeout how long the whole probe may take
 	 * @return the outcome
@@ -115,25 +148,27 @@ public final class ListenerProbes {
 		String name = new String(token, StandardCharsets.ISO_8859_1);
 		this.pending.add(name);
 		long start = System.nanoTime();
+		ProbeResult result;
+		boolean connected = false;
+		String unserved = "the listener closed the connection unserved (at max-connections?)";
 		try (AFUNIXSocket socket = AFUNIXSocket.newInstance()) {
 			socket.connect(target.toSocketAddress(), remainingMillis(start, timeout));
+			connected = true;
 			socket.getOutputStream().write(token);
 			socket.setSoTimeout(remainingMillis(start, timeout));
-			InputStream in = socket.getInputStream();
-			while (in.read() != -1) {
-				// a container closes a probe without writing; read to the end regardless
-			}
-			return ProbeResult.answered(Duration.ofNanos(System.nanoTime() - start));
+			result = (socket.getInputStream().read() == ACKNOWLEDGEMENT)
+					? ProbeResult.answered(Duration.ofNanos(System.nanoTime() - start)) : ProbeResult.failed(unserved);
 		}
 		catch (SocketTimeoutException ex) {
-			return ProbeResult.failed("no answer within " + timeout.toMillis() + " ms");
+			result = ProbeResult.failed("no answer within " + timeout.toMillis() + " ms");
 		}
 		catch (IOException | RuntimeException ex) {
-			return ProbeResult.failed("cannot connect: " + ex.getMessage());
+			// closed with the token unread, the connection is reset
+			result = ProbeResult.failed(connected ? unserved + ": " + ex.getMessage()
+					: "cannot connect: " + ex.getMessage());
 		}
-		finally {
-			this.pending.remove(name);
-		}
+		finish(name, result.answered());
+		return result;
 	}
 
 	/**
@@ -149,6 +184,12 @@ public final class ListenerProbes {
 		long start = System.nanoTime();
 		byte[] token = new byte[TOKEN_BYTES];
 		RANDOM.nextBytes(token);
+		ProbeResult result = exchange(name, token, target, timeout, start);
+		finish(name, result.answered());
+		return result;
+	}
+
+	private ProbeResult exchange(String name, byte[] token, UdsAddress target, Duration timeout, long start) {
 		try (AFUNIXDatagramChannel channel = AFUNIXDatagramChannel.open()) {
 			channel.bind(AFUNIXSocketAddress.inAbstractNamespace(name));
 			channel.socket().setSoTimeout(remainingMillis(start, timeout));
@@ -175,9 +216,6 @@ public final class ListenerProbes {
 		}
 		catch (IOException | RuntimeException ex) {
 			return ProbeResult.failed("cannot send: " + ex.getMessage());
-		}
-		finally {
-			this.pending.remove(name);
 		}
 	}
 

@@ -1,6 +1,7 @@
 package dev.udsboot.management;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,6 +31,7 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.actuate.endpoint.web.WebOperation;
 import org.springframework.boot.actuate.endpoint.web.WebOperationRequestPredicate;
 import org.springframework.boot.actuate.endpoint.web.WebServerNamespace;
+import org.springframework.core.io.Resource;
 import org.springframework.util.MimeType;
 
 /**
@@ -46,6 +48,10 @@ public class ActuatorEndpointServlet extends HttpServlet {
 	private static final long serialVersionUID = 1L;
 
 	private static final Log logger = LogFactory.getLog(ActuatorEndpointServlet.class);
+
+	private static final java.time.Duration REACTIVE_TIMEOUT = java.time.Duration.ofSeconds(30);
+
+	private static final java.util.Optional<Class<?>> REACTIVE_PUBLISHER = reactivePublisher();
 
 	private final String basePath;
 
@@ -87,7 +93,8 @@ public class ActuatorEndpointServlet extends HttpServlet {
 					continue;
 				}
 				pathMatched = true;
-				if (predicate.getHttpMethod() == WebEndpointHttpMethod.GET && "GET".equals(request.getMethod())) {
+				if (predicate.getHttpMethod() == WebEndpointHttpMethod.GET
+						&& ("GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod()))) {
 					invoke(operation, variables, request, response);
 					return;
 				}
@@ -107,7 +114,7 @@ public class ActuatorEndpointServlet extends HttpServlet {
 				new ProducibleOperationArgumentResolver(() -> accept));
 		Object result;
 		try {
-			result = operation.invoke(context);
+			result = resolveReactive(operation.invoke(context));
 		}
 		catch (InvalidEndpointRequestException ex) {
 			response.sendError(HttpServletResponse.SC_BAD_REQUEST, ex.getReason());
@@ -139,21 +146,68 @@ public class ActuatorEndpointServlet extends HttpServlet {
 			return;
 		}
 		if (body instanceof CharSequence text) {
-			response.setStatus(status);
-			response.setContentType(contentType.contains("json") ? "text/plain;charset=UTF-8" : contentType);
-			response.getOutputStream().write(text.toString().getBytes(StandardCharsets.UTF_8));
-			return;
+			writeBytes(response, status, text.toString().getBytes(StandardCharsets.UTF_8),
+					contentType.contains("json") ? "text/plain;charset=UTF-8" : contentType);
 		}
-		writeJson(response, status, body, contentType);
+		else if (body instanceof byte[] bytes) {
+			writeBytes(response, status, bytes, contentType);
+		}
+		else if (body instanceof Resource resource) {
+			// a log file or a heap dump: streamed as it is, and closed (a heap dump's file goes then)
+			response.setStatus(status);
+			response.setContentType("application/octet-stream");
+			try (InputStream in = resource.getInputStream()) {
+				in.transferTo(response.getOutputStream());
+			}
+		}
+		else {
+			writeJson(response, status, body, contentType);
+		}
 	}
 
 	private void writeJson(HttpServletResponse response, int status, Object body, String contentType)
 			throws IOException {
-		byte[] bytes = this.json.apply(body);
+		byte[] bytes;
+		try {
+			bytes = this.json.apply(body);
+		}
+		catch (RuntimeException ex) {
+			logger.error("Could not write an Actuator response as JSON over the management socket", ex);
+			writeBytes(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR,
+					"{\"error\":\"the response could not be written as JSON\"}".getBytes(StandardCharsets.UTF_8),
+					"application/json");
+			return;
+		}
+		writeBytes(response, status, bytes, contentType);
+	}
+
+	private static void writeBytes(HttpServletResponse response, int status, byte[] bytes, String contentType)
+			throws IOException {
 		response.setStatus(status);
 		response.setContentType(contentType);
 		response.setContentLength(bytes.length);
+		// Tomcat leaves out the body of a HEAD response
 		response.getOutputStream().write(bytes);
+	}
+
+	/**
+	 * Waits for the result of a reactive operation (a WebFlux application's health extension
+	 * answers a {@code Mono}): this servlet is blocking, as the management socket's callers are.
+	 */
+	private static @Nullable Object resolveReactive(@Nullable Object result) {
+		if (result == null || !REACTIVE_PUBLISHER.isPresent() || !REACTIVE_PUBLISHER.get().isInstance(result)) {
+			return result;
+		}
+		try {
+			return result.getClass().getMethod("block", java.time.Duration.class).invoke(result, REACTIVE_TIMEOUT);
+		}
+		catch (java.lang.reflect.InvocationTargetException ex) {
+			throw (ex.getCause() instanceof RuntimeException runtime) ? runtime
+					: new IllegalStateException(ex.getCause());
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new IllegalStateException("Cannot wait for a reactive Actuator result " + result, ex);
+		}
 	}
 
 	private Map<String, Object> links() {
@@ -209,6 +263,16 @@ public class ActuatorEndpointServlet extends HttpServlet {
 			}
 		}
 		return segments;
+	}
+
+	private static java.util.Optional<Class<?>> reactivePublisher() {
+		try {
+			return java.util.Optional.of(Class.forName("reactor.core.publisher.Mono", false,
+					ActuatorEndpointServlet.class.getClassLoader()));
+		}
+		catch (ClassNotFoundException | LinkageError ex) {
+			return java.util.Optional.empty();
+		}
 	}
 
 }

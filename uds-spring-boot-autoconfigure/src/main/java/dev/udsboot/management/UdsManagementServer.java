@@ -39,6 +39,8 @@ public class UdsManagementServer implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(UdsManagementServer.class);
 
+	private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
+
 	private final Path path;
 
 	private final SocketFileOptions options;
@@ -76,23 +78,27 @@ public class UdsManagementServer implements SmartLifecycle {
 	private RunningTomcat startTomcat(AFUNIXSocketAddress address) throws IOException {
 		Path baseDir = Files.createTempDirectory("uds-management-");
 		Tomcat tomcat = new Tomcat();
-		tomcat.setBaseDir(baseDir.toString());
-		Connector connector = new Connector("org.apache.coyote.http11.Http11NioProtocol");
-		connector.setProperty("unixDomainSocketPath", address.getFile().getPath());
-		connector.setThrowOnFailure(true);
-		tomcat.getService().addConnector(connector);
-		tomcat.setConnector(connector);
-		Context context = tomcat.addContext("", baseDir.toString());
-		Tomcat.addServlet(context, "actuator", this.servlet).addMapping("/*");
 		RunningTomcat running = new RunningTomcat(tomcat, baseDir);
 		try {
+			tomcat.setBaseDir(baseDir.toString());
+			// names of its own, or its MBeans would clash with the application's Tomcat ("Tomcat")
+			String name = "uds-management-" + INSTANCES.incrementAndGet();
+			tomcat.getEngine().setName(name);
+			tomcat.getService().setName(name);
+			Connector connector = new Connector("org.apache.coyote.http11.Http11NioProtocol");
+			connector.setProperty("unixDomainSocketPath", address.getFile().getPath());
+			connector.setThrowOnFailure(true);
+			tomcat.getService().addConnector(connector);
+			tomcat.setConnector(connector);
+			Context context = tomcat.addContext("", baseDir.toString());
+			Tomcat.addServlet(context, "actuator", this.servlet).addMapping("/*");
 			tomcat.start();
+			return running;
 		}
 		catch (LifecycleException | RuntimeException ex) {
 			running.close();
 			throw new IOException("Tomcat did not start on " + address.getFile() + ": " + ex.getMessage(), ex);
 		}
-		return running;
 	}
 
 	@Override
@@ -130,10 +136,15 @@ public class UdsManagementServer implements SmartLifecycle {
 		public void close() {
 			try {
 				this.tomcat.stop();
+			}
+			catch (LifecycleException | RuntimeException ex) {
+				logger.warn("Tomcat on the management socket did not stop cleanly: " + ex);
+			}
+			try {
 				this.tomcat.destroy();
 			}
-			catch (LifecycleException ex) {
-				logger.warn("Tomcat on the management socket did not stop cleanly: " + ex);
+			catch (LifecycleException | RuntimeException ex) {
+				logger.warn("Tomcat on the management socket was not destroyed cleanly: " + ex);
 			}
 			finally {
 				try {

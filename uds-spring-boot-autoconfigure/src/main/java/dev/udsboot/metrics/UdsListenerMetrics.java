@@ -22,8 +22,9 @@ import dev.udsboot.listener.UdsListenerType;
  * Binds the meters of every listener, tagged {@code listener} (its name) and {@code type}
  * ({@code stream} or {@code datagram}). The meters read the listener's statistics when the
  * registry asks (function counters, a gauge and a function timer), so handling a message costs
- * nothing more than the counters the listener keeps anyway. They exist from startup, reading 0
- * until the listener's container is registered.
+ * nothing more than the counters the listener keeps anyway. The listeners are those configured
+ * (whose meters exist from startup, reading 0 until their containers are registered) and those
+ * already registered when the binder is bound.
  * <ul>
  * <li>{@code uds.connections.active} (gauge), {@code uds.connections.opened}, {@code
  * uds.connections.refused} (over max-connections), {@code uds.connections.idle.timeouts};</li>
@@ -57,7 +58,10 @@ public class UdsListenerMetrics implements MeterBinder {
 
 	@Override
 	public void bindTo(MeterRegistry meters) {
-		this.listeners.forEach((name, type) -> bind(meters, name,
+		Map<String, UdsListenerType> all = new java.util.LinkedHashMap<>(this.listeners);
+		this.registry.getListenerContainers()
+			.forEach((name, container) -> all.putIfAbsent(name, container.getDefinition().type()));
+		all.forEach((name, type) -> bind(meters, name,
 				Tags.of("listener", name, "type", type.name().toLowerCase(Locale.ROOT))));
 	}
 

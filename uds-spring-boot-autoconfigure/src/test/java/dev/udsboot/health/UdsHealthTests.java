@@ -55,6 +55,8 @@ class UdsHealthTests {
 					"uds.listeners.events.type=datagram", "uds.listeners.events.path=" + this.dir.resolve("events.sock"),
 					"uds.listeners.hidden.abstract-name=uds-health-" + this.dir.getFileName(),
 					"uds.listeners.busy.type=datagram", "uds.listeners.busy.path=" + this.dir.resolve("busy.sock"),
+					"uds.listeners.fds.path=" + this.dir.resolve("fds.sock"),
+					"uds.listeners.single.path=" + this.dir.resolve("single.sock"), "uds.listeners.single.max-connections=1",
 					"management.health.uds.probe-timeout=500ms");
 	}
 
@@ -62,7 +64,7 @@ class UdsHealthTests {
 	void everyListenerIsUpAfterAProbeNoHandlerOrCounterSees() {
 		runner().run((context) -> {
 			Map<String, Health> health = healthOf(context);
-			assertThat(health).containsOnlyKeys("lines", "events", "hidden", "busy");
+			assertThat(health).containsOnlyKeys("lines", "events", "hidden", "busy", "fds", "single");
 			health.forEach((name, listener) -> {
 				assertThat(listener.getStatus()).as(name).isEqualTo(Status.UP);
 				assertThat(listener.getDetails()).as(name)
@@ -162,6 +164,53 @@ class UdsHealthTests {
 				handlers.release.countDown();
 			}
 			await().atMost(Duration.ofSeconds(5)).until(() -> healthOf(context).get("busy").getStatus() == Status.UP);
+			// the probe that gave up was still queued: dropped unseen when the listener got to it
+			assertThat(handlers.busyPayloads).containsExactly("hold");
+			assertThat(registry(context).getListenerContainer("busy").getStatistics().messagesReceived()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void aListenerAtMaxConnectionsDoesNotPassItsProbe() throws Exception {
+		runner().run((context) -> {
+			try (LineClient client = LineClient.connect(dev.udsboot.socket.UdsAddress.ofPath(this.dir.resolve("single.sock")))) {
+				assertThat(client.request("taken")).isEqualTo("taken");
+				Health health = healthOf(context).get("single");
+				assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+				assertThat((String) health.getDetails().get("reason"))
+					.contains("closed the connection unserved (at max-connections?)");
+			}
+			await().atMost(Duration.ofSeconds(5)).until(() -> healthOf(context).get("single").getStatus() == Status.UP);
+		});
+	}
+
+	@Test
+	void clientsInThisProcessAreServedAsUsualWhileAProbeIsOutstanding() throws Exception {
+		runner().run((context) -> {
+			UdsListenerEndpointRegistry registry = registry(context);
+			// a probe that gave up at once: its token is looked for in this process's connections
+			assertThat(registry.getListenerContainer("fds").probe(Duration.ofNanos(1)).answered()).isFalse();
+			try (java.io.FileInputStream first = new java.io.FileInputStream("/etc/hostname");
+					java.io.FileInputStream second = new java.io.FileInputStream("/etc/hostname");
+					org.newsclub.net.unix.AFUNIXSocket socket = org.newsclub.net.unix.AFUNIXSocket
+						.connectTo(org.newsclub.net.unix.AFUNIXSocketAddress.of(this.dir.resolve("fds.sock")))) {
+				socket.setSoTimeout(5000);
+				java.io.OutputStream out = socket.getOutputStream();
+				socket.setOutboundFileDescriptors(first.getFD());
+				out.write("a\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+				java.io.BufferedReader in = new java.io.BufferedReader(
+						new java.io.InputStreamReader(socket.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+				assertThat(in.readLine()).isEqualTo("a 1");
+				socket.setOutboundFileDescriptors(second.getFD());
+				out.write("b\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+				assertThat(in.readLine()).isEqualTo("b 1");
+				out.write("c\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+				assertThat(in.readLine()).isEqualTo("c 0");
+			}
+			UdsListenerStatistics statistics = registry.getListenerContainer("fds").getStatistics();
+			assertThat(statistics.connectionsOpened()).isEqualTo(1);
+			assertThat(statistics.messagesReceived()).isEqualTo(3);
+			assertThat(statistics.descriptorsReceived()).isEqualTo(2);
 		});
 	}
 
@@ -235,8 +284,21 @@ class UdsHealthTests {
 			return "ACK";
 		}
 
+		final List<String> busyPayloads = new CopyOnWriteArrayList<>();
+
+		@UdsHandler("fds")
+		String fds(String line, java.io.FileDescriptor[] descriptors) {
+			return line + " " + descriptors.length;
+		}
+
+		@UdsHandler("single")
+		String single(String line) {
+			return line;
+		}
+
 		@UdsHandler("busy")
 		void busy(String payload) throws InterruptedException {
+			this.busyPayloads.add(payload);
 			this.busy.countDown();
 			this.release.await();
 		}

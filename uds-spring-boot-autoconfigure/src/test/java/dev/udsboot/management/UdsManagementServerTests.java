@@ -93,6 +93,9 @@ class UdsManagementServerTests {
 			assertThat(curl("/actuator/nothing").status()).isEqualTo(404);
 			assertThat(curl("/elsewhere").status()).isEqualTo(404);
 			assertThat(curl("-X", "POST", "/actuator/health").status()).isEqualTo(405);
+			Curl head = curl("--head", "/actuator/health");
+			assertThat(head.status()).as("HEAD as GET, without a body").isEqualTo(200);
+			assertThat(head.body()).doesNotContain("\"status\"");
 			Curl links = curl("/actuator");
 			assertThat(links.status()).isEqualTo(200);
 			assertThat(links.body()).contains("\"health\"").doesNotContain("\"info\"");
@@ -123,8 +126,9 @@ class UdsManagementServerTests {
 	}
 
 	@Test
-	void requestsLeaveNoDescriptorBehind() throws Exception {
+	void requestsLeaveNoDescriptorOrThreadBehind() throws Exception {
 		runner().run((context) -> {
+			assertThat(tomcatThreads()).as("the management socket's Tomcat runs").isPositive();
 			curl("/actuator/health");
 			int baseline = ProcessResources.openDescriptors();
 			for (int i = 0; i < 30; i++) {
@@ -132,6 +136,13 @@ class UdsManagementServerTests {
 			}
 			ProcessResources.awaitAtMost(baseline, ProcessResources::openDescriptors, Duration.ofSeconds(10));
 		});
+		ProcessResources.awaitAtMost(0, UdsManagementServerTests::tomcatThreads, Duration.ofSeconds(10));
+	}
+
+	private static int tomcatThreads() {
+		return (int) Thread.getAllStackTraces().keySet().stream()
+			.filter((thread) -> thread.getName().contains("uds-management-") || thread.getName().startsWith("http-nio"))
+			.count();
 	}
 
 	@Test

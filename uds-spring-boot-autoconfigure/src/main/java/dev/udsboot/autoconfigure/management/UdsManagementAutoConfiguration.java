@@ -86,7 +86,8 @@ public final class UdsManagementAutoConfiguration {
 
 	/**
 	 * The health endpoint's web extension, which maps a DOWN health to HTTP 503, where the
-	 * application's own web configuration did not create it (a non-web application).
+	 * application's own web configuration did not create it or its reactive twin (a non-web
+	 * application).
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(HealthEndpointWebExtension.class)
@@ -94,7 +95,8 @@ public final class UdsManagementAutoConfiguration {
 	static class HealthWebExtensionConfiguration {
 
 		@Bean
-		@ConditionalOnMissingBean
+		@ConditionalOnMissingBean(type = { "org.springframework.boot.health.actuate.endpoint.HealthEndpointWebExtension",
+				"org.springframework.boot.health.actuate.endpoint.ReactiveHealthEndpointWebExtension" })
 		HealthEndpointWebExtension udsManagementHealthEndpointWebExtension(HealthContributorRegistry registry,
 				ObjectProvider<ReactiveHealthContributorRegistry> reactiveRegistry, HealthEndpointGroups groups,
 				HealthEndpointProperties properties) {

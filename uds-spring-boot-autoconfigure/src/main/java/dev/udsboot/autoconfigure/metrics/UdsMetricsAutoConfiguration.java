@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -28,9 +29,11 @@ public final class UdsMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	UdsListenerMetrics udsListenerMetrics(UdsListenerEndpointRegistry registry, UdsProperties properties) {
+	UdsListenerMetrics udsListenerMetrics(UdsListenerEndpointRegistry registry,
+			ObjectProvider<UdsProperties> properties) {
 		Map<String, UdsListenerType> listeners = new LinkedHashMap<>();
-		properties.getListeners().forEach((name, listener) -> listeners.put(name, listener.getType()));
+		properties.ifAvailable((uds) -> uds.getListeners()
+			.forEach((name, listener) -> listeners.put(name, listener.getType())));
 		return new UdsListenerMetrics(registry, listeners);
 	}
 

@@ -363,11 +363,11 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 				return null;
 			}
 			if (DatagramListenerContainer.this.probes.isDatagramProbe(from)) {
+				// answered by handle(), outside the receive lock
 				ReceivedDescriptors.close(descriptors);
 				byte[] probe = new byte[buffer.remaining()];
 				buffer.get(probe);
-				this.sender.answerProbe(java.util.Objects.requireNonNull(from), probe);
-				return null;
+				return new Datagram(probe, from, List.of(), true);
 			}
 			if (buffer.remaining() > definition.maxMessageSize()) {
 				ReceivedDescriptors.close(descriptors);
@@ -379,7 +379,7 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 			}
 			byte[] payload = new byte[buffer.remaining()];
 			buffer.get(payload);
-			return new Datagram(payload, from, descriptors);
+			return new Datagram(payload, from, descriptors, false);
 		}
 
 		private boolean isStopDatagram(ByteBuffer datagram) {
@@ -388,6 +388,10 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 		}
 
 		private void handle(Datagram datagram) {
+			if (datagram.probe()) {
+				this.sender.answerProbe(java.util.Objects.requireNonNull(datagram.from()), datagram.payload());
+				return;
+			}
 			UdsListenerDefinition definition = DatagramListenerContainer.this.definition;
 			UdsListenerStatistics statistics = DatagramListenerContainer.this.statistics;
 			List<FileDescriptor> descriptors = datagram.descriptors();
@@ -533,7 +537,9 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 
 	}
 
-	private record Datagram(byte[] payload, @Nullable AFUNIXSocketAddress from, List<FileDescriptor> descriptors) {
+	/** A datagram received; a health probe's is only sent back. */
+	private record Datagram(byte[] payload, @Nullable AFUNIXSocketAddress from, List<FileDescriptor> descriptors,
+			boolean probe) {
 	}
 
 }

@@ -3,10 +3,7 @@ package dev.udsboot.listener.stream;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.IOException;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
 import java.util.List;
@@ -21,6 +18,7 @@ import dev.udsboot.framing.Framing;
 import dev.udsboot.framing.InvalidReplyException;
 import dev.udsboot.framing.FrameReader;
 import dev.udsboot.framing.FrameRejectedException;
+import dev.udsboot.listener.ListenerProbes;
 import dev.udsboot.listener.UdsListenerStatistics;
 import dev.udsboot.listener.UdsMessageListener;
 import dev.udsboot.listener.UdsSession;
@@ -83,9 +81,13 @@ final class StreamConnection implements Runnable, UdsSession {
 	@Override
 	public void run() {
 		try {
-			byte[] first = this.container.probes().readProbeToken(this.socket, peerPid());
-			if (first == null) {
-				// a health probe: accepted, which is what it checks, and closed unseen
+			FrameInputStream input = this.codec.newInputStream(this.socket.getInputStream());
+			ReceivedDescriptors tracker = this.descriptors;
+			if (tracker != null) {
+				input.setReadObserver(tracker::afterRead);
+			}
+			if (isProbe(input)) {
+				// a health probe: accepted and acknowledged, which is what it checks; seen by nobody
 				return;
 			}
 			this.statistics.connectionOpened();
@@ -94,13 +96,6 @@ final class StreamConnection implements Runnable, UdsSession {
 			}
 			this.opened = true;
 			this.listener.onConnectionOpened(this);
-			InputStream socketInput = this.socket.getInputStream();
-			FrameInputStream input = this.codec.newInputStream((first.length == 0) ? socketInput
-					: new SequenceInputStream(new ByteArrayInputStream(first), socketInput));
-			ReceivedDescriptors tracker = this.descriptors;
-			if (tracker != null) {
-				input.setReadObserver(tracker::afterRead);
-			}
 			FrameReader reader = this.codec.newReader(input);
 			byte[] frame;
 			while ((frame = reader.next()) != null) {
@@ -195,6 +190,34 @@ final class StreamConnection implements Runnable, UdsSession {
 		if (!received.isEmpty()) {
 			this.statistics.descriptorsReceived(received.size());
 		}
+		return true;
+	}
+
+	/**
+	 * Looks at the first bytes of a connection that may be a health probe (see
+	 * {@link dev.udsboot.listener.ListenerProbes}) without consuming them; a probe's token is
+	 * consumed and acknowledged.
+	 */
+	private boolean isProbe(FrameInputStream input) throws IOException {
+		ListenerProbes probes = this.container.probes();
+		if (!probes.mayBeStreamProbe(peerPid())) {
+			return false;
+		}
+		int timeout = this.socket.getSoTimeout();
+		byte[] first;
+		try {
+			this.socket.setSoTimeout(ListenerProbes.tokenWaitMillis());
+			first = input.peek();
+		}
+		finally {
+			this.socket.setSoTimeout(timeout);
+		}
+		if (!probes.isStreamProbe(first)) {
+			return false;
+		}
+		input.readNBytes(first.length);
+		this.output.write(ListenerProbes.ACKNOWLEDGEMENT);
+		this.output.flush();
 		return true;
 	}
 

@@ -218,6 +218,7 @@ public class StreamListenerContainer implements UdsListenerContainer {
 			this.executor.execute(connection);
 		}
 		catch (IOException | RejectedExecutionException ex) {
+			this.statistics.connectionRefused();
 			logger.warn("Could not serve a new connection on " + this.definition.describe() + ": " + ex);
 			if (connection != null) {
 				this.connections.remove(connection);
