@@ -7,7 +7,6 @@ import java.util.Map;
 import dev.udsboot.framing.Framing;
 import dev.udsboot.listener.DefaultUdsListenerContainerFactory;
 import dev.udsboot.listener.UdsListenerDefinition;
-import dev.udsboot.socket.FileModes;
 import dev.udsboot.socket.SocketFileOptions;
 
 /**
@@ -42,8 +41,7 @@ public class UdsListenerContainerFactoryConfigurer {
 	private static UdsListenerDefinition toDefinition(Map.Entry<String, UdsProperties.Listener> entry) {
 		String name = entry.getKey();
 		UdsProperties.Listener listener = entry.getValue();
-		SocketFileOptions socketFile = new SocketFileOptions(FileModes.parse(listener.getFileMode()),
-				listener.getFileGroup(), listener.isCreateDirectories(), FileModes.parse(listener.getDirectoryMode()));
+		SocketFileOptions socketFile = listener.toSocketFileOptions("uds.listeners." + name + ".");
 		Framing framing = (listener.getFraming() != null) ? listener.getFraming() : Framing.LINE;
 		return new UdsListenerDefinition(name, listener.getType(),
 				UdsProperties.address("uds.listeners." + name + ".", listener), framing,

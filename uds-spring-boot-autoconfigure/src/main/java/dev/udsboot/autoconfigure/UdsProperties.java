@@ -19,7 +19,6 @@ import org.springframework.util.unit.DataSize;
 
 import dev.udsboot.framing.Framing;
 import dev.udsboot.listener.UdsListenerType;
-import dev.udsboot.socket.FileModes;
 import dev.udsboot.socket.SocketFileOptions;
 import dev.udsboot.socket.UdsAddress;
 
@@ -93,9 +92,7 @@ public class UdsProperties implements InitializingBean {
 		}
 		nonNegativeIds(prefix + "allowed-uids", listener.getAllowedUids());
 		nonNegativeIds(prefix + "allowed-gids", listener.getAllowedGids());
-		mode(prefix + "file-mode", listener.getFileMode());
-		group(prefix + "file-group", listener.getFileGroup());
-		mode(prefix + "directory-mode", listener.getDirectoryMode());
+		listener.toSocketFileOptions(prefix);
 		long maxMessageSize = listener.getMaxMessageSize().toBytes();
 		if (maxMessageSize < 1 || maxMessageSize > dev.udsboot.framing.FrameCodec.MAX_LIMIT) {
 			throw new InvalidConfigurationPropertyValueException(prefix + "max-message-size",
@@ -152,27 +149,6 @@ public class UdsProperties implements InitializingBean {
 		}
 	}
 
-	private static void mode(String property, String mode) {
-		try {
-			FileModes.parse(mode);
-		}
-		catch (IllegalArgumentException ex) {
-			throw new InvalidConfigurationPropertyValueException(property, mode, ex.getMessage());
-		}
-	}
-
-	private static void group(String property, @Nullable String group) {
-		if (group == null) {
-			return;
-		}
-		try {
-			java.nio.file.FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
-		}
-		catch (java.io.IOException ex) {
-			throw new InvalidConfigurationPropertyValueException(property, group, "No such group on this system");
-		}
-	}
-
 	private static void nonNegativeIds(String property, List<Integer> ids) {
 		if (ids.stream().anyMatch((id) -> id == null || id < 0)) {
 			throw new InvalidConfigurationPropertyValueException(property, ids, "Ids must not be negative");
@@ -188,7 +164,7 @@ public class UdsProperties implements InitializingBean {
 	/**
 	 * One listener: a socket and how its messages are read.
 	 */
-	public static class Listener {
+	public static class Listener extends SocketFileProperties {
 
 		/**
 		 * Socket type.
@@ -218,26 +194,6 @@ public class UdsProperties implements InitializingBean {
 		 * Largest message accepted, inclusive; a larger frame or datagram is rejected.
 		 */
 		private DataSize maxMessageSize = DataSize.ofKilobytes(64);
-
-		/**
-		 * Permissions of the socket file, symbolic (rw-rw----) or octal (0660).
-		 */
-		private String fileMode = SocketFileOptions.DEFAULT_FILE_MODE;
-
-		/**
-		 * Group owner of the socket file; the process's group when not set.
-		 */
-		private @Nullable String fileGroup;
-
-		/**
-		 * Whether to create missing parent directories of the socket file.
-		 */
-		private boolean createDirectories;
-
-		/**
-		 * Permissions of parent directories the listener creates.
-		 */
-		private String directoryMode = SocketFileOptions.DEFAULT_DIRECTORY_MODE;
 
 		/**
 		 * Listen backlog: connections the kernel queues before they are accepted.
@@ -327,38 +283,6 @@ public class UdsProperties implements InitializingBean {
 
 		public void setMaxMessageSize(DataSize maxMessageSize) {
 			this.maxMessageSize = maxMessageSize;
-		}
-
-		public String getFileMode() {
-			return this.fileMode;
-		}
-
-		public void setFileMode(String fileMode) {
-			this.fileMode = fileMode;
-		}
-
-		public @Nullable String getFileGroup() {
-			return this.fileGroup;
-		}
-
-		public void setFileGroup(@Nullable String fileGroup) {
-			this.fileGroup = fileGroup;
-		}
-
-		public boolean isCreateDirectories() {
-			return this.createDirectories;
-		}
-
-		public void setCreateDirectories(boolean createDirectories) {
-			this.createDirectories = createDirectories;
-		}
-
-		public String getDirectoryMode() {
-			return this.directoryMode;
-		}
-
-		public void setDirectoryMode(String directoryMode) {
-			this.directoryMode = directoryMode;
 		}
 
 		public int getBacklog() {

@@ -70,25 +70,21 @@ public class UdsListenerMetrics implements MeterBinder {
 			.description("Connections open now")
 			.tags(tags)
 			.register(meters);
-		counter(meters, name, tags, "uds.connections.opened", "Connections accepted",
-				UdsListenerStatistics::connectionsOpened);
-		counter(meters, name, tags, "uds.connections.refused", "Connections refused over max-connections",
-				UdsListenerStatistics::connectionsRefused);
-		counter(meters, name, tags, "uds.connections.idle.timeouts", "Connections closed for idling",
-				UdsListenerStatistics::idleTimeouts);
-		counter(meters, name, tags, "uds.messages.received", "Messages handed to handlers",
-				UdsListenerStatistics::messagesReceived);
-		counter(meters, name, tags, "uds.messages.sent", "Replies and messages sent",
-				UdsListenerStatistics::messagesSent);
-		FunctionCounter.builder("uds.bytes.received", this.registry, value(name, UdsListenerStatistics::bytesReceived))
-			.description("Payload bytes received")
+		counter(name, tags, "uds.connections.opened", "Connections accepted",
+				UdsListenerStatistics::connectionsOpened).register(meters);
+		counter(name, tags, "uds.connections.refused", "Connections refused over max-connections",
+				UdsListenerStatistics::connectionsRefused).register(meters);
+		counter(name, tags, "uds.connections.idle.timeouts", "Connections closed for idling",
+				UdsListenerStatistics::idleTimeouts).register(meters);
+		counter(name, tags, "uds.messages.received", "Messages handed to handlers",
+				UdsListenerStatistics::messagesReceived).register(meters);
+		counter(name, tags, "uds.messages.sent", "Replies and messages sent",
+				UdsListenerStatistics::messagesSent).register(meters);
+		counter(name, tags, "uds.bytes.received", "Payload bytes received", UdsListenerStatistics::bytesReceived)
 			.baseUnit("bytes")
-			.tags(tags)
 			.register(meters);
-		FunctionCounter.builder("uds.bytes.sent", this.registry, value(name, UdsListenerStatistics::bytesSent))
-			.description("Payload bytes sent")
+		counter(name, tags, "uds.bytes.sent", "Payload bytes sent", UdsListenerStatistics::bytesSent)
 			.baseUnit("bytes")
-			.tags(tags)
 			.register(meters);
 		FunctionTimer
 			.builder("uds.handler.duration", this.registry,
@@ -97,32 +93,32 @@ public class UdsListenerMetrics implements MeterBinder {
 			.description("Time handlers took per message")
 			.tags(tags)
 			.register(meters);
-		counter(meters, name, tags, "uds.handler.errors", "Messages whose handling failed",
-				UdsListenerStatistics::handlerErrors);
-		counter(meters, name, tags.and("reason", "oversized"), "uds.frames.rejected", "Messages rejected",
-				UdsListenerStatistics::oversizedFrames);
-		counter(meters, name, tags.and("reason", "malformed"), "uds.frames.rejected", "Messages rejected",
-				UdsListenerStatistics::malformedFrames);
-		counter(meters, name, tags.and("reason", "truncated"), "uds.frames.rejected", "Messages rejected",
-				UdsListenerStatistics::truncatedFrames);
-		counter(meters, name, tags, "uds.peers.unauthorized", "Peers refused by the allow-lists",
-				UdsListenerStatistics::unauthorizedPeers);
-		counter(meters, name, tags, "uds.descriptors.received", "File descriptors handed to handlers",
-				UdsListenerStatistics::descriptorsReceived);
-		counter(meters, name, tags, "uds.descriptors.rejected", "Messages refused for carrying too many descriptors",
-				UdsListenerStatistics::descriptorRejections);
-		counter(meters, name, tags.and("reason", "unaddressed"), "uds.replies.dropped", "Replies not delivered",
-				UdsListenerStatistics::unaddressedReplies);
-		counter(meters, name, tags.and("reason", "undeliverable"), "uds.replies.dropped", "Replies not delivered",
-				UdsListenerStatistics::failedReplies);
+		counter(name, tags, "uds.handler.errors", "Messages whose handling failed",
+				UdsListenerStatistics::handlerErrors).register(meters);
+		counter(name, tags.and("reason", "oversized"), "uds.frames.rejected", "Messages rejected",
+				UdsListenerStatistics::oversizedFrames).register(meters);
+		counter(name, tags.and("reason", "malformed"), "uds.frames.rejected", "Messages rejected",
+				UdsListenerStatistics::malformedFrames).register(meters);
+		counter(name, tags.and("reason", "truncated"), "uds.frames.rejected", "Messages rejected",
+				UdsListenerStatistics::truncatedFrames).register(meters);
+		counter(name, tags, "uds.peers.unauthorized", "Peers refused by the allow-lists",
+				UdsListenerStatistics::unauthorizedPeers).register(meters);
+		counter(name, tags, "uds.descriptors.received", "File descriptors handed to handlers",
+				UdsListenerStatistics::descriptorsReceived).register(meters);
+		counter(name, tags, "uds.descriptors.rejected", "Messages refused for carrying too many descriptors",
+				UdsListenerStatistics::descriptorRejections).register(meters);
+		counter(name, tags.and("reason", "unaddressed"), "uds.replies.dropped", "Replies not delivered",
+				UdsListenerStatistics::unaddressedReplies).register(meters);
+		counter(name, tags.and("reason", "undeliverable"), "uds.replies.dropped", "Replies not delivered",
+				UdsListenerStatistics::failedReplies).register(meters);
 	}
 
-	private void counter(MeterRegistry meters, String listener, Tags tags, String meter, String description,
-			ToLongFunction<UdsListenerStatistics> counter) {
-		FunctionCounter.builder(meter, this.registry, value(listener, counter))
+	/** A counter of one of the listener's statistics, to register. */
+	private FunctionCounter.Builder<UdsListenerEndpointRegistry> counter(String listener, Tags tags, String meter,
+			String description, ToLongFunction<UdsListenerStatistics> counter) {
+		return FunctionCounter.builder(meter, this.registry, value(listener, counter))
 			.description(description)
-			.tags(tags)
-			.register(meters);
+			.tags(tags);
 	}
 
 	private static ToDoubleFunction<UdsListenerEndpointRegistry> value(String listener,

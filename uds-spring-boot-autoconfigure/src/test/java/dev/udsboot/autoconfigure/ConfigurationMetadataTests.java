@@ -36,7 +36,9 @@ class ConfigurationMetadataTests {
 
 	@Test
 	void everyListenerFieldIsDescribed() {
-		List<String> fields = Arrays.stream(UdsProperties.Listener.class.getDeclaredFields())
+		List<String> fields = java.util.stream.Stream
+			.concat(Arrays.stream(UdsProperties.Listener.class.getDeclaredFields()),
+					Arrays.stream(SocketFileProperties.class.getDeclaredFields()))
 			.filter((field) -> !Modifier.isStatic(field.getModifiers()))
 			.map(Field::getName)
 			.map((name) -> "uds.listeners.*." + name.replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT))
@@ -50,8 +52,11 @@ class ConfigurationMetadataTests {
 	}
 
 	@Test
-	void theHealthContributorsSettingsAreDescribed() {
-		for (String name : List.of("management.health.uds.enabled", "management.health.uds.probe-timeout")) {
+	void theHealthAndManagementSocketSettingsAreDescribed() {
+		for (String name : List.of("management.health.uds.enabled", "management.health.uds.probe-timeout",
+				"uds.management.path", "uds.management.file-mode", "uds.management.file-group",
+				"uds.management.create-directories", "uds.management.directory-mode",
+				"uds.management.exposure.include", "uds.management.exposure.exclude")) {
 			assertThat(this.properties).as(name).containsKey(name);
 			assertThat(this.properties.get(name).get("description").asString()).as(name).isNotBlank();
 		}

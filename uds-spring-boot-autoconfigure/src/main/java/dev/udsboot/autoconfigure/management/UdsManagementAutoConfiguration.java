@@ -41,8 +41,6 @@ import org.springframework.util.StringUtils;
 import dev.udsboot.autoconfigure.UdsAutoConfiguration;
 import dev.udsboot.management.ActuatorEndpointServlet;
 import dev.udsboot.management.UdsManagementServer;
-import dev.udsboot.socket.FileModes;
-import dev.udsboot.socket.SocketFileOptions;
 
 /**
  * Serves Actuator's exposed endpoints over {@code uds.management.path}, in a web application and
@@ -77,11 +75,8 @@ public final class UdsManagementAutoConfiguration {
 		ActuatorEndpointServlet servlet = new ActuatorEndpointServlet(
 				environment.getProperty("management.endpoints.web.base-path", "/actuator"), discoverer::getEndpoints,
 				json);
-		SocketFileOptions options = new SocketFileOptions(FileModes.parse(properties.getFileMode()),
-				properties.getFileGroup(), properties.isCreateDirectories(),
-				FileModes.parse(properties.getDirectoryMode()));
-		return new UdsManagementServer(Path.of(java.util.Objects.requireNonNull(properties.getPath())), options,
-				servlet);
+		return new UdsManagementServer(Path.of(java.util.Objects.requireNonNull(properties.getPath())),
+				properties.toSocketFileOptions("uds.management."), servlet);
 	}
 
 	/**

@@ -7,39 +7,19 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
-import dev.udsboot.socket.SocketFileOptions;
+import dev.udsboot.autoconfigure.SocketFileProperties;
 
 /**
  * Actuator over a Unix domain socket.
  */
 @ConfigurationProperties("uds.management")
-public class UdsManagementProperties {
+public class UdsManagementProperties extends SocketFileProperties {
 
 	/**
 	 * Socket file on which Actuator's exposed endpoints answer HTTP (curl --unix-socket); unset, no
 	 * such socket.
 	 */
 	private @Nullable String path;
-
-	/**
-	 * Permissions of the socket file.
-	 */
-	private String fileMode = SocketFileOptions.DEFAULT_FILE_MODE;
-
-	/**
-	 * Group owner of the socket file; unset, the process's group.
-	 */
-	private @Nullable String fileGroup;
-
-	/**
-	 * Whether to create missing parent directories of the socket file.
-	 */
-	private boolean createDirectories;
-
-	/**
-	 * Permissions of directories created for the socket file.
-	 */
-	private String directoryMode = SocketFileOptions.DEFAULT_DIRECTORY_MODE;
 
 	private final Exposure exposure = new Exposure();
 
@@ -49,38 +29,6 @@ public class UdsManagementProperties {
 
 	public void setPath(@Nullable String path) {
 		this.path = path;
-	}
-
-	public String getFileMode() {
-		return this.fileMode;
-	}
-
-	public void setFileMode(String fileMode) {
-		this.fileMode = fileMode;
-	}
-
-	public @Nullable String getFileGroup() {
-		return this.fileGroup;
-	}
-
-	public void setFileGroup(@Nullable String fileGroup) {
-		this.fileGroup = fileGroup;
-	}
-
-	public boolean isCreateDirectories() {
-		return this.createDirectories;
-	}
-
-	public void setCreateDirectories(boolean createDirectories) {
-		this.createDirectories = createDirectories;
-	}
-
-	public String getDirectoryMode() {
-		return this.directoryMode;
-	}
-
-	public void setDirectoryMode(String directoryMode) {
-		this.directoryMode = directoryMode;
 	}
 
 	public Exposure getExposure() {
