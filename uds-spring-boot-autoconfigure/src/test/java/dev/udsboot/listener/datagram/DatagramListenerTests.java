@@ -271,7 +271,7 @@ class DatagramListenerTests {
 					print('ready', flush=True)
 					sys.stdin.readline()
 					""");
-			assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(idle.getInputStream())).readLine())
+			assertThat(firstLine(idle))
 				.isEqualTo("ready");
 			await().atMost(Duration.ofSeconds(10)).until(() -> statistics(context, "echo").messagesReceived() == 100);
 			assertThat(python(path("echo"), """
@@ -298,7 +298,7 @@ class DatagramListenerTests {
 					print('ready', flush=True)
 					sys.stdin.readline()
 					""");
-			assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(idle.getInputStream())).readLine())
+			assertThat(firstLine(idle))
 				.isEqualTo("ready");
 			await().atMost(Duration.ofSeconds(30)).until(() -> statistics(context, "echo").messagesReceived() == 240);
 			long start = System.nanoTime();
@@ -482,7 +482,7 @@ class DatagramListenerTests {
 					print('sent', flush=True)
 					print(sum(1 for n in range(10) if reply(s) == 'queued %d' % n))
 					""");
-			String sent = new java.io.BufferedReader(new java.io.InputStreamReader(client.getInputStream())).readLine();
+			String sent = firstLine(client);
 			assertThat(sent).isEqualTo("sent");
 			container(context, "slow").stop();
 			assertThat(output(client)).isEqualTo("10");
@@ -515,7 +515,7 @@ class DatagramListenerTests {
 					print('bound', flush=True)
 					print(reply(s, timeout=3))
 					""");
-			assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(other.getInputStream())).readLine())
+			assertThat(firstLine(other))
 				.isEqualTo("bound");
 			assertThat(stopWithin(container(context, "echo"), Duration.ofSeconds(5))).isTrue();
 			assertThat(output(other)).as("our stop datagram went to our socket, not to the new owner of the path")
@@ -623,7 +623,7 @@ class DatagramListenerTests {
 				data, addr = s.recvfrom(100)
 				s.sendto(b'python still has it', addr)
 				""");
-		assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine())
+		assertThat(firstLine(holder))
 			.isEqualTo("bound");
 		runner().run((context) -> {
 			assertThat(context).hasFailed();
@@ -678,6 +678,12 @@ class DatagramListenerTests {
 
 	private String python(String address, String script) throws Exception {
 		return output(start(address, script));
+	}
+
+	/** Reads the first line a client process prints, leaving it running. */
+	private static String firstLine(Process process) throws IOException {
+		return new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))
+			.readLine();
 	}
 
 	private static String output(Process process) throws Exception {
