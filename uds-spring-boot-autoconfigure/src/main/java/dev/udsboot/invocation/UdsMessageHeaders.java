@@ -3,7 +3,6 @@ package dev.udsboot.invocation;
 import java.io.FileDescriptor;
 import java.nio.charset.Charset;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,12 +30,10 @@ public final class UdsMessageHeaders extends MessageHeaders {
 	 * @param descriptors the descriptors that arrived with it, possibly none
 	 */
 	public UdsMessageHeaders(String listenerName, UdsPeer peer, Charset charset, List<FileDescriptor> descriptors) {
-		super(headers(listenerName, peer, charset, descriptors), ID_VALUE_NONE, -1L);
-	}
-
-	private static Map<String, Object> headers(String listenerName, UdsPeer peer, Charset charset,
-			List<FileDescriptor> descriptors) {
-		Map<String, Object> headers = new HashMap<>(8);
+		// filled in place: the map MessageHeaders would copy from a given one is the header cost of
+		// a small message (a second map built and copied for every frame)
+		super(null, ID_VALUE_NONE, -1L);
+		Map<String, Object> headers = getRawHeaders();
 		// a view: the container closes the descriptors from its own list, whatever the handler does
 		headers.put(UdsHeaders.FILE_DESCRIPTORS,
 				descriptors.isEmpty() ? descriptors : Collections.unmodifiableList(descriptors));
@@ -46,7 +43,6 @@ public final class UdsMessageHeaders extends MessageHeaders {
 		}
 		headers.put(UdsHeaders.PEER, peer);
 		headers.put(UdsHeaders.CHARSET, charset);
-		return headers;
 	}
 
 }
