@@ -12,7 +12,8 @@ import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamExceptio
  * written as is. spring-integration-ip has no serializer for this (its raw serializer reads to the
  * end of the stream), so this one adds it on the same base class as the others.
  */
-final class ChunkDeserializer extends AbstractPooledBufferByteArraySerializer {
+final class ChunkDeserializer extends AbstractPooledBufferByteArraySerializer
+		implements OwnBufferSerializers.OwnBufferDeserializer {
 
 	@Override
 	protected byte[] doDeserialize(InputStream inputStream, byte[] buffer) throws IOException {
@@ -21,6 +22,11 @@ final class ChunkDeserializer extends AbstractPooledBufferByteArraySerializer {
 			throw new SoftEndOfStreamException("Stream closed between payloads");
 		}
 		return copyToSizedArray(buffer, count);
+	}
+
+	@Override
+	public byte[] read(InputStream input, byte[] buffer) throws IOException {
+		return doDeserialize(input, buffer);
 	}
 
 	@Override

@@ -5,12 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 
 import org.springframework.integration.ip.tcp.serializer.AbstractByteArraySerializer;
-import org.springframework.integration.ip.tcp.serializer.AbstractPooledBufferByteArraySerializer;
-import org.springframework.integration.ip.tcp.serializer.ByteArrayCrLfSerializer;
 import org.springframework.integration.ip.tcp.serializer.ByteArrayLengthHeaderSerializer;
-import org.springframework.integration.ip.tcp.serializer.ByteArrayLfSerializer;
-import org.springframework.integration.ip.tcp.serializer.ByteArrayRawSerializer;
-import org.springframework.integration.ip.tcp.serializer.ByteArraySingleTerminatorSerializer;
 import org.springframework.integration.ip.tcp.serializer.ByteArrayStxEtxSerializer;
 
 /**
@@ -24,7 +19,8 @@ import org.springframework.integration.ip.tcp.serializer.ByteArrayStxEtxSerializ
  * every serializer read a whole frame one byte over the limit, CR LF included, so rejecting it
  * leaves nothing unread and the client sees a clean end of stream, not a reset. A reader's working
  * buffer (the limit plus slack, as the serializers need) is created at its connection's first
- * frame and kept for the connection: a connection that never sends holds none.
+ * frame and kept for the connection (see {@link OwnBufferSerializers}): a connection that never
+ * sends holds none.
  */
 public final class FrameCodec {
 
@@ -65,19 +61,15 @@ public final class FrameCodec {
 
 	private static AbstractByteArraySerializer createSerializer(Framing framing, int maxMessageSize) {
 		AbstractByteArraySerializer serializer = switch (framing) {
-			case LINE -> new ByteArrayLfSerializer();
-			case CRLF -> new ByteArrayCrLfSerializer();
+			case LINE -> new OwnBufferSerializers.Lf();
+			case CRLF -> new OwnBufferSerializers.CrLf();
 			case LENGTH_PREFIX -> new ByteArrayLengthHeaderSerializer(ByteArrayLengthHeaderSerializer.HEADER_SIZE_INT);
-			case NULL -> new ByteArraySingleTerminatorSerializer((byte) 0);
-			case STX_ETX -> new ByteArrayStxEtxSerializer();
-			case EOF -> new ByteArrayRawSerializer();
+			case NULL -> new OwnBufferSerializers.Nul();
+			case STX_ETX -> new OwnBufferSerializers.StxEtx();
+			case EOF -> new OwnBufferSerializers.Raw();
 			case NONE -> new ChunkDeserializer();
 		};
 		serializer.setMaxMessageSize(maxMessageSize + SLACK);
-		if (serializer instanceof AbstractPooledBufferByteArraySerializer pooled) {
-			// one working buffer, kept for the reader's connection and created at its first frame
-			pooled.setPoolSize(1);
-		}
 		return serializer;
 	}
 

@@ -25,6 +25,9 @@ public final class FrameReader {
 
 	private final int maxMessageSize;
 
+	/** The serializer's working buffer, created at the first frame and kept for the connection. */
+	private byte @Nullable [] buffer;
+
 	FrameReader(FrameInputStream input, Deserializer<byte[]> deserializer, FrameCodec codec) {
 		this.input = input;
 		this.deserializer = deserializer;
@@ -45,7 +48,7 @@ public final class FrameReader {
 		}
 		byte[] payload;
 		try {
-			payload = this.deserializer.deserialize(this.input);
+			payload = deserialize();
 		}
 		catch (SoftEndOfStreamException ex) {
 			return null;
@@ -76,6 +79,18 @@ public final class FrameReader {
 			throw tooLarge(null);
 		}
 		return payload;
+	}
+
+	private byte[] deserialize() throws IOException {
+		if (this.deserializer instanceof OwnBufferSerializers.OwnBufferDeserializer reader) {
+			byte[] working = this.buffer;
+			if (working == null) {
+				working = new byte[this.maxMessageSize + FrameCodec.SLACK];
+				this.buffer = working;
+			}
+			return reader.read(this.input, working);
+		}
+		return this.deserializer.deserialize(this.input);
 	}
 
 	private FrameRejectedException tooLarge(@Nullable Throwable cause) {
