@@ -1,8 +1,12 @@
 package dev.udsboot.framing;
 
+import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.List;
+
+import org.newsclub.net.unix.AFUNIXSocket;
 
 import org.springframework.integration.ip.tcp.serializer.AbstractByteArraySerializer;
 import org.springframework.integration.ip.tcp.serializer.ByteArrayLengthHeaderSerializer;
@@ -123,16 +127,68 @@ public final class FrameCodec {
 	}
 
 	/**
-	 * Checks that a payload can be sent as one frame.
+	 * Checks that a reply can be sent as one frame.
 	 * @param payload the payload
 	 * @throws InvalidReplyException if the payload contains the framing's terminator
 	 */
 	public void checkReply(byte[] payload) {
 		int terminator = terminatorIndex(payload);
 		if (terminator >= 0) {
-			throw new InvalidReplyException("A reply of " + payload.length + " bytes contains the " + describe()
-					+ " framing's terminator at byte " + terminator
+			throw new InvalidReplyException(describeTerminator("reply", payload.length, terminator)
 					+ ": the client would read it as more than one message");
+		}
+	}
+
+	/**
+	 * Checks that a request can be sent as one frame.
+	 * @param payload the payload
+	 * @throws IllegalArgumentException if the payload contains the framing's terminator
+	 */
+	public void checkRequest(byte[] payload) {
+		int terminator = terminatorIndex(payload);
+		if (terminator >= 0) {
+			throw new IllegalArgumentException(describeTerminator("request", payload.length, terminator)
+					+ ": the server would read it as more than one message");
+		}
+	}
+
+	private String describeTerminator(String what, int length, int index) {
+		return "A " + what + " of " + length + " bytes contains the " + describe() + " framing's terminator at byte "
+				+ index;
+	}
+
+	/**
+	 * Writes one checked frame ({@link #checkReply} or {@link #checkRequest}) and flushes it, with
+	 * descriptors attached to its first bytes: what both ends of a connection do to send.
+	 * @param payload the payload, already checked
+	 * @param descriptors descriptors to pass with it, possibly none; not closed here
+	 * @param socket the connection
+	 * @param output the connection's buffered output stream
+	 * @throws IllegalArgumentException if descriptors would go with a frame that has no bytes
+	 * @throws IOException if writing fails
+	 */
+	public void send(byte[] payload, List<FileDescriptor> descriptors, AFUNIXSocket socket, OutputStream output)
+			throws IOException {
+		if (descriptors.isEmpty()) {
+			this.serializer.serialize(payload, output);
+			output.flush();
+			return;
+		}
+		// checked before the descriptors are handed to junixsocket: a frame that is not written
+		// would leave them pending for the next write, by then perhaps numbers of other files
+		if (encodesToNothing(payload)) {
+			throw new IllegalArgumentException("Cannot send file descriptors with an empty message in " + describe()
+					+ " framing: they travel with the message's first byte");
+		}
+		// junixsocket attaches them to the next write: the frame's first bytes
+		output.flush();
+		socket.setOutboundFileDescriptors(descriptors.toArray(new FileDescriptor[0]));
+		try {
+			this.serializer.serialize(payload, output);
+			output.flush();
+		}
+		finally {
+			socket.setOutboundFileDescriptors((FileDescriptor[]) null);
 		}
 	}
 

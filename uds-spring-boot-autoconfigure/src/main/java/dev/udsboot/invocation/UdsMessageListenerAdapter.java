@@ -8,7 +8,6 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHeaders;
-import org.springframework.messaging.converter.MessageConversionException;
 import org.springframework.messaging.converter.MessageConverter;
 import org.springframework.messaging.handler.invocation.InvocableHandlerMethod;
 import org.springframework.messaging.support.GenericMessage;
@@ -33,7 +32,9 @@ public class UdsMessageListenerAdapter implements UdsMessageListener {
 
 	private final InvocableHandlerMethod handlerMethod;
 
-	private final MessageConverter messageConverter;
+	private final PayloadCodec payloads;
+
+	private final String replyDescription;
 
 	private final UdsListenerErrorHandler errorHandler;
 
@@ -52,7 +53,8 @@ public class UdsMessageListenerAdapter implements UdsMessageListener {
 		this.listenerName = listenerName;
 		this.charset = charset;
 		this.handlerMethod = handlerMethod;
-		this.messageConverter = messageConverter;
+		this.payloads = new PayloadCodec(charset, messageConverter);
+		this.replyDescription = "a reply for listener '" + listenerName + "'";
 		this.errorHandler = errorHandler;
 		FileDescriptorArgumentResolver descriptors = new FileDescriptorArgumentResolver();
 		this.acceptsFileDescriptors = java.util.Arrays.stream(handlerMethod.getMethodParameters())
@@ -111,24 +113,7 @@ public class UdsMessageListenerAdapter implements UdsMessageListener {
 	}
 
 	private byte @Nullable [] toReply(@Nullable Object result, MessageHeaders headers) {
-		if (result == null) {
-			return null;
-		}
-		Object payload = (result instanceof Message<?> message) ? message.getPayload() : result;
-		// the two commonest replies are encoded here: through the converter chain each one built
-		// a Message and copied its headers, the largest cost of answering a small message
-		if (payload instanceof byte[] bytes) {
-			return bytes;
-		}
-		if (payload instanceof String text) {
-			return text.getBytes(this.charset);
-		}
-		Message<?> converted = this.messageConverter.toMessage(payload, headers);
-		if (converted == null || !(converted.getPayload() instanceof byte[] bytes)) {
-			throw new MessageConversionException("Cannot convert a reply of type " + payload.getClass().getName()
-					+ " to bytes for listener '" + this.listenerName + "'");
-		}
-		return bytes;
+		return (result != null) ? this.payloads.encode(result, headers, this.replyDescription) : null;
 	}
 
 	private UdsListenerExecutionFailedException wrap(Exception ex) {

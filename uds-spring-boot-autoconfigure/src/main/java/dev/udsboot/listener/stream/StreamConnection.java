@@ -294,33 +294,10 @@ final class StreamConnection implements Runnable, UdsSession {
 
 	@Override
 	public void send(byte[] payload, List<FileDescriptor> descriptors) {
-		if (!descriptors.isEmpty()) {
-			// checked before the descriptors are handed to junixsocket: a frame that is not written
-			// would leave them pending for the next write, by then perhaps numbers of other files
-			this.codec.checkReply(payload);
-			if (this.codec.encodesToNothing(payload)) {
-				throw new IllegalArgumentException("Cannot send file descriptors with an empty message in "
-						+ this.codec.describe() + " framing: they travel with the message's first byte");
-			}
-		}
+		this.codec.checkReply(payload);
 		synchronized (this.writeLock) {
 			try {
-				if (descriptors.isEmpty()) {
-					this.codec.write(payload, this.output);
-					this.output.flush();
-				}
-				else {
-					// junixsocket attaches them to the next write: the frame's first bytes
-					this.output.flush();
-					this.socket.setOutboundFileDescriptors(descriptors.toArray(new FileDescriptor[0]));
-					try {
-						this.codec.write(payload, this.output);
-						this.output.flush();
-					}
-					finally {
-						this.socket.setOutboundFileDescriptors((FileDescriptor[]) null);
-					}
-				}
+				this.codec.send(payload, descriptors, this.socket, this.output);
 			}
 			catch (IOException ex) {
 				throw new UncheckedIOException("Cannot send on connection " + this.id + " of listener '"
