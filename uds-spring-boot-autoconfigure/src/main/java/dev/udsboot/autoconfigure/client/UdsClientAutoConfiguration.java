@@ -1,0 +1,57 @@
+package dev.udsboot.autoconfigure.client;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Scope;
+import org.springframework.util.Assert;
+
+import dev.udsboot.autoconfigure.UdsAutoConfiguration;
+import dev.udsboot.client.UdsTemplateBuilder;
+import dev.udsboot.client.UdsTemplates;
+import dev.udsboot.framing.FrameCodec;
+import dev.udsboot.invocation.UdsMessageConverters;
+import dev.udsboot.listener.UdsListenerEndpointRegistry;
+
+/**
+ * The client half: a {@link UdsTemplateBuilder} per injection point, preset from
+ * {@code uds.client.*} and converting JSON with the application's {@link JsonMapper}, and the
+ * {@link UdsTemplates} of this application's listeners.
+ */
+@AutoConfiguration(after = UdsAutoConfiguration.class)
+@EnableConfigurationProperties(UdsClientProperties.class)
+public final class UdsClientAutoConfiguration {
+
+	@Bean
+	@Scope(ConfigurableBeanFactory.SCOPE_PROTOTYPE)
+	@ConditionalOnMissingBean
+	UdsTemplateBuilder udsTemplateBuilder(UdsClientProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
+		long maxMessageSize = properties.getMaxMessageSize().toBytes();
+		Assert.isTrue(maxMessageSize >= 1 && maxMessageSize <= FrameCodec.MAX_LIMIT,
+				() -> "uds.client.max-message-size must be between 1 byte and " + FrameCodec.MAX_LIMIT + " bytes, not "
+						+ properties.getMaxMessageSize());
+		return new UdsTemplateBuilder().framing(properties.getFraming())
+			.maxMessageSize((int) maxMessageSize)
+			.timeout(properties.getTimeout())
+			.mode(properties.getMode())
+			.maxConnections(properties.getMaxConnections())
+			.validateAfterInactivity(properties.getValidateAfterInactivity())
+			.maxFileDescriptors(properties.getMaxFileDescriptors())
+			.charset(properties.getCharset())
+			.messageConverter(UdsMessageConverters.create(jsonMapper.getIfAvailable(JsonMapper::new)));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(UdsListenerEndpointRegistry.class)
+	UdsTemplates udsTemplates(UdsListenerEndpointRegistry registry, ObjectProvider<UdsTemplateBuilder> builders) {
+		return new UdsTemplates(registry, builders::getObject);
+	}
+
+}

@@ -1,0 +1,125 @@
+package dev.udsboot.autoconfigure.client;
+
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+import dev.udsboot.client.UdsTemplateBuilder;
+import dev.udsboot.framing.Framing;
+
+/**
+ * Defaults for every {@link dev.udsboot.client.UdsTemplate} built from the auto-configured
+ * builder; the templates of this application's listeners take framing, size, charset and
+ * descriptors from their listener instead.
+ */
+@ConfigurationProperties("uds.client")
+public class UdsClientProperties {
+
+	/**
+	 * Framing of messages on stream sockets.
+	 */
+	private Framing framing = Framing.LINE;
+
+	/**
+	 * Largest reply accepted, inclusive.
+	 */
+	private DataSize maxMessageSize = DataSize.ofKilobytes(64);
+
+	/**
+	 * How long connecting, each send and each reply may take.
+	 */
+	private Duration timeout = Duration.ofSeconds(10);
+
+	/**
+	 * Whether stream connections are kept and reused (pooled) or opened for each message (one-shot).
+	 */
+	private UdsTemplateBuilder.Mode mode = UdsTemplateBuilder.Mode.POOLED;
+
+	/**
+	 * Connections (or datagram exchanges) one template may have in use at once.
+	 */
+	private int maxConnections = 64;
+
+	/**
+	 * Idle time after which a pooled connection is checked before use.
+	 */
+	private Duration validateAfterInactivity = Duration.ofSeconds(2);
+
+	/**
+	 * Descriptors a reply may carry; 0 to receive none.
+	 */
+	private int maxFileDescriptors = 16;
+
+	/**
+	 * Charset of String payloads.
+	 */
+	private Charset charset = StandardCharsets.UTF_8;
+
+	public Framing getFraming() {
+		return this.framing;
+	}
+
+	public void setFraming(Framing framing) {
+		this.framing = framing;
+	}
+
+	public DataSize getMaxMessageSize() {
+		return this.maxMessageSize;
+	}
+
+	public void setMaxMessageSize(DataSize maxMessageSize) {
+		this.maxMessageSize = maxMessageSize;
+	}
+
+	public Duration getTimeout() {
+		return this.timeout;
+	}
+
+	public void setTimeout(Duration timeout) {
+		this.timeout = timeout;
+	}
+
+	public UdsTemplateBuilder.Mode getMode() {
+		return this.mode;
+	}
+
+	public void setMode(UdsTemplateBuilder.Mode mode) {
+		this.mode = mode;
+	}
+
+	public int getMaxConnections() {
+		return this.maxConnections;
+	}
+
+	public void setMaxConnections(int maxConnections) {
+		this.maxConnections = maxConnections;
+	}
+
+	public Duration getValidateAfterInactivity() {
+		return this.validateAfterInactivity;
+	}
+
+	public void setValidateAfterInactivity(Duration validateAfterInactivity) {
+		this.validateAfterInactivity = validateAfterInactivity;
+	}
+
+	public int getMaxFileDescriptors() {
+		return this.maxFileDescriptors;
+	}
+
+	public void setMaxFileDescriptors(int maxFileDescriptors) {
+		this.maxFileDescriptors = maxFileDescriptors;
+	}
+
+	public Charset getCharset() {
+		return this.charset;
+	}
+
+	public void setCharset(Charset charset) {
+		this.charset = charset;
+	}
+
+}

@@ -1,0 +1,85 @@
+package dev.udsboot.client;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+import dev.udsboot.framing.FrameRejectedException;
+import dev.udsboot.socket.UdsAddress;
+
+/**
+ * Turns what junixsocket and the frame reader throw into the client's exception types, each
+ * naming the address and what was being done.
+ */
+final class ClientFailures {
+
+	private ClientFailures() {
+	}
+
+	/**
+	 * Classifies a failure to connect (or to send a datagram).
+	 * @param target the server's address
+	 * @param timeoutMillis the timeout in force
+	 * @param ex what junixsocket threw
+	 * @return the exception to throw
+	 */
+	static UdsClientException connectFailed(UdsAddress target, long timeoutMillis, IOException ex) {
+		if (ex instanceof SocketTimeoutException) {
+			return new UdsClientTimeoutException(
+					"Could not connect to " + target + " within " + timeoutMillis + " ms", ex);
+		}
+		Path path = target.path();
+		if (path != null && !Files.exists(path)) {
+			return new UdsSocketNotFoundException(
+					"Cannot connect to " + target + ": the socket file does not exist (is the server running?)", ex);
+		}
+		String message = String.valueOf(ex.getMessage()).toLowerCase(Locale.ROOT);
+		if (ex instanceof java.net.ConnectException || message.contains("refused")) {
+			return new UdsConnectionRefusedException("Cannot connect to " + target + ": connection refused ("
+					+ ((path != null) ? "a socket file with no server behind it, or a full backlog"
+							: "no server holds this abstract name")
+					+ ")", ex);
+		}
+		return new UdsConnectException("Cannot connect to " + target + ": " + ex.getMessage(), ex);
+	}
+
+	/**
+	 * Classifies a failure of an exchange on an open connection.
+	 * @param target the server's address
+	 * @param timeoutMillis the timeout in force
+	 * @param replying whether the request had been written and the reply was being read
+	 * @param ex what was thrown
+	 * @return the exception to throw
+	 */
+	static UdsClientException exchangeFailed(UdsAddress target, long timeoutMillis, boolean replying, IOException ex) {
+		if (ex instanceof SocketTimeoutException) {
+			return new UdsClientTimeoutException((replying ? "No whole reply from " : "Could not send to ") + target
+					+ " within " + timeoutMillis + " ms", ex);
+		}
+		if (ex instanceof FrameRejectedException rejected) {
+			return switch (rejected.reason()) {
+				case TOO_LARGE -> new UdsReplyTooLargeException("A reply from " + target + " was too large: "
+						+ ex.getMessage() + " (uds.client.max-message-size)", ex);
+				case TRUNCATED -> new UdsConnectionClosedException(
+						target + " closed the connection in the middle of a reply", ex);
+				case MALFORMED, TOO_MANY_DESCRIPTORS -> new UdsInvalidReplyException(
+						"An invalid reply from " + target + ": " + ex.getMessage(), ex);
+			};
+		}
+		return new UdsConnectionClosedException(target + " closed the connection "
+				+ (replying ? "before a whole reply arrived" : "before the request was written") + ": "
+				+ ex.getMessage(), ex);
+	}
+
+	/**
+	 * The failure for a connection that ended cleanly where a reply was due.
+	 * @param target the server's address
+	 * @return the exception to throw
+	 */
+	static UdsClientException closedWithoutReply(UdsAddress target) {
+		return new UdsConnectionClosedException(target + " closed the connection without replying", null);
+	}
+
+}

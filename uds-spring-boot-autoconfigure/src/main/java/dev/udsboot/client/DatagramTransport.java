@@ -1,0 +1,263 @@
+package dev.udsboot.client;
+
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.jspecify.annotations.Nullable;
+import org.newsclub.net.unix.AFUNIXDatagramChannel;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+
+import dev.udsboot.client.StreamClientConnection.Reply;
+import dev.udsboot.socket.BoundSocketFile;
+import dev.udsboot.socket.DatagramChannels;
+import dev.udsboot.socket.ReceivedDescriptors;
+import dev.udsboot.socket.SocketFileBinder;
+import dev.udsboot.socket.SocketFileOptions;
+import dev.udsboot.socket.UdsAddress;
+
+/**
+ * Exchanges datagrams. By default every exchange that awaits a reply binds a channel of its own
+ * to a fresh random abstract name, so concurrent exchanges never see each other's replies; with a
+ * fixed reply address one channel is bound to it (a path through {@link SocketFileBinder}, with its
+ * rules for files that are not ours) and exchanges take turns on it; after a failed exchange it is
+ * closed and bound anew, so a late reply never answers the next request.
+ */
+final class DatagramTransport implements ClientTransport {
+
+	private static final SecureRandom RANDOM = new SecureRandom();
+
+	private final UdsAddress target;
+
+	private final int maxMessageSize;
+
+	private final int maxFileDescriptors;
+
+	private final Duration timeout;
+
+	private final int timeoutMillis;
+
+	private final Semaphore permits;
+
+	private final @Nullable UdsAddress replyAddress;
+
+	private final ReentrantLock fixedReplyLock = new ReentrantLock();
+
+	private @Nullable AFUNIXDatagramChannel fixedChannel;
+
+	private @Nullable BoundSocketFile<AFUNIXDatagramChannel> fixedFile;
+
+	private volatile boolean closed;
+
+	DatagramTransport(UdsAddress target, int maxMessageSize, int maxFileDescriptors, Duration timeout,
+			int maxConcurrent, @Nullable UdsAddress replyAddress) {
+		this.target = target;
+		this.maxMessageSize = maxMessageSize;
+		this.maxFileDescriptors = maxFileDescriptors;
+		this.timeout = timeout;
+		this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
+		this.permits = new Semaphore(maxConcurrent);
+		this.replyAddress = replyAddress;
+	}
+
+	@Override
+	public @Nullable Reply exchange(byte[] payload, List<FileDescriptor> descriptors, boolean awaitReply) {
+		if (this.closed) {
+			throw new IllegalStateException("The UdsTemplate for " + this.target + " is closed");
+		}
+		acquire();
+		try {
+			if (awaitReply && this.replyAddress != null) {
+				this.fixedReplyLock.lock();
+				try {
+					return exchangeOn(fixedChannel(), payload, descriptors, true);
+				}
+				catch (IOException | RuntimeException ex) {
+					// a late reply to this request must not answer the next one: a new channel
+					closeFixed();
+					throw ex;
+				}
+				finally {
+					this.fixedReplyLock.unlock();
+				}
+			}
+			try (AFUNIXDatagramChannel channel = open()) {
+				if (awaitReply) {
+					channel.bind(AFUNIXSocketAddress
+						.inAbstractNamespace("uds-client-" + Long.toUnsignedString(RANDOM.nextLong(), 36)));
+				}
+				return exchangeOn(channel, payload, descriptors, awaitReply);
+			}
+		}
+		catch (IOException ex) {
+			throw ClientFailures.connectFailed(this.target, this.timeoutMillis, ex);
+		}
+		finally {
+			this.permits.release();
+		}
+	}
+
+	private AFUNIXDatagramChannel open() throws IOException {
+		AFUNIXDatagramChannel channel = AFUNIXDatagramChannel.open();
+		try {
+			DatagramChannels.setSendTimeout(channel, this.timeout);
+			return channel;
+		}
+		catch (IOException | RuntimeException ex) {
+			channel.close();
+			throw ex;
+		}
+	}
+
+	private AFUNIXDatagramChannel fixedChannel() throws IOException {
+		AFUNIXDatagramChannel channel = this.fixedChannel;
+		if (channel != null) {
+			return channel;
+		}
+		UdsAddress address = this.replyAddress;
+		if (address == null) {
+			throw new IllegalStateException("no fixed reply address");
+		}
+		if (address.isAbstract()) {
+			channel = open();
+			try {
+				channel.bind(address.toSocketAddress());
+			}
+			catch (IOException | RuntimeException ex) {
+				channel.close();
+				throw ex;
+			}
+		}
+		else {
+			BoundSocketFile<AFUNIXDatagramChannel> file = new SocketFileBinder()
+				.bindInPlace(java.util.Objects.requireNonNull(address.path()), SocketFileOptions.defaults(), this::open);
+			this.fixedFile = file;
+			channel = file.socket();
+		}
+		this.fixedChannel = channel;
+		return channel;
+	}
+
+	private @Nullable Reply exchangeOn(AFUNIXDatagramChannel channel, byte[] payload,
+			List<FileDescriptor> descriptors, boolean awaitReply) throws IOException {
+		@Nullable Object ancillary = (awaitReply && this.maxFileDescriptors > 0) ? ReceivedDescriptors.enable(channel)
+				: null;
+		if (!descriptors.isEmpty()) {
+			DatagramChannels.setOutboundFileDescriptors(channel, descriptors.toArray(new FileDescriptor[0]));
+		}
+		int sent;
+		try {
+			sent = channel.send(ByteBuffer.wrap(payload), this.target.toSocketAddress());
+		}
+		finally {
+			if (!descriptors.isEmpty()) {
+				DatagramChannels.setOutboundFileDescriptors(channel, null);
+			}
+		}
+		if (sent < payload.length) {
+			throw new UdsClientTimeoutException("Could not send to " + this.target + " within " + this.timeoutMillis
+					+ " ms: its queue stayed full", null);
+		}
+		if (!awaitReply) {
+			return null;
+		}
+		return receive(channel, ancillary);
+	}
+
+	private Reply receive(AFUNIXDatagramChannel channel, @Nullable Object ancillary) throws IOException {
+		// one byte more than the limit, so a larger reply is seen rather than cut silently
+		ByteBuffer buffer = ByteBuffer.allocate(this.maxMessageSize + 1);
+		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(this.timeoutMillis);
+		while (true) {
+			long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+			if (remaining <= 0) {
+				throw noReply();
+			}
+			channel.socket().setSoTimeout((int) Math.min(Integer.MAX_VALUE, remaining));
+			buffer.clear();
+			AFUNIXSocketAddress from;
+			try {
+				from = channel.receive(buffer);
+			}
+			catch (SocketTimeoutException ex) {
+				throw noReply();
+			}
+			List<FileDescriptor> received = (ancillary != null) ? ReceivedDescriptors.takeReceived(channel, ancillary)
+					: List.of();
+			if (from == null && buffer.position() == 0 && received.isEmpty()) {
+				// what junixsocket returns when a receive times out
+				throw noReply();
+			}
+			buffer.flip();
+			if (buffer.remaining() > this.maxMessageSize) {
+				ReceivedDescriptors.close(received);
+				throw new UdsReplyTooLargeException("A reply from " + this.target + " was larger than max-message-size "
+						+ this.maxMessageSize + " bytes (uds.client.max-message-size)", null);
+			}
+			if (received.size() > this.maxFileDescriptors) {
+				ReceivedDescriptors.close(received);
+				throw new UdsInvalidReplyException("A reply from " + this.target + " carried " + received.size()
+						+ " file descriptors, over max-file-descriptors " + this.maxFileDescriptors
+						+ "; they were closed", null);
+			}
+			return new Reply(Arrays.copyOf(buffer.array(), buffer.remaining()), received);
+		}
+	}
+
+	private UdsClientTimeoutException noReply() {
+		return new UdsClientTimeoutException("No reply from " + this.target + " within " + this.timeoutMillis + " ms",
+				null);
+	}
+
+	private void acquire() {
+		try {
+			if (!this.permits.tryAcquire(this.timeoutMillis, TimeUnit.MILLISECONDS)) {
+				throw new UdsClientTimeoutException("All exchanges with " + this.target + " stayed busy for "
+						+ this.timeoutMillis + " ms (uds.client.max-connections)", null);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new UdsClientException("Interrupted while waiting to send to " + this.target, ex);
+		}
+	}
+
+	@Override
+	public void close() {
+		this.closed = true;
+		this.fixedReplyLock.lock();
+		try {
+			closeFixed();
+		}
+		finally {
+			this.fixedReplyLock.unlock();
+		}
+	}
+
+	private void closeFixed() {
+		BoundSocketFile<AFUNIXDatagramChannel> file = this.fixedFile;
+		AFUNIXDatagramChannel channel = this.fixedChannel;
+		this.fixedFile = null;
+		this.fixedChannel = null;
+		try {
+			if (file != null) {
+				file.close();
+			}
+			else if (channel != null) {
+				channel.close();
+			}
+		}
+		catch (IOException ex) {
+			// closing releases the descriptor whatever it reports
+		}
+	}
+
+}
