@@ -6,7 +6,8 @@
 # Stream modes (line framing): check (reply "conn=<k> len=<n> fds=<m> fd0=<first line of the
 # first descriptor's file>" with a descriptor of a file containing "from-python" attached),
 # half (send part of a reply, then close), close (close without replying), silent (never reply),
-# big ARG (reply ARG bytes of 'x'). Datagram mode: dgram (reply like check to the sender, from the
+# big ARG (reply ARG bytes of 'x'), double (reply twice, the second 50 ms later), trickle (reply a
+# byte every 150 ms). Datagram mode: dgram (reply like check to the sender, from the
 # same descriptor-carrying path). Prints READY once it serves.
 import array
 import os
@@ -82,6 +83,14 @@ while True:
                 pass
             elif mode == "big":
                 conn.sendall(b"x" * arg + b"\n")
+            elif mode == "double":
+                conn.sendall(line + b"\n")
+                time.sleep(0.05)
+                conn.sendall(b"second answer to " + line + b"\n")
+            elif mode == "trickle":
+                for byte in b"slowly\n":
+                    conn.sendall(bytes([byte]))
+                    time.sleep(0.15)
             for fd in line_fds:
                 os.close(fd)
         if conn.fileno() < 0:

@@ -6,6 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
+import org.newsclub.net.unix.BrokenPipeSocketException;
+import org.newsclub.net.unix.ConnectionResetSocketException;
+import org.newsclub.net.unix.SocketClosedException;
+
 import dev.udsboot.framing.FrameRejectedException;
 import dev.udsboot.socket.UdsAddress;
 
@@ -31,7 +35,7 @@ final class ClientFailures {
 					"Could not connect to " + target + " within " + timeoutMillis + " ms", ex);
 		}
 		Path path = target.path();
-		if (path != null && !Files.exists(path)) {
+		if (path != null && Files.notExists(path)) {
 			return new UdsSocketNotFoundException(
 					"Cannot connect to " + target + ": the socket file does not exist (is the server running?)", ex);
 		}
@@ -68,9 +72,24 @@ final class ClientFailures {
 						"An invalid reply from " + target + ": " + ex.getMessage(), ex);
 			};
 		}
-		return new UdsConnectionClosedException(target + " closed the connection "
-				+ (replying ? "before a whole reply arrived" : "before the request was written") + ": "
+		if (isClosedByPeer(ex)) {
+			return new UdsConnectionClosedException(target + " closed the connection "
+					+ (replying ? "before a whole reply arrived" : "before the request was written") + ": "
+					+ ex.getMessage(), ex);
+		}
+		return new UdsClientException((replying ? "Reading a reply from " : "Sending to ") + target + " failed: "
 				+ ex.getMessage(), ex);
+	}
+
+	/**
+	 * Tells whether a failure means the server closed the connection (a broken pipe on write, a
+	 * reset on read), as opposed to a failure of the caller's (a bad descriptor to pass, say).
+	 * @param ex the failure
+	 * @return {@code true} if the peer closed
+	 */
+	static boolean isClosedByPeer(IOException ex) {
+		return ex instanceof BrokenPipeSocketException || ex instanceof ConnectionResetSocketException
+				|| ex instanceof SocketClosedException || ex instanceof java.io.EOFException;
 	}
 
 	/**

@@ -28,8 +28,10 @@ import dev.udsboot.socket.UdsAddress;
  * Exchanges datagrams. By default every exchange that awaits a reply binds a channel of its own
  * to a fresh random abstract name, so concurrent exchanges never see each other's replies; with a
  * fixed reply address one channel is bound to it (a path through {@link SocketFileBinder}, with its
- * rules for files that are not ours) and exchanges take turns on it; after a failed exchange it is
- * closed and bound anew, so a late reply never answers the next request.
+ * rules for files that are not ours, mode {@code rw-rw----}) and exchanges take turns on it: what
+ * waits there from before is dropped before each request is sent, and after a failed exchange the
+ * channel is closed and bound anew, so a late reply never answers the next request. (The sender of
+ * a reply is not checked: servers may answer from another socket than the one addressed.)
  */
 final class DatagramTransport implements ClientTransport {
 
@@ -76,9 +78,14 @@ final class DatagramTransport implements ClientTransport {
 		acquire();
 		try {
 			if (awaitReply && this.replyAddress != null) {
-				this.fixedReplyLock.lock();
+				lockFixedReplyAddress();
 				try {
-					return exchangeOn(fixedChannel(), payload, descriptors, true);
+					if (this.closed) {
+						throw new IllegalStateException("The UdsTemplate for " + this.target + " is closed");
+					}
+					AFUNIXDatagramChannel channel = fixedChannel();
+					discardWaiting(channel);
+					return exchangeOn(channel, payload, descriptors, true);
 				}
 				catch (IOException | RuntimeException ex) {
 					// a late reply to this request must not answer the next one: a new channel
@@ -91,14 +98,14 @@ final class DatagramTransport implements ClientTransport {
 			}
 			try (AFUNIXDatagramChannel channel = open()) {
 				if (awaitReply) {
-					channel.bind(AFUNIXSocketAddress
+					bind(channel, AFUNIXSocketAddress
 						.inAbstractNamespace("uds-client-" + Long.toUnsignedString(RANDOM.nextLong(), 36)));
 				}
 				return exchangeOn(channel, payload, descriptors, awaitReply);
 			}
 		}
 		catch (IOException ex) {
-			throw ClientFailures.connectFailed(this.target, this.timeoutMillis, ex);
+			throw new UdsClientException("A datagram exchange with " + this.target + " failed: " + ex.getMessage(), ex);
 		}
 		finally {
 			this.permits.release();
@@ -129,7 +136,7 @@ final class DatagramTransport implements ClientTransport {
 		if (address.isAbstract()) {
 			channel = open();
 			try {
-				channel.bind(address.toSocketAddress());
+				bind(channel, address.toSocketAddress());
 			}
 			catch (IOException | RuntimeException ex) {
 				channel.close();
@@ -157,6 +164,9 @@ final class DatagramTransport implements ClientTransport {
 		try {
 			sent = channel.send(ByteBuffer.wrap(payload), this.target.toSocketAddress());
 		}
+		catch (IOException ex) {
+			throw ClientFailures.connectFailed(this.target, this.timeoutMillis, ex);
+		}
 		finally {
 			if (!descriptors.isEmpty()) {
 				DatagramChannels.setOutboundFileDescriptors(channel, null);
@@ -172,44 +182,84 @@ final class DatagramTransport implements ClientTransport {
 		return receive(channel, ancillary);
 	}
 
+	private void bind(AFUNIXDatagramChannel channel, AFUNIXSocketAddress address) {
+		try {
+			channel.bind(address);
+		}
+		catch (IOException ex) {
+			throw new UdsClientException("Cannot bind the reply address " + address + " for datagrams to "
+					+ this.target + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	private void lockFixedReplyAddress() {
+		try {
+			if (!this.fixedReplyLock.tryLock(this.timeoutMillis, TimeUnit.MILLISECONDS)) {
+				throw new UdsClientTimeoutException("The reply address " + this.replyAddress + " stayed busy for "
+						+ this.timeoutMillis + " ms (exchanges with a fixed reply address take turns)", null);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new UdsClientException("Interrupted while waiting for the reply address " + this.replyAddress, ex);
+		}
+	}
+
+	/**
+	 * Drops whatever waits on a fixed reply address from before this exchange (a late or second
+	 * answer to an earlier one), closing any descriptors it brought.
+	 */
+	private void discardWaiting(AFUNIXDatagramChannel channel) throws IOException {
+		@Nullable Object ancillary = (this.maxFileDescriptors > 0) ? ReceivedDescriptors.enable(channel) : null;
+		ByteBuffer scratch = ByteBuffer.allocate(this.maxMessageSize + 1);
+		channel.configureBlocking(false);
+		try {
+			while (true) {
+				scratch.clear();
+				AFUNIXSocketAddress from = channel.receive(scratch);
+				List<FileDescriptor> received = (ancillary != null) ? ReceivedDescriptors.takeReceived(channel, ancillary)
+						: List.of();
+				ReceivedDescriptors.close(received);
+				if (from == null && scratch.position() == 0) {
+					return;
+				}
+			}
+		}
+		finally {
+			channel.configureBlocking(true);
+		}
+	}
+
 	private Reply receive(AFUNIXDatagramChannel channel, @Nullable Object ancillary) throws IOException {
 		// one byte more than the limit, so a larger reply is seen rather than cut silently
 		ByteBuffer buffer = ByteBuffer.allocate(this.maxMessageSize + 1);
-		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(this.timeoutMillis);
-		while (true) {
-			long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-			if (remaining <= 0) {
-				throw noReply();
-			}
-			channel.socket().setSoTimeout((int) Math.min(Integer.MAX_VALUE, remaining));
-			buffer.clear();
-			AFUNIXSocketAddress from;
-			try {
-				from = channel.receive(buffer);
-			}
-			catch (SocketTimeoutException ex) {
-				throw noReply();
-			}
-			List<FileDescriptor> received = (ancillary != null) ? ReceivedDescriptors.takeReceived(channel, ancillary)
-					: List.of();
-			if (from == null && buffer.position() == 0 && received.isEmpty()) {
-				// what junixsocket returns when a receive times out
-				throw noReply();
-			}
-			buffer.flip();
-			if (buffer.remaining() > this.maxMessageSize) {
-				ReceivedDescriptors.close(received);
-				throw new UdsReplyTooLargeException("A reply from " + this.target + " was larger than max-message-size "
-						+ this.maxMessageSize + " bytes (uds.client.max-message-size)", null);
-			}
-			if (received.size() > this.maxFileDescriptors) {
-				ReceivedDescriptors.close(received);
-				throw new UdsInvalidReplyException("A reply from " + this.target + " carried " + received.size()
-						+ " file descriptors, over max-file-descriptors " + this.maxFileDescriptors
-						+ "; they were closed", null);
-			}
-			return new Reply(Arrays.copyOf(buffer.array(), buffer.remaining()), received);
+		channel.socket().setSoTimeout(this.timeoutMillis);
+		AFUNIXSocketAddress from;
+		try {
+			from = channel.receive(buffer);
 		}
+		catch (SocketTimeoutException ex) {
+			throw noReply();
+		}
+		List<FileDescriptor> received = (ancillary != null) ? ReceivedDescriptors.takeReceived(channel, ancillary)
+				: List.of();
+		if (from == null && buffer.position() == 0 && received.isEmpty()) {
+			// what junixsocket returns when a receive times out
+			throw noReply();
+		}
+		buffer.flip();
+		if (buffer.remaining() > this.maxMessageSize) {
+			ReceivedDescriptors.close(received);
+			throw new UdsReplyTooLargeException("A reply from " + this.target + " was larger than max-message-size "
+					+ this.maxMessageSize + " bytes (uds.client.max-message-size)", null);
+		}
+		if (received.size() > this.maxFileDescriptors) {
+			ReceivedDescriptors.close(received);
+			throw new UdsInvalidReplyException("A reply from " + this.target + " carried " + received.size()
+					+ " file descriptors, over max-file-descriptors " + this.maxFileDescriptors
+					+ "; they were closed", null);
+		}
+		return new Reply(Arrays.copyOf(buffer.array(), buffer.remaining()), received);
 	}
 
 	private UdsClientTimeoutException noReply() {

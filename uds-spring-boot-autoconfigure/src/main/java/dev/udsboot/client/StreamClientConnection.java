@@ -27,6 +27,10 @@ final class StreamClientConnection implements Closeable {
 
 	private final FrameCodec codec;
 
+	private final int timeoutMillis;
+
+	private final ReplyDeadlineInputStream deadline;
+
 	private final FrameInputStream input;
 
 	private final FrameReader reader;
@@ -39,10 +43,15 @@ final class StreamClientConnection implements Closeable {
 
 	private boolean oneWay;
 
-	private StreamClientConnection(AFUNIXSocket socket, FrameCodec codec, int maxFileDescriptors) throws IOException {
+	private boolean served;
+
+	private StreamClientConnection(AFUNIXSocket socket, FrameCodec codec, int maxFileDescriptors, int timeoutMillis)
+			throws IOException {
 		this.socket = socket;
 		this.codec = codec;
-		this.input = codec.newInputStream(socket.getInputStream());
+		this.timeoutMillis = timeoutMillis;
+		this.deadline = new ReplyDeadlineInputStream(socket.getInputStream(), socket, timeoutMillis);
+		this.input = codec.newInputStream(this.deadline);
 		this.descriptors = (maxFileDescriptors > 0) ? new ReceivedDescriptors(socket, maxFileDescriptors) : null;
 		ReceivedDescriptors tracker = this.descriptors;
 		if (tracker != null) {
@@ -57,7 +66,7 @@ final class StreamClientConnection implements Closeable {
 	 * @param target the server's address
 	 * @param codec the framing
 	 * @param maxFileDescriptors how many descriptors a reply may carry; 0 to receive none
-	 * @param timeoutMillis the connect timeout, then every read's
+	 * @param timeoutMillis the connect timeout, then each whole reply's
 	 * @return the connection
 	 * @throws IOException if connecting fails
 	 */
@@ -67,7 +76,7 @@ final class StreamClientConnection implements Closeable {
 		try {
 			socket.connect(target.toSocketAddress(), timeoutMillis);
 			socket.setSoTimeout(timeoutMillis);
-			return new StreamClientConnection(socket, codec, maxFileDescriptors);
+			return new StreamClientConnection(socket, codec, maxFileDescriptors, timeoutMillis);
 		}
 		catch (IOException | RuntimeException ex) {
 			socket.close();
@@ -86,12 +95,22 @@ final class StreamClientConnection implements Closeable {
 	}
 
 	/**
+	 * Ends the request by shutting down the sending side: how an {@code eof}-framed message ends.
+	 * The connection cannot send again.
+	 * @throws IOException if the socket fails
+	 */
+	void endRequest() throws IOException {
+		this.socket.shutdownOutput();
+	}
+
+	/**
 	 * Reads one reply.
 	 * @return the reply, whose descriptors the caller owns; {@code null} if the server closed the
 	 * connection before sending any of it
 	 * @throws IOException if reading fails, times out, or the bytes are not a valid reply
 	 */
 	@Nullable Reply read() throws IOException {
+		this.deadline.startReply();
 		byte[] payload = this.reader.next();
 		if (payload == null) {
 			return null;
@@ -102,7 +121,7 @@ final class StreamClientConnection implements Closeable {
 	}
 
 	/**
-	 * Tells whether the connection can serve another request: nothing is left unread.
+	 * Tells whether the connection can serve another request: nothing is left unread in its buffer.
 	 * @return {@code true} if it may go back to the pool
 	 */
 	boolean isClean() {
@@ -110,23 +129,36 @@ final class StreamClientConnection implements Closeable {
 	}
 
 	/**
-	 * Checks, without waiting more than a millisecond, that the server has not closed the
-	 * connection and sent nothing unasked since it was last used.
+	 * Tells, without blocking, whether the server has sent anything since the last reply was read
+	 * (an answer to a one-way send, say): then the connection must not serve a request.
+	 * @return {@code true} if nothing is waiting, in the buffer or in the kernel
+	 */
+	boolean hasNothingUnread() {
+		try {
+			return isClean() && this.socket.getInputStream().available() == 0;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * Checks, waiting a millisecond at most, that the server has not closed the connection and
+	 * sent nothing unasked since it was last used.
 	 * @return {@code true} if it can serve a request
 	 */
 	boolean isAlive() {
-		if (!isClean()) {
+		if (!hasNothingUnread()) {
 			return false;
 		}
 		try {
-			int timeout = this.socket.getSoTimeout();
 			byte[] early;
 			try {
 				this.socket.setSoTimeout(1);
 				early = this.input.peek();
 			}
 			finally {
-				this.socket.setSoTimeout(timeout);
+				this.socket.setSoTimeout(this.timeoutMillis);
 			}
 			return early.length == 0 && !this.input.isEndOfStream();
 		}
@@ -139,6 +171,15 @@ final class StreamClientConnection implements Closeable {
 	void used(boolean oneWaySend) {
 		this.lastUsedNanos = System.nanoTime();
 		this.oneWay = oneWaySend;
+		this.served = true;
+	}
+
+	/**
+	 * Tells whether the connection comes from the pool, having served an exchange before.
+	 * @return {@code true} if reused
+	 */
+	boolean isReused() {
+		return this.served;
 	}
 
 	long idleNanos() {

@@ -83,6 +83,18 @@ final class StreamConnectionPool implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Replaces a borrowed connection the server has closed with a new one, keeping its place
+	 * among the connections in use.
+	 * @param closed the borrowed connection, closed here
+	 * @return the new connection, to be given back with {@link #release}
+	 * @throws IOException if connecting fails; the place is then still the caller's to release
+	 */
+	StreamClientConnection reopen(StreamClientConnection closed) throws IOException {
+		closed.close();
+		return StreamClientConnection.open(this.target, this.codec, this.maxFileDescriptors, this.timeoutMillis);
+	}
+
 	private void acquire() {
 		try {
 			if (!this.permits.tryAcquire(this.timeoutMillis, TimeUnit.MILLISECONDS)) {
@@ -99,8 +111,15 @@ final class StreamConnectionPool implements AutoCloseable {
 	private @Nullable StreamClientConnection pollIdle(Deque<StreamClientConnection> stack) {
 		StreamClientConnection connection;
 		while ((connection = stack.pollFirst()) != null) {
-			boolean check = connection.isOneWay() || connection.idleNanos() > this.validateAfterNanos;
-			if (check ? connection.isAlive() : connection.isClean()) {
+			boolean good;
+			if (connection.idleNanos() > this.validateAfterNanos) {
+				good = connection.isAlive();
+			}
+			else {
+				// a one-way connection may hold an answer the server sent anyway: looked for without waiting
+				good = connection.isOneWay() ? connection.hasNothingUnread() : connection.isClean();
+			}
+			if (good) {
 				return connection;
 			}
 			connection.close();
@@ -144,6 +163,12 @@ final class StreamConnectionPool implements AutoCloseable {
 	public void close() {
 		this.closed = true;
 		drain();
+	}
+
+	@Override
+	public String toString() {
+		return "StreamConnectionPool[" + this.target + ", " + (this.pooled ? "pooled" : "one-shot") + ", "
+				+ this.maxConnections + " connections, " + this.timeoutMillis + " ms timeout]";
 	}
 
 	private void drain() {

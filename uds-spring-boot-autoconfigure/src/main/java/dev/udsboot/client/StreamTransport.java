@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.udsboot.client.StreamClientConnection.Reply;
 import dev.udsboot.framing.FrameCodec;
+import dev.udsboot.framing.Framing;
 import dev.udsboot.socket.UdsAddress;
 
 /**
@@ -34,17 +35,25 @@ final class StreamTransport implements ClientTransport {
 	@Override
 	public @Nullable Reply exchange(byte[] payload, List<FileDescriptor> descriptors, boolean awaitReply) {
 		this.codec.checkRequest(payload);
-		StreamClientConnection connection;
-		try {
-			connection = this.pool.borrow(!awaitReply);
-		}
-		catch (IOException ex) {
-			throw ClientFailures.connectFailed(this.target, this.timeoutMillis, ex);
-		}
+		StreamClientConnection connection = borrow(!awaitReply);
 		boolean completed = false;
 		boolean replying = false;
 		try {
-			connection.write(payload, descriptors);
+			try {
+				connection.write(payload, descriptors);
+			}
+			catch (IOException ex) {
+				if (!connection.isReused() || !ClientFailures.isClosedByPeer(ex)) {
+					throw ex;
+				}
+				// the server closed this pooled connection while it was idle and never read the
+				// request: sent once more, on a new connection
+				connection = reopen(connection);
+				connection.write(payload, descriptors);
+			}
+			if (this.codec.framing() == Framing.EOF) {
+				connection.endRequest();
+			}
 			if (!awaitReply) {
 				completed = true;
 				return null;
@@ -62,6 +71,24 @@ final class StreamTransport implements ClientTransport {
 		}
 		finally {
 			this.pool.release(connection, completed, !awaitReply);
+		}
+	}
+
+	private StreamClientConnection reopen(StreamClientConnection closed) {
+		try {
+			return this.pool.reopen(closed);
+		}
+		catch (IOException ex) {
+			throw ClientFailures.connectFailed(this.target, this.timeoutMillis, ex);
+		}
+	}
+
+	private StreamClientConnection borrow(boolean oneWay) {
+		try {
+			return this.pool.borrow(oneWay);
+		}
+		catch (IOException ex) {
+			throw ClientFailures.connectFailed(this.target, this.timeoutMillis, ex);
 		}
 	}
 

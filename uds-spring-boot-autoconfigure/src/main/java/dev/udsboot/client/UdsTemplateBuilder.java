@@ -124,7 +124,8 @@ public class UdsTemplateBuilder {
 	}
 
 	/**
-	 * Sets whether stream connections are pooled (the default) or opened for each message.
+	 * Sets whether stream connections are pooled (the default) or opened for each message. With
+	 * {@code eof} and {@code none} framing they are always opened for each message.
 	 * @param mode the mode
 	 * @return this builder
 	 */
@@ -207,6 +208,8 @@ public class UdsTemplateBuilder {
 	public UdsTemplate build() {
 		UdsAddress address = this.target;
 		Assert.state(address != null, "A UdsTemplate needs a target: a socket path or an abstract name");
+		Assert.state(this.replyAddress == null || this.type == UdsListenerType.DATAGRAM,
+				"A reply address is for datagram templates; a stream's replies come back on its connection");
 		MessageConverter converter = (this.messageConverter != null) ? this.messageConverter
 				: UdsMessageConverters.create(JsonMapper.builder().build());
 		PayloadCodec payloads = new PayloadCodec(this.charset, converter);
@@ -214,12 +217,22 @@ public class UdsTemplateBuilder {
 		ClientTransport transport = switch (this.type) {
 			case STREAM -> new StreamTransport(address, codec,
 					new StreamConnectionPool(address, codec, this.maxFileDescriptors, this.timeout,
-							this.mode == Mode.POOLED, this.maxConnections, this.validateAfterInactivity),
+							this.mode == Mode.POOLED && isPoolable(this.framing), this.maxConnections,
+							this.validateAfterInactivity),
 					this.timeout.toMillis());
 			case DATAGRAM -> new DatagramTransport(address, this.maxMessageSize, this.maxFileDescriptors, this.timeout,
 					this.maxConnections, this.replyAddress);
 		};
 		return new UdsTemplate(address, this.type, payloads, transport);
+	}
+
+	/**
+	 * Tells whether connections of a framing can be reused: not {@code eof}, whose request ends
+	 * the connection's sending side, nor {@code none}, whose reply has no end that shows whether
+	 * more of it is still coming.
+	 */
+	private static boolean isPoolable(Framing framing) {
+		return framing != Framing.EOF && framing != Framing.NONE;
 	}
 
 }

@@ -22,6 +22,8 @@ public class UdsTemplates implements AutoCloseable {
 
 	private final Map<String, UdsTemplate> templates = new ConcurrentHashMap<>();
 
+	private volatile boolean closed;
+
 	/**
 	 * Creates the templates.
 	 * @param registry where the listeners are found
@@ -43,6 +45,9 @@ public class UdsTemplates implements AutoCloseable {
 	}
 
 	private UdsTemplate create(String listenerName) {
+		if (this.closed) {
+			throw new IllegalStateException("The listener templates are closed (the application context is closing)");
+		}
 		UdsListenerContainer container = this.registry.getListenerContainer(listenerName);
 		if (container == null) {
 			throw new IllegalArgumentException("No listener '" + listenerName + "' (uds.listeners." + listenerName
@@ -64,8 +69,13 @@ public class UdsTemplates implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
-		this.templates.values().forEach(UdsTemplate::close);
-		this.templates.clear();
+		this.closed = true;
+		for (String name : this.templates.keySet()) {
+			UdsTemplate template = this.templates.remove(name);
+			if (template != null) {
+				template.close();
+			}
+		}
 	}
 
 }

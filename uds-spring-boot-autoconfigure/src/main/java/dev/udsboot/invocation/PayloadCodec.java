@@ -76,7 +76,8 @@ public final class PayloadCodec {
 	 * Decodes the bytes of a message into the type asked for.
 	 * @param <T> the type
 	 * @param bytes the bytes
-	 * @param type {@code byte[]}, {@code String}, or a type the converter chain reads
+	 * @param type {@code byte[]} (or {@code Object}: the bytes as they are), {@code String}, or a
+	 * type the converter chain reads
 	 * @param what what the bytes are, for the error message
 	 * @return the value
 	 * @throws MessageConversionException if the bytes cannot be read as that type

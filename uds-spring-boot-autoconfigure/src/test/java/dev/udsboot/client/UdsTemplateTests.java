@@ -67,7 +67,10 @@ class UdsTemplateTests {
 					"uds.listeners.json.path=" + this.dir.resolve("json.sock"),
 					"uds.listeners.nul.path=" + this.dir.resolve("nul.sock"), "uds.listeners.nul.framing=null",
 					"uds.listeners.events.path=" + this.dir.resolve("events.sock"),
-					"uds.listeners.events.type=datagram", "uds.client.timeout=5s");
+					"uds.listeners.events.type=datagram", "uds.listeners.eof.path=" + this.dir.resolve("eof.sock"),
+					"uds.listeners.eof.framing=eof", "uds.listeners.chunk.path=" + this.dir.resolve("chunk.sock"),
+					"uds.listeners.chunk.framing=none", "uds.listeners.quiet.path=" + this.dir.resolve("quiet.sock"),
+					"uds.listeners.quiet.type=datagram", "uds.client.timeout=5s");
 	}
 
 	@Test
@@ -263,6 +266,119 @@ class UdsTemplateTests {
 		}
 	}
 
+	@Test
+	void eofAndNoneFramingsAreOneShot() {
+		runner().run((context) -> {
+			UdsTemplates templates = context.getBean(UdsTemplates.class);
+			for (int i = 0; i < 3; i++) {
+				// eof: the request ends when the client shuts its side down, so every one needs a connection
+				assertThat(templates.forListener("eof").sendAndReceive("a\nmulti-line\nmessage", String.class))
+					.isEqualTo("eof 20");
+				assertThat(templates.forListener("chunk").sendAndReceive("piece " + i, String.class))
+					.isEqualTo("chunk piece " + i);
+			}
+			assertThat(idle(templates.forListener("eof"))).isZero();
+			assertThat(idle(templates.forListener("chunk"))).isZero();
+		});
+	}
+
+	@Test
+	void clientPropertiesAreBoundAndChecked() {
+		runner().withPropertyValues("uds.client.timeout=750ms", "uds.client.max-connections=3").run((context) -> {
+			UdsTemplateBuilder first = context.getBean(UdsTemplateBuilder.class);
+			assertThat(first).isNotSameAs(context.getBean(UdsTemplateBuilder.class));
+			try (UdsTemplate template = first.target(this.dir.resolve("echo.sock")).build()) {
+				assertThat(template.sendAndReceive("bound", String.class)).isEqualTo("bound");
+				StreamConnectionPool pool = ((StreamTransport) template.transport()).pool();
+				assertThat(pool.toString()).contains("3 connections").contains("750 ms");
+			}
+		});
+		runner().withPropertyValues("uds.client.max-connections=0")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("uds.client.max-connections must be at least 1"));
+	}
+
+	@Test
+	void datagramTimeoutMissingAndRefused() throws Exception {
+		runner().withPropertyValues("uds.client.timeout=300ms").run((context) -> {
+			UdsTemplate quiet = context.getBean(UdsTemplates.class).forListener("quiet");
+			assertThatExceptionOfType(UdsClientTimeoutException.class)
+				.isThrownBy(() -> quiet.sendAndReceive("anyone?", String.class))
+				.withMessageContaining("within 300 ms");
+			quiet.send("one-way is fine");
+		});
+		try (UdsTemplate missing = UdsTemplate.builder(UdsAddress.ofPath(this.dir.resolve("none.sock")))
+			.type(UdsListenerType.DATAGRAM)
+			.build()) {
+			assertThatExceptionOfType(UdsSocketNotFoundException.class)
+				.isThrownBy(() -> missing.sendAndReceive("x", String.class));
+		}
+		try (UdsTemplate nobody = UdsTemplate.builder(UdsAddress.ofAbstractName("uds-nobody-" + System.nanoTime()))
+			.type(UdsListenerType.DATAGRAM)
+			.build()) {
+			assertThatExceptionOfType(UdsConnectionRefusedException.class).isThrownBy(() -> nobody.send("x"));
+		}
+	}
+
+	@Test
+	void aTricklingReplyIsTimedAsAWhole() throws Exception {
+		try (UdsTemplate trickle = template(startPython("trickle"), 500)) {
+			long start = System.nanoTime();
+			assertThatExceptionOfType(UdsClientTimeoutException.class)
+				.isThrownBy(() -> trickle.sendAndReceive("x", String.class));
+			// seven bytes 150 ms apart would take a second; each read alone is well within 500 ms
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(900));
+			assertThat(idle(trickle)).isZero();
+		}
+	}
+
+	@Test
+	void anUnaskedSecondReplyIsNeverTakenForTheNextOne() throws Exception {
+		try (UdsTemplate template = UdsTemplate.builder(UdsAddress.ofPath(startPython("double")))
+			.validateAfterInactivity(Duration.ZERO)
+			.build()) {
+			for (int i = 0; i < 5; i++) {
+				assertThat(template.sendAndReceive("request " + i, String.class)).isEqualTo("request " + i);
+				Thread.sleep(100);
+			}
+		}
+	}
+
+	@Test
+	void replyDescriptorsThatNobodyTakesAreClosed() throws Exception {
+		Path socket = startPython("check");
+		try (UdsTemplate template = UdsTemplate.builder(UdsAddress.ofPath(socket)).build()) {
+			template.sendAndReceive("warm-up", String.class);
+			int before = ProcessResources.openDescriptors();
+			for (int i = 0; i < 50; i++) {
+				assertThat(template.sendAndReceive("x", String.class)).startsWith("conn=1 ");
+			}
+			assertThat(ProcessResources.openDescriptors()).isLessThanOrEqualTo(before);
+		}
+	}
+
+	@Test
+	void fixedAbstractReplyAddress() {
+		runner().run((context) -> {
+			String name = "uds-test-reply-" + System.nanoTime();
+			try (UdsTemplate template = UdsTemplate.builder(UdsAddress.ofPath(this.dir.resolve("events.sock")))
+				.type(UdsListenerType.DATAGRAM)
+				.replyAddress(UdsAddress.ofAbstractName(name))
+				.build()) {
+				for (int i = 0; i < 5; i++) {
+					assertThat(template.sendAndReceive("fixed " + i, String.class)).isEqualTo("event fixed " + i);
+				}
+			}
+		});
+		assertThatExceptionOfType(IllegalStateException.class)
+			.isThrownBy(() -> UdsTemplate.builder(UdsAddress.ofPath(this.dir.resolve("x.sock")))
+				.replyAddress(UdsAddress.ofAbstractName("r"))
+				.build())
+			.withMessageContaining("datagram");
+	}
+
 	private UdsTemplate template(Path socket, long timeoutMillis) {
 		return UdsTemplate.builder(UdsAddress.ofPath(socket)).timeout(Duration.ofMillis(timeoutMillis)).build();
 	}
@@ -333,6 +449,20 @@ class UdsTemplateTests {
 			@UdsHandler("events")
 			String event(String datagram) {
 				return "event " + datagram;
+			}
+
+			@UdsHandler("eof")
+			String eof(String message) {
+				return "eof " + message.length();
+			}
+
+			@UdsHandler("chunk")
+			String chunk(String message) {
+				return "chunk " + message;
+			}
+
+			@UdsHandler("quiet")
+			void quiet(String datagram) {
 			}
 
 		}

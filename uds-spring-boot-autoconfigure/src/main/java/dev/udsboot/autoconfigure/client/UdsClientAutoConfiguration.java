@@ -10,12 +10,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Scope;
-import org.springframework.util.Assert;
 
 import dev.udsboot.autoconfigure.UdsAutoConfiguration;
 import dev.udsboot.client.UdsTemplateBuilder;
 import dev.udsboot.client.UdsTemplates;
-import dev.udsboot.framing.FrameCodec;
 import dev.udsboot.invocation.UdsMessageConverters;
 import dev.udsboot.listener.UdsListenerEndpointRegistry;
 
@@ -32,12 +30,9 @@ public final class UdsClientAutoConfiguration {
 	@Scope(ConfigurableBeanFactory.SCOPE_PROTOTYPE)
 	@ConditionalOnMissingBean
 	UdsTemplateBuilder udsTemplateBuilder(UdsClientProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
-		long maxMessageSize = properties.getMaxMessageSize().toBytes();
-		Assert.isTrue(maxMessageSize >= 1 && maxMessageSize <= FrameCodec.MAX_LIMIT,
-				() -> "uds.client.max-message-size must be between 1 byte and " + FrameCodec.MAX_LIMIT + " bytes, not "
-						+ properties.getMaxMessageSize());
+		// the values were checked at startup (UdsClientProperties#afterPropertiesSet)
 		return new UdsTemplateBuilder().framing(properties.getFraming())
-			.maxMessageSize((int) maxMessageSize)
+			.maxMessageSize((int) properties.getMaxMessageSize().toBytes())
 			.timeout(properties.getTimeout())
 			.mode(properties.getMode())
 			.maxConnections(properties.getMaxConnections())

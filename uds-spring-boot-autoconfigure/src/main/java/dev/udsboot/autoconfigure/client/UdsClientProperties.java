@@ -4,10 +4,12 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 import dev.udsboot.client.UdsTemplateBuilder;
+import dev.udsboot.framing.FrameCodec;
 import dev.udsboot.framing.Framing;
 
 /**
@@ -16,7 +18,7 @@ import dev.udsboot.framing.Framing;
  * descriptors from their listener instead.
  */
 @ConfigurationProperties("uds.client")
-public class UdsClientProperties {
+public class UdsClientProperties implements InitializingBean {
 
 	/**
 	 * Framing of messages on stream sockets.
@@ -57,6 +59,28 @@ public class UdsClientProperties {
 	 * Charset of String payloads.
 	 */
 	private Charset charset = StandardCharsets.UTF_8;
+
+	/**
+	 * Checks the values at startup, naming the property that is wrong.
+	 * @throws IllegalStateException if a value is out of range
+	 */
+	@Override
+	public void afterPropertiesSet() {
+		long size = this.maxMessageSize.toBytes();
+		check(size >= 1 && size <= FrameCodec.MAX_LIMIT, "max-message-size",
+				"between 1 byte and " + FrameCodec.MAX_LIMIT + " bytes", this.maxMessageSize);
+		check(this.timeout.toMillis() >= 1, "timeout", "at least 1ms", this.timeout);
+		check(this.maxConnections >= 1, "max-connections", "at least 1", this.maxConnections);
+		check(!this.validateAfterInactivity.isNegative(), "validate-after-inactivity", "0 or more",
+				this.validateAfterInactivity);
+		check(this.maxFileDescriptors >= 0, "max-file-descriptors", "0 or more", this.maxFileDescriptors);
+	}
+
+	private static void check(boolean valid, String key, String expected, Object value) {
+		if (!valid) {
+			throw new IllegalStateException("uds.client." + key + " must be " + expected + ", not " + value);
+		}
+	}
 
 	public Framing getFraming() {
 		return this.framing;

@@ -1,0 +1,73 @@
+package dev.udsboot.client;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.TimeUnit;
+
+import org.newsclub.net.unix.AFUNIXSocket;
+
+/**
+ * Makes a client connection's timeout a deadline for the whole reply rather than a limit on each
+ * read: a server that trickles a reply a byte at a time cannot hold the caller longer than the
+ * timeout. The socket's read timeout is shortened to the time left only from a reply's second read
+ * on, so a reply that arrives in one read (nearly all) costs no extra system call.
+ */
+final class ReplyDeadlineInputStream extends FilterInputStream {
+
+	private final AFUNIXSocket socket;
+
+	private final int timeoutMillis;
+
+	private long deadlineNanos;
+
+	private int reads;
+
+	private boolean shortened;
+
+	ReplyDeadlineInputStream(InputStream in, AFUNIXSocket socket, int timeoutMillis) {
+		super(in);
+		this.socket = socket;
+		this.timeoutMillis = timeoutMillis;
+	}
+
+	/**
+	 * Starts the deadline of one reply: from now, the whole timeout.
+	 * @throws SocketException if the read timeout cannot be restored
+	 */
+	void startReply() throws SocketException {
+		this.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(this.timeoutMillis);
+		this.reads = 0;
+		if (this.shortened) {
+			this.socket.setSoTimeout(this.timeoutMillis);
+			this.shortened = false;
+		}
+	}
+
+	@Override
+	public int read() throws IOException {
+		beforeRead();
+		return super.read();
+	}
+
+	@Override
+	public int read(byte[] buffer, int offset, int length) throws IOException {
+		beforeRead();
+		return super.read(buffer, offset, length);
+	}
+
+	private void beforeRead() throws IOException {
+		if (this.reads++ == 0) {
+			return;
+		}
+		long left = TimeUnit.NANOSECONDS.toMillis(this.deadlineNanos - System.nanoTime());
+		if (left <= 0) {
+			throw new SocketTimeoutException("the reply did not complete within " + this.timeoutMillis + " ms");
+		}
+		this.socket.setSoTimeout((int) left);
+		this.shortened = true;
+	}
+
+}
