@@ -24,6 +24,9 @@ import org.newsclub.net.unix.AFUNIXDatagramChannel;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 
+import dev.udsboot.client.UdsTemplate;
+import dev.udsboot.socket.UdsAddress;
+
 /**
  * The performance benchmark: 64-byte line ping-pong against the sample app's {@code echo} listener
  * (the starter) and, in the same run, against {@link RawEchoServer} (hand-written junixsocket,
@@ -41,7 +44,9 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
  * {@code bench.rounds} (3), {@code bench.jitWarmup} (5, each server once before the first round), {@code bench.concurrency} (1,4,64), {@code bench.idle} (2000 idle
  * connections), {@code bench.scaleConnections} (4), {@code bench.xmx} (1g, the servers' heap),
  * {@code bench.startTimeout} (120), {@code bench.descriptors} (false: one descriptor with every
- * message), {@code bench.datagram} (false: datagrams against the {@code events} listener instead).
+ * message), {@code bench.datagram} (false: datagrams against the {@code events} listener instead),
+ * {@code bench.template} (false: the client side instead, hand-written clients against one shared
+ * {@code UdsTemplate} on the {@code echo} listener; use with {@code -Dbench.concurrency=1,16}).
  * <p>
  * Exit status: 0 when the run completed, whether or not the targets were reached (it is a
  * measurement); 1 when a check failed: a wrong echo, a server that did not start, idle
@@ -91,6 +96,14 @@ public final class EchoBenchmark {
 	 */
 	static final boolean DATAGRAM = Boolean.getBoolean("bench.datagram");
 
+	/**
+	 * Whether the client side is measured instead: the sample app's {@code echo} listener serves
+	 * both, driven by hand-written junixsocket clients ("raw") and by one
+	 * {@link dev.udsboot.client.UdsTemplate} shared by the client threads ("starter"). No raw
+	 * server, no scale phase.
+	 */
+	static final boolean TEMPLATE = Boolean.getBoolean("bench.template");
+
 	/** Which server the scale phase loads with idle connections: starter or raw. */
 	private final String scaleServer = System.getProperty("bench.scaleServer", "starter");
 
@@ -139,11 +152,18 @@ public final class EchoBenchmark {
 					+ " (set -Djava.io.tmpdir to a shorter directory)");
 		}
 		String classpath = System.getProperty("java.class.path");
-		raw.process = DATAGRAM ? start(raw, classpath, RawDatagramServer.class.getName(), raw.socket.toString())
-				: start(raw, classpath, RawEchoServer.class.getName(), raw.socket.toString(), this.rawThreads,
-						DESCRIPTORS ? "descriptors" : "none");
 		starter.process = start(starter, classpath, "dev.udsboot.sample.SampleApplication",
 				"--uds.sample.dir=" + this.dir, "--spring.main.banner-mode=off", "--logging.level.root=WARN");
+		if (TEMPLATE) {
+			// one server, two clients: the raw role is the hand-written client on the same listener
+			raw = new Server("raw", starter.socket);
+			raw.process = starter.process;
+		}
+		else {
+			raw.process = DATAGRAM ? start(raw, classpath, RawDatagramServer.class.getName(), raw.socket.toString())
+					: start(raw, classpath, RawEchoServer.class.getName(), raw.socket.toString(), this.rawThreads,
+							DESCRIPTORS ? "descriptors" : "none");
+		}
 		printHeader(raw, starter);
 		awaitReady(raw);
 		awaitReady(starter);
@@ -166,7 +186,7 @@ public final class EchoBenchmark {
 			comparisons.add(comparison);
 		}
 
-		Scale scale = DATAGRAM ? null : runScale(this.scaleServer.equals("raw") ? raw : starter);
+		Scale scale = (DATAGRAM || TEMPLATE) ? null : runScale(this.scaleServer.equals("raw") ? raw : starter);
 
 		printResults(comparisons, scale);
 	}
@@ -285,9 +305,15 @@ public final class EchoBenchmark {
 
 	private Trial runTrial(Server server, int connections, Duration warmup, Duration measure) throws Exception {
 		List<Client> clients = new ArrayList<>(connections);
+		UdsTemplate template = (TEMPLATE && server.name.equals("starter"))
+				? UdsTemplate.builder(UdsAddress.ofPath(server.socket))
+					.maxConnections(Math.max(64, connections))
+					.timeout(Duration.ofMillis(CLIENT_READ_TIMEOUT_MILLIS))
+					.build()
+				: null;
 		try {
 			for (int i = 0; i < connections; i++) {
-				clients.add(new Client(server.socket, i));
+				clients.add(new Client(server.socket, i, template));
 			}
 			AtomicReference<Throwable> failure = new AtomicReference<>();
 			CountDownLatch ready = new CountDownLatch(connections);
@@ -477,16 +503,23 @@ public final class EchoBenchmark {
 		System.out.println("JVM " + System.getProperty("java.vm.name") + " " + Runtime.version() + ", "
 				+ Runtime.getRuntime().availableProcessors() + " CPU(s)");
 		System.out.println("Servers: " + String.join(" ", serverJvm("java")) + " -classpath <test classpath> ...");
-		System.out.println("  raw     = " + (DATAGRAM ? RawDatagramServer.class.getSimpleName()
-				: RawEchoServer.class.getSimpleName() + " (" + this.rawThreads + " threads)") + " on " + raw.socket);
-		System.out.println("  starter = sample-app '" + starterListener() + "' listener on " + starter.socket);
+		if (TEMPLATE) {
+			System.out.println("Client mode: both against the sample-app 'echo' listener on " + starter.socket);
+			System.out.println("  raw     = hand-written junixsocket clients, one connection per thread");
+			System.out.println("  starter = one UdsTemplate (pooled) shared by the client threads");
+		}
+		else {
+			System.out.println("  raw     = " + (DATAGRAM ? RawDatagramServer.class.getSimpleName()
+					: RawEchoServer.class.getSimpleName() + " (" + this.rawThreads + " threads)") + " on " + raw.socket);
+			System.out.println("  starter = sample-app '" + starterListener() + "' listener on " + starter.socket);
+		}
 		System.out.printf(Locale.ROOT,
 				"Workload: %d-byte %s, %s %s, warm-up %s s + measure %s s per run, %d rounds "
 						+ "alternating raw/starter; figures are medians of the rounds%n",
 				MESSAGE_SIZE, DATAGRAM ? "datagram request, ACK reply" : "line ping-pong",
 				DATAGRAM ? "clients" : "connections", Arrays.toString(this.concurrencies), seconds(this.warmup),
 				seconds(this.measure), this.rounds);
-		if (!DATAGRAM) {
+		if (!DATAGRAM && !TEMPLATE) {
 			System.out.printf(Locale.ROOT,
 					"Scale: %d idle connections; the starter at %d connections with and without them%n",
 					this.idleConnections, this.scaleConnections);
@@ -526,7 +559,9 @@ public final class EchoBenchmark {
 			System.out.println();
 			System.out.println("== Targets ==");
 			for (Comparison c : comparisons) {
-				target(String.format(Locale.ROOT, "starter datagrams/s >= %.0f%% of raw at %d client(s)",
+				target(String.format(Locale.ROOT,
+						TEMPLATE ? "UdsTemplate rt/s >= %.0f%% of the raw client at %d thread(s)"
+								: "starter datagrams/s >= %.0f%% of raw at %d client(s)",
 						TARGET * 100, c.connections), c.throughputRatio());
 			}
 			return;
@@ -652,9 +687,29 @@ public final class EchoBenchmark {
 
 		boolean broken;
 
+		/** In template mode, the template the client threads share, and this client's request bytes. */
+		private final UdsTemplate template;
+
+		private final byte[] request = new byte[MESSAGE_SIZE - 1];
+
 		Client(Path path, int index) throws IOException {
+			this(path, index, null);
+		}
+
+		Client(Path path, int index, UdsTemplate template) throws IOException {
 			this.index = index;
 			this.server = AFUNIXSocketAddress.of(path);
+			this.template = template;
+			if (template != null) {
+				this.datagram = null;
+				this.datagramPath = null;
+				this.socket = null;
+				this.in = null;
+				this.out = null;
+				this.passed = null;
+				fillMessage(index);
+				return;
+			}
 			if (DATAGRAM) {
 				this.datagramPath = path.resolveSibling("client-" + index + "-" + CLIENT_IDS.incrementAndGet() + ".sock");
 				this.datagram = AFUNIXDatagramChannel.open();
@@ -703,6 +758,10 @@ public final class EchoBenchmark {
 		}
 
 		void pingPong() throws IOException {
+			if (this.template != null) {
+				templatePingPong();
+				return;
+			}
 			send();
 			if (!receiveAndCheck()) {
 				throw new CheckFailedException("wrong echo on connection " + this.index + ": sent \""
@@ -710,12 +769,27 @@ public final class EchoBenchmark {
 			}
 		}
 
-		void send() throws IOException {
+		/** The same message through the template: it adds the line feed and reads one line back. */
+		private void templatePingPong() {
+			count();
+			System.arraycopy(this.message, 0, this.request, 0, this.request.length);
+			byte[] echoed = this.template.sendAndReceive(this.request, byte[].class);
+			if (!Arrays.equals(this.request, echoed)) {
+				throw new CheckFailedException("wrong echo through the template for client " + this.index + ": sent \""
+						+ text(this.request) + "\", received \"" + text(echoed) + "\"");
+			}
+		}
+
+		private void count() {
 			long value = ++this.counter;
 			for (int i = MESSAGE_SIZE - 2; i >= MESSAGE_SIZE - 1 - COUNTER_DIGITS; i--) {
 				this.message[i] = (byte) ('0' + (value % 10));
 				value /= 10;
 			}
+		}
+
+		void send() throws IOException {
+			count();
 			if (this.datagram != null) {
 				this.datagram.send(ByteBuffer.wrap(this.message), this.server);
 				return;
@@ -761,6 +835,9 @@ public final class EchoBenchmark {
 
 		@Override
 		public void close() {
+			if (this.template != null) {
+				return;
+			}
 			try {
 				if (this.datagram != null) {
 					this.datagram.close();
