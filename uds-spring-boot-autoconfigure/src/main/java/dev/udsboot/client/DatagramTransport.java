@@ -7,7 +7,9 @@ import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -56,6 +58,9 @@ final class DatagramTransport implements ClientTransport {
 	private @Nullable AFUNIXDatagramChannel fixedChannel;
 
 	private @Nullable BoundSocketFile<AFUNIXDatagramChannel> fixedFile;
+
+	/** Receive buffers of max-message-size + 1, kept for reuse: at most one per exchange in progress. */
+	private final Deque<ByteBuffer> buffers = new ConcurrentLinkedDeque<>();
 
 	private volatile boolean closed;
 
@@ -211,7 +216,7 @@ final class DatagramTransport implements ClientTransport {
 	 */
 	private void discardWaiting(AFUNIXDatagramChannel channel) throws IOException {
 		@Nullable Object ancillary = (this.maxFileDescriptors > 0) ? ReceivedDescriptors.enable(channel) : null;
-		ByteBuffer scratch = ByteBuffer.allocate(this.maxMessageSize + 1);
+		ByteBuffer scratch = takeBuffer();
 		channel.configureBlocking(false);
 		try {
 			while (true) {
@@ -227,12 +232,32 @@ final class DatagramTransport implements ClientTransport {
 		}
 		finally {
 			channel.configureBlocking(true);
+			this.buffers.offerFirst(scratch);
 		}
 	}
 
 	private Reply receive(AFUNIXDatagramChannel channel, @Nullable Object ancillary) throws IOException {
-		// one byte more than the limit, so a larger reply is seen rather than cut silently
-		ByteBuffer buffer = ByteBuffer.allocate(this.maxMessageSize + 1);
+		ByteBuffer buffer = takeBuffer();
+		try {
+			return receiveInto(buffer, channel, ancillary);
+		}
+		finally {
+			this.buffers.offerFirst(buffer);
+		}
+	}
+
+	/** A receive buffer one byte over the limit, so a larger reply is seen rather than cut silently. */
+	private ByteBuffer takeBuffer() {
+		ByteBuffer buffer = this.buffers.pollFirst();
+		if (buffer == null) {
+			return ByteBuffer.allocate(this.maxMessageSize + 1);
+		}
+		buffer.clear();
+		return buffer;
+	}
+
+	private Reply receiveInto(ByteBuffer buffer, AFUNIXDatagramChannel channel, @Nullable Object ancillary)
+			throws IOException {
 		channel.socket().setSoTimeout(this.timeoutMillis);
 		AFUNIXSocketAddress from;
 		try {
