@@ -202,13 +202,23 @@ public final class FrameCodec {
 		return payload.length == 0 && (this.framing == Framing.NONE || this.framing == Framing.EOF);
 	}
 
+	/**
+	 * Returns the byte that ends a frame: LF for {@code line} and {@code crlf} (there after a CR),
+	 * NUL, ETX; -1 for the framings without one.
+	 * @return the terminator, or -1
+	 */
+	int terminator() {
+		return this.terminator;
+	}
+
 	private int terminatorIndex(byte[] payload) {
-		if (this.terminator < 0) {
+		int end = this.terminator;
+		if (end < 0) {
 			return -1;
 		}
+		boolean afterCarriageReturn = this.framing == Framing.CRLF;
 		for (int i = 0; i < payload.length; i++) {
-			if (payload[i] == this.terminator
-					&& (this.framing != Framing.CRLF || (i > 0 && payload[i - 1] == '\r'))) {
+			if (payload[i] == end && (!afterCarriageReturn || (i > 0 && payload[i - 1] == '\r'))) {
 				return i;
 			}
 		}

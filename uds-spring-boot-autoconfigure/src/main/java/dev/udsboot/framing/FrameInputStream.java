@@ -2,6 +2,7 @@ package dev.udsboot.framing;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 
 import org.jspecify.annotations.Nullable;
 
@@ -76,6 +77,43 @@ public final class FrameInputStream extends InputStream {
 	}
 
 	/**
+	 * Finds a byte among those buffered, without reading from the source.
+	 * @param value the byte to find
+	 * @param from where to start, counted from the read position
+	 * @return its index counted from the read position, or -1 if it is not buffered
+	 */
+	public int indexOfBuffered(byte value, int from) {
+		for (int i = this.position + from; i < this.limit; i++) {
+			if (this.buffer[i] == value) {
+				return i - this.position;
+			}
+		}
+		return -1;
+	}
+
+	/**
+	 * Returns a buffered byte without consuming it.
+	 * @param index counted from the read position
+	 * @return the byte, unsigned, or -1 if that many bytes are not buffered
+	 */
+	public int bufferedByte(int index) {
+		return (index < this.limit - this.position) ? this.buffer[this.position + index] & 0xff : -1;
+	}
+
+	/**
+	 * Consumes buffered bytes, returning a copy of some of them: one frame read in one step.
+	 * @param offset where the copy starts, counted from the read position
+	 * @param length how many bytes are copied
+	 * @param consumed how many bytes are consumed in all; no more than are buffered
+	 * @return the copy
+	 */
+	public byte[] takeBuffered(int offset, int length, int consumed) {
+		byte[] copy = Arrays.copyOfRange(this.buffer, this.position + offset, this.position + offset + length);
+		this.position += consumed;
+		return copy;
+	}
+
+	/**
 	 * Blocks until at least one byte is buffered or the stream ends.
 	 * @return {@code true} if a byte is available, {@code false} at the end of the stream
 	 * @throws IOException if the source fails or times out
@@ -104,7 +142,7 @@ public final class FrameInputStream extends InputStream {
 				return new byte[0];
 			}
 		}
-		return java.util.Arrays.copyOfRange(this.buffer, this.position, this.limit);
+		return Arrays.copyOfRange(this.buffer, this.position, this.limit);
 	}
 
 	/**

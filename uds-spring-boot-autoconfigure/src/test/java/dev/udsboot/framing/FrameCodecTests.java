@@ -336,6 +336,85 @@ class FrameCodecTests {
 		}
 	}
 
+	/**
+	 * A frame that lies whole in the input buffer is taken from it in one step; this checks that
+	 * the outcome is the serializer's own, byte by byte: the same streams read whole (frames
+	 * taken from the buffer) and one byte per read (frames left to the serializer) give the same
+	 * payloads and the same rejection. Random streams of frames and stray bytes (terminators, CRs), with a
+	 * small limit so that frames over it and at it are common.
+	 */
+	@ParameterizedTest
+	@EnumSource(value = Framing.class, names = { "LINE", "CRLF", "NULL", "STX_ETX" })
+	void framesTakenWholeFromTheBufferReadAsTheSerializerReadsThem(Framing framing) {
+		byte[] alphabet = { 'a', 'b', '\r', '\n', 0, 2, 3 };
+		java.util.Random random = new java.util.Random(framing.ordinal() * 7919L);
+		int max = 6;
+		int fastFrames = 0;
+		for (int i = 0; i < 3_000; i++) {
+			// valid frames (some over the limit) mixed with stray bytes
+			ByteArrayOutputStream stream = new ByteArrayOutputStream();
+			for (int piece = random.nextInt(8); piece > 0; piece--) {
+				if (random.nextInt(4) == 0) {
+					stream.write(alphabet[random.nextInt(alphabet.length)]);
+				}
+				else {
+					byte[] payload = new byte[random.nextInt(max + 3)];
+					for (int j = 0; j < payload.length; j++) {
+						payload[j] = alphabet[random.nextInt(3)];
+					}
+					stream.writeBytes(frame(framing, payload));
+				}
+			}
+			byte[] bytes = stream.toByteArray();
+			FrameCodec codec = new FrameCodec(framing, max);
+			List<String> whole = outcomes(reader(codec, bytes));
+			List<byte[]> single = new ArrayList<>();
+			for (byte b : bytes) {
+				single.add(new byte[] { b });
+			}
+			assertThat(whole).as("%s over %s", framing, Arrays.toString(bytes))
+				.isEqualTo(outcomes(reader(codec, single)));
+			fastFrames += (int) whole.stream().filter((outcome) -> outcome.startsWith("frame")).count();
+		}
+		assertThat(fastFrames).as("frames read").isGreaterThan(3_000);
+	}
+
+	@Test
+	void bufferedBytesAreFoundAndTakenWithoutReadingTheSource() throws IOException {
+		FrameInputStream input = new FrameInputStream(new ByteArrayInputStream(ascii("ab\ncd\nef")), 64);
+		assertThat(input.indexOfBuffered((byte) '\n', 0)).as("nothing buffered yet").isEqualTo(-1);
+		assertThat(input.bufferedByte(0)).isEqualTo(-1);
+		assertThat(input.awaitData()).isTrue();
+		assertThat(input.indexOfBuffered((byte) '\n', 0)).isEqualTo(2);
+		assertThat(input.indexOfBuffered((byte) '\n', 3)).isEqualTo(5);
+		assertThat(input.indexOfBuffered((byte) 'z', 0)).isEqualTo(-1);
+		assertThat(input.bufferedByte(1)).isEqualTo('b');
+		assertThat(input.takeBuffered(1, 1, 3)).isEqualTo(ascii("b"));
+		assertThat(input.consumed()).isEqualTo(3);
+		assertThat(input.indexOfBuffered((byte) '\n', 0)).isEqualTo(2);
+		assertThat(input.bufferedByte(5)).isEqualTo(-1);
+		assertThat(input.available()).isEqualTo(5);
+	}
+
+	/** Every frame a reader returns, then how it stopped: at the end, or the rejection's reason. */
+	private static List<String> outcomes(FrameReader reader) {
+		List<String> outcomes = new ArrayList<>();
+		try {
+			byte[] payload;
+			while ((payload = reader.next()) != null) {
+				outcomes.add("frame " + Arrays.toString(payload));
+			}
+			outcomes.add("end");
+		}
+		catch (FrameRejectedException ex) {
+			outcomes.add("rejected " + ex.reason());
+		}
+		catch (IOException ex) {
+			outcomes.add("failed " + ex);
+		}
+		return outcomes;
+	}
+
 	@Test
 	void rejectsAMaxMessageSizeOutOfRange() {
 		assertThatIllegalArgumentException().isThrownBy(() -> new FrameCodec(Framing.LINE, 0));
