@@ -34,11 +34,12 @@ final class ReplyDeadlineInputStream extends FilterInputStream {
 	}
 
 	/**
-	 * Starts the deadline of one reply: from now, the whole timeout.
+	 * Starts the deadline of one reply: the whole timeout from when its request was sent.
+	 * @param sentNanos when the request was sent, from {@link System#nanoTime()}
 	 * @throws SocketException if the read timeout cannot be restored
 	 */
-	void startReply() throws SocketException {
-		this.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(this.timeoutMillis);
+	void startReply(long sentNanos) throws SocketException {
+		this.deadlineNanos = sentNanos + TimeUnit.MILLISECONDS.toNanos(this.timeoutMillis);
 		this.reads = 0;
 		if (this.shortened) {
 			this.socket.setSoTimeout(this.timeoutMillis);

@@ -39,7 +39,12 @@ final class StreamClientConnection implements Closeable {
 
 	private final @Nullable ReceivedDescriptors descriptors;
 
-	private long lastUsedNanos = System.nanoTime();
+	/**
+	 * When the last request was sent (or the connection made): when its reply's deadline starts,
+	 * and how long it has been idle. Read from the clock once per exchange, after the request is
+	 * sent, so that no clock read lies between a reply and the next request.
+	 */
+	private long sentNanos = System.nanoTime();
 
 	private boolean oneWay;
 
@@ -92,6 +97,7 @@ final class StreamClientConnection implements Closeable {
 	 */
 	void write(byte[] payload, List<FileDescriptor> outbound) throws IOException {
 		this.codec.send(payload, outbound, this.socket, this.output);
+		this.sentNanos = System.nanoTime();
 	}
 
 	/**
@@ -110,7 +116,7 @@ final class StreamClientConnection implements Closeable {
 	 * @throws IOException if reading fails, times out, or the bytes are not a valid reply
 	 */
 	@Nullable Reply read() throws IOException {
-		this.deadline.startReply();
+		this.deadline.startReply(this.sentNanos);
 		byte[] payload = this.reader.next();
 		if (payload == null) {
 			return null;
@@ -167,9 +173,8 @@ final class StreamClientConnection implements Closeable {
 		}
 	}
 
-	/** Marks the connection used now, for one-way sends or a request/reply exchange. */
+	/** Marks the connection used, for one-way sends or a request/reply exchange. */
 	void used(boolean oneWaySend) {
-		this.lastUsedNanos = System.nanoTime();
 		this.oneWay = oneWaySend;
 		this.served = true;
 	}
@@ -182,8 +187,13 @@ final class StreamClientConnection implements Closeable {
 		return this.served;
 	}
 
-	long idleNanos() {
-		return System.nanoTime() - this.lastUsedNanos;
+	/**
+	 * Tells how long the connection has been idle.
+	 * @param nowNanos the time now, from {@link System#nanoTime()}
+	 * @return nanoseconds since its last request was sent
+	 */
+	long idleNanos(long nowNanos) {
+		return nowNanos - this.sentNanos;
 	}
 
 	boolean isOneWay() {

@@ -96,6 +96,10 @@ final class StreamConnectionPool implements AutoCloseable {
 	}
 
 	private void acquire() {
+		if (this.permits.tryAcquire()) {
+			// a free place: taken without the timed wait's interrupt check and clock read
+			return;
+		}
 		try {
 			if (!this.permits.tryAcquire(this.timeoutMillis, TimeUnit.MILLISECONDS)) {
 				throw new UdsClientTimeoutException("All " + this.maxConnections + " connections to " + this.target
@@ -109,10 +113,14 @@ final class StreamConnectionPool implements AutoCloseable {
 	}
 
 	private @Nullable StreamClientConnection pollIdle(Deque<StreamClientConnection> stack) {
-		StreamClientConnection connection;
-		while ((connection = stack.pollFirst()) != null) {
+		StreamClientConnection connection = stack.pollFirst();
+		if (connection == null) {
+			return null;
+		}
+		long now = System.nanoTime();
+		do {
 			boolean good;
-			if (connection.idleNanos() > this.validateAfterNanos) {
+			if (connection.idleNanos(now) > this.validateAfterNanos) {
 				good = connection.isAlive();
 			}
 			else {
@@ -124,6 +132,7 @@ final class StreamConnectionPool implements AutoCloseable {
 			}
 			connection.close();
 		}
+		while ((connection = stack.pollFirst()) != null);
 		return null;
 	}
 
