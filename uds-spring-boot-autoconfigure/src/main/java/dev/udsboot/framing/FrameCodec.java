@@ -22,9 +22,9 @@ import org.springframework.integration.ip.tcp.serializer.ByteArrayStxEtxSerializ
  * little slack and {@link FrameReader} applies the listener's inclusive limit itself. The slack lets
  * every serializer read a whole frame one byte over the limit, CR LF included, so rejecting it
  * leaves nothing unread and the client sees a clean end of stream, not a reset. A reader's working
- * buffer (the limit plus slack, as the serializers need) is created at its connection's first
- * frame and kept for the connection (see {@link OwnBufferSerializers}): a connection that never
- * sends holds none.
+ * buffer (the limit plus slack, as the serializers need) is created at the first frame its
+ * serializer reads and kept for the connection (see {@link OwnBufferSerializers}): a connection
+ * whose frames all arrive whole in one read, or that never sends, holds none.
  */
 public final class FrameCodec {
 

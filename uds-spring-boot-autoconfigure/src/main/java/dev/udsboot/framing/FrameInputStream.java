@@ -82,7 +82,7 @@ public final class FrameInputStream extends InputStream {
 	 * @param from where to start, counted from the read position
 	 * @return its index counted from the read position, or -1 if it is not buffered
 	 */
-	public int indexOfBuffered(byte value, int from) {
+	int indexOfBuffered(byte value, int from) {
 		for (int i = this.position + from; i < this.limit; i++) {
 			if (this.buffer[i] == value) {
 				return i - this.position;
@@ -96,7 +96,7 @@ public final class FrameInputStream extends InputStream {
 	 * @param index counted from the read position
 	 * @return the byte, unsigned, or -1 if that many bytes are not buffered
 	 */
-	public int bufferedByte(int index) {
+	int bufferedByte(int index) {
 		return (index < this.limit - this.position) ? this.buffer[this.position + index] & 0xff : -1;
 	}
 
@@ -107,7 +107,7 @@ public final class FrameInputStream extends InputStream {
 	 * @param consumed how many bytes are consumed in all; no more than are buffered
 	 * @return the copy
 	 */
-	public byte[] takeBuffered(int offset, int length, int consumed) {
+	byte[] takeBuffered(int offset, int length, int consumed) {
 		byte[] copy = Arrays.copyOfRange(this.buffer, this.position + offset, this.position + offset + length);
 		this.position += consumed;
 		return copy;

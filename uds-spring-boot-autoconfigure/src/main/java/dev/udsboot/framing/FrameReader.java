@@ -32,7 +32,7 @@ public final class FrameReader {
 	/** The byte that ends a frame (LF for CRLF, with its CR), for the framings that have one. */
 	private final byte terminator;
 
-	/** The serializer's working buffer, created at the first frame and kept for the connection. */
+	/** The serializer's working buffer, created at the first frame it reads and kept for the connection. */
 	private byte @Nullable [] buffer;
 
 	FrameReader(FrameInputStream input, Deserializer<byte[]> deserializer, FrameCodec codec) {
