@@ -25,6 +25,8 @@ final class ReplyDeadlineInputStream extends FilterInputStream {
 
 	private int reads;
 
+	private boolean replying;
+
 	private boolean shortened;
 
 	ReplyDeadlineInputStream(InputStream in, AFUNIXSocket socket, int timeoutMillis) {
@@ -41,10 +43,19 @@ final class ReplyDeadlineInputStream extends FilterInputStream {
 	void startReply(long sentNanos) throws SocketException {
 		this.deadlineNanos = sentNanos + TimeUnit.MILLISECONDS.toNanos(this.timeoutMillis);
 		this.reads = 0;
+		this.replying = true;
 		if (this.shortened) {
 			this.socket.setSoTimeout(this.timeoutMillis);
 			this.shortened = false;
 		}
+	}
+
+	/**
+	 * Ends the current reply's deadline: reads until the next {@link #startReply} are the caller's,
+	 * with the read timeout the caller sets.
+	 */
+	void endReply() {
+		this.replying = false;
 	}
 
 	@Override
@@ -60,7 +71,7 @@ final class ReplyDeadlineInputStream extends FilterInputStream {
 	}
 
 	private void beforeRead() throws IOException {
-		if (this.reads++ == 0) {
+		if (!this.replying || this.reads++ == 0) {
 			return;
 		}
 		long left = TimeUnit.NANOSECONDS.toMillis(this.deadlineNanos - System.nanoTime());

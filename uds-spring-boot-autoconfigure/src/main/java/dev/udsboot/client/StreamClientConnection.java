@@ -41,8 +41,9 @@ final class StreamClientConnection implements Closeable {
 
 	/**
 	 * When the last request was sent (or the connection made): when its reply's deadline starts,
-	 * and how long it has been idle. Read from the clock once per exchange, after the request is
-	 * sent, so that no clock read lies between a reply and the next request.
+	 * and what its idle time counts from. Read from the clock after the request is sent, when the
+	 * server has the turn, rather than when the reply has been read: the time between a reply and
+	 * the next request, which the server waits through, is kept to one clock read (the idle check).
 	 */
 	private long sentNanos = System.nanoTime();
 
@@ -160,6 +161,8 @@ final class StreamClientConnection implements Closeable {
 		try {
 			byte[] early;
 			try {
+				// a look at an idle connection, not part of the last reply and its deadline
+				this.deadline.endReply();
 				this.socket.setSoTimeout(1);
 				early = this.input.peek();
 			}

@@ -122,6 +122,7 @@ final class StreamConnectionPool implements AutoCloseable {
 			boolean good;
 			if (connection.idleNanos(now) > this.validateAfterNanos) {
 				good = connection.isAlive();
+				now = System.nanoTime();
 			}
 			else {
 				// a one-way connection may hold an answer the server sent anyway: looked for without waiting

@@ -147,8 +147,8 @@ public class UdsTemplateBuilder {
 	}
 
 	/**
-	 * Sets how long a pooled connection may stay idle before it is checked (1 ms at most) for
-	 * having been closed by the server; 2 s by default.
+	 * Sets how long after its last request was sent a pooled connection is checked (1 ms at most)
+	 * before reuse, for having been closed by the server; 2 s by default.
 	 * @param validateAfterInactivity the idle time
 	 * @return this builder
 	 */

@@ -347,6 +347,23 @@ class UdsTemplateTests {
 	}
 
 	@Test
+	void anIdleConnectionIsCheckedQuicklyAndThenReused() throws Exception {
+		try (UdsTemplate template = UdsTemplate.builder(UdsAddress.ofPath(startPython("check")))
+			.validateAfterInactivity(Duration.ofMillis(100))
+			.timeout(Duration.ofSeconds(10))
+			.build()) {
+			assertThat(template.sendAndReceive("first", String.class)).startsWith("conn=1 ");
+			for (int i = 0; i < 3; i++) {
+				Thread.sleep(300);
+				long start = System.nanoTime();
+				// checked for 1 ms, not for what was left of the last reply's 10 s deadline
+				assertThat(template.sendAndReceive("after a pause", String.class)).startsWith("conn=1 ");
+				assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+			}
+		}
+	}
+
+	@Test
 	void replyDescriptorsThatNobodyTakesAreClosed() throws Exception {
 		Path socket = startPython("check");
 		try (UdsTemplate template = UdsTemplate.builder(UdsAddress.ofPath(socket)).build()) {

@@ -46,7 +46,7 @@ public class UdsClientProperties implements InitializingBean {
 	private int maxConnections = 64;
 
 	/**
-	 * Idle time after which a pooled connection is checked before use.
+	 * Time since its last request was sent after which a pooled connection is checked before use.
 	 */
 	private Duration validateAfterInactivity = Duration.ofSeconds(2);
 
