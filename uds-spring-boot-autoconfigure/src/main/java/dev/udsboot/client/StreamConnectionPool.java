@@ -2,10 +2,12 @@ package dev.udsboot.client;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Deque;
-import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.Semaphore;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.jspecify.annotations.Nullable;
 
@@ -18,11 +20,15 @@ import dev.udsboot.socket.UdsAddress;
  * first). A connection comes back only after a whole exchange with nothing left unread; one that
  * failed in any way is closed. A connection used for one-way sends is kept apart and reused only
  * for one-way sends, so a reply the server sent anyway is never read as the answer to a request.
- * A connection idle for longer than {@code validateAfterInactivity} is checked before use.
+ * A connection whose last request was sent more than {@code validateAfterInactivity} ago is
+ * checked before use.
  * <p>
  * Written here rather than taken from commons-pool2: what is needed is a bound, a LIFO stack and
  * a validity check, and commons-pool2's general pool adds a lock-based deque, eviction threads
- * and a dependency for that.
+ * and a dependency for that. One lock guards the count of connections in use and the idle stacks,
+ * so taking and giving back a connection costs one uncontended lock each (a semaphore and
+ * concurrent deques took three times the atomic operations, and a node allocation, between a
+ * reply and the next request); connecting, checking and closing happen outside it.
  */
 final class StreamConnectionPool implements AutoCloseable {
 
@@ -38,13 +44,20 @@ final class StreamConnectionPool implements AutoCloseable {
 
 	private final long validateAfterNanos;
 
-	private final Semaphore permits;
-
 	private final int maxConnections;
 
-	private final Deque<StreamClientConnection> idle = new ConcurrentLinkedDeque<>();
+	private final ReentrantLock lock = new ReentrantLock();
 
-	private final Deque<StreamClientConnection> idleOneWay = new ConcurrentLinkedDeque<>();
+	private final Condition placeFreed = this.lock.newCondition();
+
+	/** Idle request/reply connections, most recently used first; guarded by {@link #lock}. */
+	private final ArrayDeque<StreamClientConnection> idle = new ArrayDeque<>();
+
+	/** Idle one-way connections, most recently used first; guarded by {@link #lock}. */
+	private final ArrayDeque<StreamClientConnection> idleOneWay = new ArrayDeque<>();
+
+	/** Connections given out and not yet given back; guarded by {@link #lock}. */
+	private int inUse;
 
 	private volatile boolean closed;
 
@@ -56,7 +69,6 @@ final class StreamConnectionPool implements AutoCloseable {
 		this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
 		this.pooled = pooled;
 		this.maxConnections = maxConnections;
-		this.permits = new Semaphore(maxConnections);
 		this.validateAfterNanos = validateAfterInactivity.toNanos();
 	}
 
@@ -71,14 +83,23 @@ final class StreamConnectionPool implements AutoCloseable {
 		if (this.closed) {
 			throw new IllegalStateException("The UdsTemplate for " + this.target + " is closed");
 		}
-		acquire();
+		StreamClientConnection candidate = takePlace(oneWay);
 		try {
-			StreamClientConnection connection = pollIdle(oneWay ? this.idleOneWay : this.idle);
-			return (connection != null) ? connection
-					: StreamClientConnection.open(this.target, this.codec, this.maxFileDescriptors, this.timeoutMillis);
+			if (candidate != null) {
+				long now = System.nanoTime();
+				do {
+					if (isGood(candidate, now)) {
+						return candidate;
+					}
+					candidate.close();
+					now = System.nanoTime();
+				}
+				while ((candidate = pollIdle(oneWay)) != null);
+			}
+			return StreamClientConnection.open(this.target, this.codec, this.maxFileDescriptors, this.timeoutMillis);
 		}
 		catch (IOException | RuntimeException ex) {
-			this.permits.release();
+			giveBack(null, false);
 			throw ex;
 		}
 	}
@@ -95,46 +116,46 @@ final class StreamConnectionPool implements AutoCloseable {
 		return StreamClientConnection.open(this.target, this.codec, this.maxFileDescriptors, this.timeoutMillis);
 	}
 
-	private void acquire() {
-		if (this.permits.tryAcquire()) {
-			// a free place: taken without the timed wait's interrupt check and clock read
-			return;
-		}
+	/** Waits for a place among the connections in use, takes it, and the idle connection on top. */
+	private @Nullable StreamClientConnection takePlace(boolean oneWay) {
+		this.lock.lock();
 		try {
-			if (!this.permits.tryAcquire(this.timeoutMillis, TimeUnit.MILLISECONDS)) {
-				throw new UdsClientTimeoutException("All " + this.maxConnections + " connections to " + this.target
-						+ " stayed busy for " + this.timeoutMillis + " ms (uds.client.max-connections)", null);
+			long waitNanos = TimeUnit.MILLISECONDS.toNanos(this.timeoutMillis);
+			while (this.inUse >= this.maxConnections) {
+				if (waitNanos <= 0) {
+					throw new UdsClientTimeoutException("All " + this.maxConnections + " connections to " + this.target
+							+ " stayed busy for " + this.timeoutMillis + " ms (uds.client.max-connections)", null);
+				}
+				waitNanos = this.placeFreed.awaitNanos(waitNanos);
 			}
+			this.inUse++;
+			return (oneWay ? this.idleOneWay : this.idle).pollFirst();
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new UdsClientException("Interrupted while waiting for a connection to " + this.target, ex);
 		}
+		finally {
+			this.lock.unlock();
+		}
 	}
 
-	private @Nullable StreamClientConnection pollIdle(Deque<StreamClientConnection> stack) {
-		StreamClientConnection connection = stack.pollFirst();
-		if (connection == null) {
-			return null;
+	private @Nullable StreamClientConnection pollIdle(boolean oneWay) {
+		this.lock.lock();
+		try {
+			return (oneWay ? this.idleOneWay : this.idle).pollFirst();
 		}
-		long now = System.nanoTime();
-		do {
-			boolean good;
-			if (connection.idleNanos(now) > this.validateAfterNanos) {
-				good = connection.isAlive();
-				now = System.nanoTime();
-			}
-			else {
-				// a one-way connection may hold an answer the server sent anyway: looked for without waiting
-				good = connection.isOneWay() ? connection.hasNothingUnread() : connection.isClean();
-			}
-			if (good) {
-				return connection;
-			}
-			connection.close();
+		finally {
+			this.lock.unlock();
 		}
-		while ((connection = stack.pollFirst()) != null);
-		return null;
+	}
+
+	private boolean isGood(StreamClientConnection connection, long now) {
+		if (connection.idleNanos(now) > this.validateAfterNanos) {
+			return connection.isAlive();
+		}
+		// a one-way connection may hold an answer the server sent anyway: looked for without waiting
+		return connection.isOneWay() ? connection.hasNothingUnread() : connection.isClean();
 	}
 
 	/**
@@ -144,20 +165,32 @@ final class StreamConnectionPool implements AutoCloseable {
 	 * @param oneWay whether it was a one-way send
 	 */
 	void release(StreamClientConnection connection, boolean reusable, boolean oneWay) {
+		boolean keep = reusable && this.pooled && !this.closed && connection.isClean();
+		if (keep) {
+			connection.used(oneWay);
+		}
+		if (!giveBack(keep ? connection : null, oneWay)) {
+			connection.close();
+		}
+	}
+
+	/**
+	 * Frees a place, keeping the connection among the idle ones if given and the pool is open.
+	 * @return whether the connection was kept
+	 */
+	private boolean giveBack(@Nullable StreamClientConnection connection, boolean oneWay) {
+		this.lock.lock();
 		try {
-			if (reusable && this.pooled && !this.closed && connection.isClean()) {
-				connection.used(oneWay);
-				(oneWay ? this.idleOneWay : this.idle).offerFirst(connection);
-				if (this.closed) {
-					drain();
-				}
+			this.inUse--;
+			this.placeFreed.signal();
+			if (connection == null || this.closed) {
+				return false;
 			}
-			else {
-				connection.close();
-			}
+			(oneWay ? this.idleOneWay : this.idle).offerFirst(connection);
+			return true;
 		}
 		finally {
-			this.permits.release();
+			this.lock.unlock();
 		}
 	}
 
@@ -166,28 +199,36 @@ final class StreamConnectionPool implements AutoCloseable {
 	 * @return connections kept for reuse
 	 */
 	int idleCount() {
-		return this.idle.size() + this.idleOneWay.size();
+		this.lock.lock();
+		try {
+			return this.idle.size() + this.idleOneWay.size();
+		}
+		finally {
+			this.lock.unlock();
+		}
 	}
 
 	@Override
 	public void close() {
-		this.closed = true;
-		drain();
+		List<StreamClientConnection> idleNow = new ArrayList<>();
+		this.lock.lock();
+		try {
+			this.closed = true;
+			idleNow.addAll(this.idle);
+			idleNow.addAll(this.idleOneWay);
+			this.idle.clear();
+			this.idleOneWay.clear();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		idleNow.forEach(StreamClientConnection::close);
 	}
 
 	@Override
 	public String toString() {
 		return "StreamConnectionPool[" + this.target + ", " + (this.pooled ? "pooled" : "one-shot") + ", "
 				+ this.maxConnections + " connections, " + this.timeoutMillis + " ms timeout]";
-	}
-
-	private void drain() {
-		for (Deque<StreamClientConnection> stack : java.util.List.of(this.idle, this.idleOneWay)) {
-			StreamClientConnection connection;
-			while ((connection = stack.pollFirst()) != null) {
-				connection.close();
-			}
-		}
 	}
 
 }
