@@ -1,6 +1,5 @@
 package dev.udsboot.client;
 
-import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.FileDescriptor;
 import java.io.IOException;
@@ -64,7 +63,7 @@ final class StreamClientConnection implements Closeable {
 			this.input.setReadObserver(tracker::afterRead);
 		}
 		this.reader = codec.newReader(this.input);
-		this.output = new BufferedOutputStream(socket.getOutputStream(), 8192);
+		this.output = codec.newOutputStream(socket.getOutputStream());
 	}
 
 	/**

@@ -106,6 +106,16 @@ public final class FrameCodec {
 	}
 
 	/**
+	 * Wraps a connection's output stream in the buffer its frames are gathered in, so that each
+	 * frame goes out with one write.
+	 * @param socketOutput the connection's output stream
+	 * @return the buffered stream
+	 */
+	public FrameOutputStream newOutputStream(OutputStream socketOutput) {
+		return new FrameOutputStream(socketOutput, DEFAULT_BUFFER_SIZE);
+	}
+
+	/**
 	 * Creates the reader for one connection.
 	 * @param input the connection's stream from {@link #newInputStream}
 	 * @return the reader

@@ -1,6 +1,5 @@
 package dev.udsboot.listener.stream;
 
-import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -37,8 +36,6 @@ final class StreamConnection implements Runnable, UdsSession {
 
 	private static final Log logger = LogFactory.getLog(StreamConnection.class);
 
-	private static final int OUTPUT_BUFFER_SIZE = 8192;
-
 	private final long id;
 
 	private final AFUNIXSocket socket;
@@ -73,7 +70,7 @@ final class StreamConnection implements Runnable, UdsSession {
 		this.codec = container.codec();
 		this.listener = container.messageListener();
 		this.statistics = container.getStatistics();
-		this.output = new BufferedOutputStream(socket.getOutputStream(), OUTPUT_BUFFER_SIZE);
+		this.output = this.codec.newOutputStream(socket.getOutputStream());
 		this.descriptors = this.listener.acceptsFileDescriptors()
 				? new ReceivedDescriptors(socket, container.getDefinition().maxFileDescriptors()) : null;
 	}
