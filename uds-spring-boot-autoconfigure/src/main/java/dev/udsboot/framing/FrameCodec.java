@@ -95,14 +95,15 @@ public final class FrameCodec {
 
 	/**
 	 * Wraps a connection's input stream in the buffer its reader needs. For {@link Framing#NONE}
-	 * the buffer is larger than the limit, so one read is one chunk and a larger chunk is seen.
+	 * the buffer is larger than the limit and every read asks for all of it, so one read is one
+	 * chunk and a larger chunk is seen; other framings' reads adapt to what arrives.
 	 * @param socketInput the connection's input stream
 	 * @return the buffered stream
 	 */
 	public FrameInputStream newInputStream(InputStream socketInput) {
 		int size = (this.framing == Framing.NONE) ? this.maxMessageSize + SLACK
 				: Math.min(DEFAULT_BUFFER_SIZE, this.maxMessageSize + SLACK);
-		return new FrameInputStream(socketInput, Math.max(size, 64));
+		return new FrameInputStream(socketInput, Math.max(size, 64), this.framing != Framing.NONE);
 	}
 
 	/**

@@ -13,12 +13,28 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Written rather than {@link java.io.BufferedInputStream} because that class is synchronized on
  * every byte and cannot say whether the source reached its end.
+ * <p>
+ * Reads ask for what recent reads brought rather than the whole buffer, when the stream is
+ * adaptive: junixsocket's stream read allocates a native buffer of the length asked for and
+ * copies that whole length back into the Java array, whatever arrived (about 0.3 µs per read at
+ * 8 KiB against 64 bytes, measured), and that lies between a reply and a client's next request.
+ * As Netty's adaptive receive buffers do, the length asked for doubles after a read that filled it
+ * and halves after a read that used less than a quarter of it, between {@value #MIN_READ} bytes
+ * and the buffer's size.
  */
 public final class FrameInputStream extends InputStream {
+
+	/** The smallest read an adaptive stream asks for. */
+	static final int MIN_READ = 256;
 
 	private final InputStream source;
 
 	private final byte[] buffer;
+
+	private final boolean adaptive;
+
+	/** How many bytes the next fill asks for. */
+	private int readLength;
 
 	private int position;
 
@@ -36,10 +52,14 @@ public final class FrameInputStream extends InputStream {
 	 * Creates a stream.
 	 * @param source the socket's input stream
 	 * @param bufferSize the buffer size
+	 * @param adaptive whether reads ask for what recent reads brought rather than the whole buffer;
+	 * not for a framing where one read is one message
 	 */
-	public FrameInputStream(InputStream source, int bufferSize) {
+	public FrameInputStream(InputStream source, int bufferSize, boolean adaptive) {
 		this.source = source;
 		this.buffer = new byte[bufferSize];
+		this.adaptive = adaptive;
+		this.readLength = adaptive ? Math.min(MIN_READ, bufferSize) : bufferSize;
 	}
 
 	@Override
@@ -178,13 +198,25 @@ public final class FrameInputStream extends InputStream {
 	}
 
 	private boolean fill() throws IOException {
-		int count = readSource(this.buffer, 0, this.buffer.length);
+		int count = readSource(this.buffer, 0, this.readLength);
 		if (count < 0) {
 			return false;
+		}
+		if (this.adaptive) {
+			adapt(count);
 		}
 		this.position = 0;
 		this.limit = count;
 		return true;
+	}
+
+	private void adapt(int count) {
+		if (count == this.readLength) {
+			this.readLength = Math.min(this.buffer.length, this.readLength * 2);
+		}
+		else if (count < this.readLength / 4) {
+			this.readLength = Math.max(Math.min(MIN_READ, this.buffer.length), this.readLength / 2);
+		}
 	}
 
 	private int readSource(byte[] target, int offset, int length) throws IOException {

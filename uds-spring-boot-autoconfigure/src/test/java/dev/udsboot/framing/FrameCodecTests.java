@@ -396,7 +396,7 @@ class FrameCodecTests {
 
 	@Test
 	void bufferedBytesAreFoundAndTakenWithoutReadingTheSource() throws IOException {
-		FrameInputStream input = new FrameInputStream(new ByteArrayInputStream(ascii("ab\ncd\nef")), 64);
+		FrameInputStream input = new FrameInputStream(new ByteArrayInputStream(ascii("ab\ncd\nef")), 64, true);
 		assertThat(input.indexOfBuffered((byte) '\n', 0)).as("nothing buffered yet").isEqualTo(-1);
 		assertThat(input.bufferedByte(0)).isEqualTo(-1);
 		assertThat(input.awaitData()).isTrue();
@@ -409,6 +409,61 @@ class FrameCodecTests {
 		assertThat(input.indexOfBuffered((byte) '\n', 0)).isEqualTo(2);
 		assertThat(input.bufferedByte(5)).isEqualTo(-1);
 		assertThat(input.available()).isEqualTo(5);
+	}
+
+	@Test
+	void readsAskForWhatRecentReadsBroughtWithinTheBuffer() throws IOException {
+		// a source that returns at most what each "write" of the peer put there, like a socket
+		List<Integer> asked = new ArrayList<>();
+		int[] arriving = { 64, 64, 256, 512, 1024, 2048, 8192, 8192, 8192, 64, 64, 64, 64, 64, 64, 64 };
+		InputStream socket = new InputStream() {
+
+			private int next;
+
+			@Override
+			public int read() {
+				throw new UnsupportedOperationException();
+			}
+
+			@Override
+			public int read(byte[] target, int offset, int length) {
+				asked.add(length);
+				return (this.next < arriving.length) ? Math.min(length, arriving[this.next++]) : -1;
+			}
+
+		};
+		FrameInputStream input = new FrameInputStream(socket, 8192, true);
+		while (input.awaitData()) {
+			input.skip(input.available());
+		}
+		assertThat(asked).as("starts at 256, doubles after a full read, halves after one under a quarter")
+			.containsExactly(256, 256, 256, 512, 1024, 2048, 4096, 8192, 8192, 8192, 4096, 2048, 1024, 512, 256, 256,
+					256);
+	}
+
+	@Test
+	void noneFramingReadsAskForTheWholeBuffer() throws IOException {
+		FrameCodec codec = new FrameCodec(Framing.NONE, 10_000);
+		List<Integer> asked = new ArrayList<>();
+		InputStream socket = new InputStream() {
+
+			@Override
+			public int read() {
+				throw new UnsupportedOperationException();
+			}
+
+			@Override
+			public int read(byte[] target, int offset, int length) {
+				asked.add(length);
+				return (asked.size() < 4) ? 10 : -1;
+			}
+
+		};
+		FrameReader reader = codec.newReader(codec.newInputStream(socket));
+		while (reader.next() != null) {
+			// each 10-byte read is one message
+		}
+		assertThat(asked).hasSize(4).allMatch((length) -> length == 10_000 + FrameCodec.SLACK);
 	}
 
 	/**
