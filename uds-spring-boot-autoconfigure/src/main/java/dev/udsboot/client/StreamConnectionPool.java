@@ -78,29 +78,36 @@ final class StreamConnectionPool implements AutoCloseable {
 	 * @return the connection, to be given back with {@link #release}
 	 * @throws IOException if connecting fails
 	 * @throws UdsClientTimeoutException if every connection stayed busy for the whole timeout
+	 * @throws UdsClientException if interrupted while waiting for a connection
+	 * @throws IllegalStateException if the pool is closed, or closes while waiting
 	 */
 	StreamClientConnection borrow(boolean oneWay) throws IOException {
-		if (this.closed) {
-			throw new IllegalStateException("The UdsTemplate for " + this.target + " is closed");
-		}
 		StreamClientConnection candidate = takePlace(oneWay);
+		StreamClientConnection taken = null;
 		try {
 			if (candidate != null) {
 				long now = System.nanoTime();
 				do {
 					if (isGood(candidate, now)) {
-						return candidate;
+						taken = candidate;
+						return taken;
 					}
 					candidate.close();
 					now = System.nanoTime();
 				}
 				while ((candidate = pollIdle(oneWay)) != null);
 			}
-			return StreamClientConnection.open(this.target, this.codec, this.maxFileDescriptors, this.timeoutMillis);
+			taken = StreamClientConnection.open(this.target, this.codec, this.maxFileDescriptors, this.timeoutMillis);
+			return taken;
 		}
-		catch (IOException | RuntimeException ex) {
-			giveBack(null, false);
-			throw ex;
+		finally {
+			if (taken == null) {
+				// checking or connecting failed: the connection in hand (if any) and the place go
+				if (candidate != null) {
+					candidate.close();
+				}
+				giveBack(null, false);
+			}
 		}
 	}
 
@@ -121,7 +128,13 @@ final class StreamConnectionPool implements AutoCloseable {
 		this.lock.lock();
 		try {
 			long waitNanos = TimeUnit.MILLISECONDS.toNanos(this.timeoutMillis);
-			while (this.inUse >= this.maxConnections) {
+			while (true) {
+				if (this.closed) {
+					throw new IllegalStateException("The UdsTemplate for " + this.target + " is closed");
+				}
+				if (this.inUse < this.maxConnections) {
+					break;
+				}
 				if (waitNanos <= 0) {
 					throw new UdsClientTimeoutException("All " + this.maxConnections + " connections to " + this.target
 							+ " stayed busy for " + this.timeoutMillis + " ms (uds.client.max-connections)", null);
@@ -165,12 +178,18 @@ final class StreamConnectionPool implements AutoCloseable {
 	 * @param oneWay whether it was a one-way send
 	 */
 	void release(StreamClientConnection connection, boolean reusable, boolean oneWay) {
-		boolean keep = reusable && this.pooled && !this.closed && connection.isClean();
-		if (keep) {
-			connection.used(oneWay);
+		boolean kept = false;
+		try {
+			boolean keep = reusable && this.pooled && !this.closed && connection.isClean();
+			if (keep) {
+				connection.used(oneWay);
+			}
+			kept = giveBack(keep ? connection : null, oneWay);
 		}
-		if (!giveBack(keep ? connection : null, oneWay)) {
-			connection.close();
+		finally {
+			if (!kept) {
+				connection.close();
+			}
 		}
 	}
 
@@ -214,6 +233,8 @@ final class StreamConnectionPool implements AutoCloseable {
 		this.lock.lock();
 		try {
 			this.closed = true;
+			// waiting borrowers give up rather than wait for a place
+			this.placeFreed.signalAll();
 			idleNow.addAll(this.idle);
 			idleNow.addAll(this.idleOneWay);
 			this.idle.clear();

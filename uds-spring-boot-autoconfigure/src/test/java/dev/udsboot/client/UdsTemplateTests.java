@@ -40,6 +40,7 @@ import dev.udsboot.test.RequiredTools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * {@link UdsTemplate} over real sockets: against this starter's listeners, against socat and a
@@ -343,6 +344,34 @@ class UdsTemplateTests {
 				assertThat(template.sendAndReceive("request " + i, String.class)).isEqualTo("request " + i);
 				Thread.sleep(100);
 			}
+		}
+	}
+
+	@Test
+	void closingATemplateReleasesThoseWaitingForAConnection() throws Exception {
+		ExecutorService threads = Executors.newFixedThreadPool(2);
+		try {
+			UdsTemplate template = UdsTemplate.builder(UdsAddress.ofPath(startPython("silent")))
+				.maxConnections(1)
+				.timeout(Duration.ofSeconds(3))
+				.build();
+			// the only connection waits for a reply that never comes; the second request waits for it
+			Future<?> holder = threads.submit(() -> template.sendAndReceive("held", String.class));
+			Thread.sleep(300);
+			Future<?> waiter = threads.submit(() -> template.sendAndReceive("waiting", String.class));
+			Thread.sleep(300);
+			long closed = System.nanoTime();
+			template.close();
+			assertThat(catchThrowable(() -> waiter.get(2, java.util.concurrent.TimeUnit.SECONDS)))
+				.hasCauseInstanceOf(IllegalStateException.class)
+				.hasMessageContaining("is closed");
+			assertThat(Duration.ofNanos(System.nanoTime() - closed)).isLessThan(Duration.ofSeconds(1));
+			assertThat(catchThrowable(() -> holder.get(5, java.util.concurrent.TimeUnit.SECONDS)))
+				.hasCauseInstanceOf(UdsClientTimeoutException.class);
+			assertThat(idle(template)).isZero();
+		}
+		finally {
+			threads.shutdownNow();
 		}
 	}
 
