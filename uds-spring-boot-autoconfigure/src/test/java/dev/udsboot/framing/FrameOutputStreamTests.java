@@ -61,14 +61,24 @@ class FrameOutputStreamTests {
 	}
 
 	@Test
-	void boundsAreCheckedAndAFailedWriteLeavesNothingBuffered() throws IOException {
+	void boundsAreChecked() {
 		FrameOutputStream output = new FrameOutputStream(this.target, 8);
 		assertThatIndexOutOfBoundsException().isThrownBy(() -> output.write(new byte[4], 2, 3));
+		assertThatIndexOutOfBoundsException().isThrownBy(() -> output.write(new byte[4], -1, 2));
+	}
+
+	@Test
+	void afterAFailedWriteNothingMoreIsSent() throws IOException {
+		FrameOutputStream output = new FrameOutputStream(this.target, 8);
 		output.write(ascii("abc"));
 		this.target.failing = true;
-		assertThatIOException().isThrownBy(output::flush);
+		assertThatIOException().isThrownBy(output::flush).withMessage("broken pipe");
 		this.target.failing = false;
-		output.flush();
+		// part of the frame may have gone out: whatever followed would be read as its rest
+		assertThatIOException().isThrownBy(() -> output.write('x')).withMessageContaining("earlier write");
+		assertThatIOException().isThrownBy(() -> output.write(ascii("next frame")))
+			.withMessageContaining("earlier write");
+		assertThatIOException().isThrownBy(output::flush).withMessageContaining("broken pipe");
 		assertThat(this.target.writes).isEmpty();
 	}
 
