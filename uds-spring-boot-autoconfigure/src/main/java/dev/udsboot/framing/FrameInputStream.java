@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A buffered, single-threaded input stream over a socket that remembers how its source ended (end
  * of stream or an exception), so a failed frame can be classified without parsing exception
- * messages. The serializers read byte by byte; this buffer makes that one system call per chunk.
+ * messages. The serializers read byte by byte; this buffer serves them from one system call at a
+ * time.
  * <p>
  * Written rather than {@link java.io.BufferedInputStream} because that class is synchronized on
  * every byte and cannot say whether the source reached its end.
@@ -19,8 +20,9 @@ import org.jspecify.annotations.Nullable;
  * copies that whole length back into the Java array, whatever arrived (about 0.3 µs per read at
  * 8 KiB against 64 bytes, measured), and that lies between a reply and a client's next request.
  * As Netty's adaptive receive buffers do, the length asked for doubles after a read that filled it
- * and halves after a read that used less than a quarter of it, between {@value #MIN_READ} bytes
- * and the buffer's size.
+ * and halves after two reads in a row that used less than a quarter of it, between
+ * {@value #MIN_READ} bytes (or the buffer's size, if smaller) and the buffer's size; a caller
+ * asking for more than that gets a read of what it asked for.
  */
 public final class FrameInputStream extends InputStream {
 
@@ -35,6 +37,9 @@ public final class FrameInputStream extends InputStream {
 
 	/** How many bytes the next fill asks for. */
 	private int readLength;
+
+	/** How many reads in a row used less than a quarter of what they asked for. */
+	private int smallReads;
 
 	private int position;
 
@@ -64,7 +69,7 @@ public final class FrameInputStream extends InputStream {
 
 	@Override
 	public int read() throws IOException {
-		if (this.position == this.limit && !fill()) {
+		if (this.position == this.limit && !fill(this.readLength)) {
 			return -1;
 		}
 		return this.buffer[this.position++] & 0xff;
@@ -85,7 +90,7 @@ public final class FrameInputStream extends InputStream {
 		if (length >= this.buffer.length) {
 			return readSource(target, offset, length);
 		}
-		if (!fill()) {
+		if (!fill(Math.max(this.readLength, length))) {
 			return -1;
 		}
 		return read(target, offset, length);
@@ -139,7 +144,7 @@ public final class FrameInputStream extends InputStream {
 	 * @throws IOException if the source fails or times out
 	 */
 	public boolean awaitData() throws IOException {
-		return this.position < this.limit || fill();
+		return this.position < this.limit || fill(this.readLength);
 	}
 
 	/**
@@ -152,7 +157,7 @@ public final class FrameInputStream extends InputStream {
 	public byte[] peek() throws IOException {
 		if (this.position == this.limit) {
 			try {
-				if (!fill()) {
+				if (!fill(this.readLength)) {
 					return new byte[0];
 				}
 			}
@@ -197,25 +202,30 @@ public final class FrameInputStream extends InputStream {
 		return this.failure;
 	}
 
-	private boolean fill() throws IOException {
-		int count = readSource(this.buffer, 0, this.readLength);
+	private boolean fill(int length) throws IOException {
+		int count = readSource(this.buffer, 0, length);
 		if (count < 0) {
 			return false;
 		}
 		if (this.adaptive) {
-			adapt(count);
+			adapt(count, length);
 		}
 		this.position = 0;
 		this.limit = count;
 		return true;
 	}
 
-	private void adapt(int count) {
-		if (count == this.readLength) {
-			this.readLength = Math.min(this.buffer.length, this.readLength * 2);
+	private void adapt(int count, int asked) {
+		if (count == asked) {
+			this.smallReads = 0;
+			this.readLength = Math.min(this.buffer.length, Math.max(this.readLength, asked) * 2);
 		}
-		else if (count < this.readLength / 4) {
+		else if (count < this.readLength / 4 && ++this.smallReads == 2) {
+			this.smallReads = 0;
 			this.readLength = Math.max(Math.min(MIN_READ, this.buffer.length), this.readLength / 2);
+		}
+		else if (count >= this.readLength / 4) {
+			this.smallReads = 0;
 		}
 	}
 

@@ -21,10 +21,10 @@ import dev.udsboot.framing.FrameRejectedException;
  * The descriptors received on one connection, tied to the bytes they arrived with, so each
  * framed message gets exactly its own.
  * <p>
- * The rule: the kernel ends a read at the end of a message that carries descriptors (data sent
- * before it may share the read, data after it does not), so a batch of descriptors belongs to the
- * last byte of the read that returned it, and a frame owns every batch whose byte it contains or
- * precedes. A client that sends each request with one {@code sendmsg} gets its descriptors on that
+ * The rule: the kernel ends a read at the latest at the end of a message that carries descriptors
+ * (data sent before it may share the read, data after it does not), and hands the descriptors over
+ * with that message's first byte, so a batch of descriptors belongs to the last byte of the read
+ * that returned it, and a frame owns every batch whose byte it contains or precedes. A client that sends each request with one {@code sendmsg} gets its descriptors on that
  * request.
  * <p>
  * The descriptors held for a frame still being read are bounded: once they pass

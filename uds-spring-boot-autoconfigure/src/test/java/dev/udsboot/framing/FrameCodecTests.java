@@ -436,9 +436,34 @@ class FrameCodecTests {
 		while (input.awaitData()) {
 			input.skip(input.available());
 		}
-		assertThat(asked).as("starts at 256, doubles after a full read, halves after one under a quarter")
-			.containsExactly(256, 256, 256, 512, 1024, 2048, 4096, 8192, 8192, 8192, 4096, 2048, 1024, 512, 256, 256,
-					256);
+		assertThat(asked).as("starts at 256, doubles after a full read, halves after two under a quarter")
+			.containsExactly(256, 256, 256, 512, 1024, 2048, 4096, 8192, 8192, 8192, 8192, 4096, 4096, 2048, 2048, 1024,
+					1024);
+	}
+
+	@Test
+	void aReadForMoreThanTheCurrentLengthAsksForWhatTheCallerWants() throws IOException {
+		List<Integer> asked = new ArrayList<>();
+		InputStream socket = new InputStream() {
+
+			@Override
+			public int read() {
+				throw new UnsupportedOperationException();
+			}
+
+			@Override
+			public int read(byte[] target, int offset, int length) {
+				asked.add(length);
+				return length;
+			}
+
+		};
+		FrameInputStream input = new FrameInputStream(socket, 8192, true);
+		assertThat(input.read(new byte[3000], 0, 3000)).isEqualTo(3000);
+		assertThat(input.read(new byte[100], 0, 100)).as("a full read doubled the length").isEqualTo(100);
+		assertThat(input.read(new byte[8000], 0, 8000)).as("the rest of that read").isEqualTo(5900);
+		assertThat(input.read(new byte[9000], 0, 9000)).as("more than the buffer: read directly").isEqualTo(9000);
+		assertThat(asked).containsExactly(3000, 6000, 9000);
 	}
 
 	@Test
