@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.function.IntBinaryOperator;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -413,82 +414,39 @@ class FrameCodecTests {
 
 	@Test
 	void readsAskForWhatRecentReadsBroughtWithinTheBuffer() throws IOException {
-		// a source that returns at most what each "write" of the peer put there, like a socket
-		List<Integer> asked = new ArrayList<>();
+		// each read returns at most what one "write" of the peer put there, like a socket
 		int[] arriving = { 64, 64, 256, 512, 1024, 2048, 8192, 8192, 8192, 64, 64, 64, 64, 64, 64, 64 };
-		InputStream socket = new InputStream() {
-
-			private int next;
-
-			@Override
-			public int read() {
-				throw new UnsupportedOperationException();
-			}
-
-			@Override
-			public int read(byte[] target, int offset, int length) {
-				asked.add(length);
-				return (this.next < arriving.length) ? Math.min(length, arriving[this.next++]) : -1;
-			}
-
-		};
+		AskedSource socket = new AskedSource(
+				(call, length) -> (call < arriving.length) ? Math.min(length, arriving[call]) : -1);
 		FrameInputStream input = new FrameInputStream(socket, 8192, true);
 		while (input.awaitData()) {
 			input.skip(input.available());
 		}
-		assertThat(asked).as("starts at 256, doubles after a full read, halves after two under a quarter")
+		assertThat(socket.asked).as("starts at 256, doubles after a full read, halves after two under a quarter")
 			.containsExactly(256, 256, 256, 512, 1024, 2048, 4096, 8192, 8192, 8192, 8192, 4096, 4096, 2048, 2048, 1024,
 					1024);
 	}
 
 	@Test
 	void aReadForMoreThanTheCurrentLengthAsksForWhatTheCallerWants() throws IOException {
-		List<Integer> asked = new ArrayList<>();
-		InputStream socket = new InputStream() {
-
-			@Override
-			public int read() {
-				throw new UnsupportedOperationException();
-			}
-
-			@Override
-			public int read(byte[] target, int offset, int length) {
-				asked.add(length);
-				return length;
-			}
-
-		};
+		AskedSource socket = new AskedSource((call, length) -> length);
 		FrameInputStream input = new FrameInputStream(socket, 8192, true);
 		assertThat(input.read(new byte[3000], 0, 3000)).isEqualTo(3000);
 		assertThat(input.read(new byte[100], 0, 100)).as("a full read doubled the length").isEqualTo(100);
 		assertThat(input.read(new byte[8000], 0, 8000)).as("the rest of that read").isEqualTo(5900);
 		assertThat(input.read(new byte[9000], 0, 9000)).as("more than the buffer: read directly").isEqualTo(9000);
-		assertThat(asked).containsExactly(3000, 6000, 9000);
+		assertThat(socket.asked).containsExactly(3000, 6000, 9000);
 	}
 
 	@Test
 	void noneFramingReadsAskForTheWholeBuffer() throws IOException {
 		FrameCodec codec = new FrameCodec(Framing.NONE, 10_000);
-		List<Integer> asked = new ArrayList<>();
-		InputStream socket = new InputStream() {
-
-			@Override
-			public int read() {
-				throw new UnsupportedOperationException();
-			}
-
-			@Override
-			public int read(byte[] target, int offset, int length) {
-				asked.add(length);
-				return (asked.size() < 4) ? 10 : -1;
-			}
-
-		};
+		AskedSource socket = new AskedSource((call, length) -> (call < 3) ? 10 : -1);
 		FrameReader reader = codec.newReader(codec.newInputStream(socket));
 		while (reader.next() != null) {
 			// each 10-byte read is one message
 		}
-		assertThat(asked).hasSize(4).allMatch((length) -> length == 10_000 + FrameCodec.SLACK);
+		assertThat(socket.asked).hasSize(4).allMatch((length) -> length == 10_000 + FrameCodec.SLACK);
 	}
 
 	/**
@@ -543,6 +501,34 @@ class FrameCodecTests {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		new FrameCodec(framing, MAX).write(payload, out);
 		return out.toByteArray();
+	}
+
+	/** A source that records how many bytes each read asks for and answers as it is told. */
+	private static final class AskedSource extends InputStream {
+
+		final List<Integer> asked = new ArrayList<>();
+
+		private final IntBinaryOperator answer;
+
+		/**
+		 * @param answer the count each read returns (-1 for the end), from the read's index and
+		 * the length it asked for
+		 */
+		AskedSource(IntBinaryOperator answer) {
+			this.answer = answer;
+		}
+
+		@Override
+		public int read() {
+			throw new UnsupportedOperationException("frame streams read in blocks");
+		}
+
+		@Override
+		public int read(byte[] target, int offset, int length) {
+			this.asked.add(length);
+			return this.answer.applyAsInt(this.asked.size() - 1, length);
+		}
+
 	}
 
 }
