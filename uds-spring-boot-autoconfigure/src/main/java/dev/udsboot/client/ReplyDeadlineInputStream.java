@@ -13,7 +13,8 @@ import org.newsclub.net.unix.AFUNIXSocket;
  * Makes a client connection's timeout a deadline for the whole reply rather than a limit on each
  * read: a server that trickles a reply a byte at a time cannot hold the caller longer than the
  * timeout. The socket's read timeout is shortened to the time left only from a reply's second read
- * on, so a reply that arrives in one read (nearly all) costs no extra system call.
+ * on, so a reply that arrives in one read costs no extra system call: nearly all, once the
+ * connection's read length has grown to its replies' size (see {@link dev.udsboot.framing.FrameInputStream}).
  */
 final class ReplyDeadlineInputStream extends FilterInputStream {
 
