@@ -198,16 +198,8 @@ final class DatagramTransport implements ClientTransport {
 	}
 
 	private void lockFixedReplyAddress() {
-		try {
-			if (!this.fixedReplyLock.tryLock(this.timeoutMillis, TimeUnit.MILLISECONDS)) {
-				throw new UdsClientTimeoutException("The reply address " + this.replyAddress + " stayed busy for "
-						+ this.timeoutMillis + " ms (exchanges with a fixed reply address take turns)", null);
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new UdsClientException("Interrupted while waiting for the reply address " + this.replyAddress, ex);
-		}
+		awaitTurn(this.fixedReplyLock::tryLock, "The reply address " + this.replyAddress,
+				"exchanges with a fixed reply address take turns", "for the reply address " + this.replyAddress);
 	}
 
 	/**
@@ -293,16 +285,36 @@ final class DatagramTransport implements ClientTransport {
 	}
 
 	private void acquire() {
+		awaitTurn(this.permits::tryAcquire, "All exchanges with " + this.target, "uds.client.max-connections",
+				"to send to " + this.target);
+	}
+
+	/**
+	 * Waits up to the timeout for a turn: the fixed reply address, or a place among the exchanges.
+	 * @param turn the timed wait (a lock's or a semaphore's)
+	 * @param what what stayed busy, for the timeout's message
+	 * @param why why turns are taken, for the timeout's message
+	 * @param waitingFor what was waited for, for the interruption's message
+	 */
+	private void awaitTurn(TimedTurn turn, String what, String why, String waitingFor) {
 		try {
-			if (!this.permits.tryAcquire(this.timeoutMillis, TimeUnit.MILLISECONDS)) {
-				throw new UdsClientTimeoutException("All exchanges with " + this.target + " stayed busy for "
-						+ this.timeoutMillis + " ms (uds.client.max-connections)", null);
+			if (!turn.tryFor(this.timeoutMillis, TimeUnit.MILLISECONDS)) {
+				throw new UdsClientTimeoutException(
+						what + " stayed busy for " + this.timeoutMillis + " ms (" + why + ")", null);
 			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new UdsClientException("Interrupted while waiting to send to " + this.target, ex);
+			throw new UdsClientException("Interrupted while waiting " + waitingFor, ex);
 		}
+	}
+
+	/** A lock's or a semaphore's timed attempt. */
+	@FunctionalInterface
+	private interface TimedTurn {
+
+		boolean tryFor(long time, TimeUnit unit) throws InterruptedException;
+
 	}
 
 	@Override
