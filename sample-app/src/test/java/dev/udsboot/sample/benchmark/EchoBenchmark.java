@@ -700,21 +700,16 @@ public final class EchoBenchmark {
 			this.index = index;
 			this.server = AFUNIXSocketAddress.of(path);
 			this.template = template;
-			if (template != null) {
-				this.datagram = null;
-				this.datagramPath = null;
-				this.socket = null;
-				this.in = null;
-				this.out = null;
-				this.passed = null;
-				fillMessage(index);
-				return;
-			}
-			if (DATAGRAM) {
-				this.datagramPath = path.resolveSibling("client-" + index + "-" + CLIENT_IDS.incrementAndGet() + ".sock");
-				this.datagram = AFUNIXDatagramChannel.open();
-				this.datagram.bind(AFUNIXSocketAddress.of(this.datagramPath));
-				this.datagram.socket().setSoTimeout(CLIENT_READ_TIMEOUT_MILLIS);
+			if (template != null || DATAGRAM) {
+				// no stream connection of its own: the template's, or a bound datagram socket
+				boolean datagramClient = template == null;
+				this.datagramPath = datagramClient
+						? path.resolveSibling("client-" + index + "-" + CLIENT_IDS.incrementAndGet() + ".sock") : null;
+				this.datagram = datagramClient ? AFUNIXDatagramChannel.open() : null;
+				if (datagramClient) {
+					this.datagram.bind(AFUNIXSocketAddress.of(this.datagramPath));
+					this.datagram.socket().setSoTimeout(CLIENT_READ_TIMEOUT_MILLIS);
+				}
 				this.socket = null;
 				this.in = null;
 				this.out = null;
