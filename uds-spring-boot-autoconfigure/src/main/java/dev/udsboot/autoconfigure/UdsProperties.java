@@ -12,6 +12,8 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.context.EnvironmentAware;
+import org.springframework.core.env.Environment;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.util.StringUtils;
@@ -23,11 +25,12 @@ import dev.udsboot.socket.SocketFileOptions;
 import dev.udsboot.socket.UdsAddress;
 
 /**
- * Configuration of Unix domain socket listeners ({@code uds.*}). Each listener is checked at
- * startup; an invalid one fails startup with the property and value named.
+ * Configuration of Unix domain socket listeners ({@code uds.*}). Checked at startup: a property
+ * name under {@code uds.} that does not exist fails it, and so does an invalid listener, with the
+ * property and value named.
  */
 @ConfigurationProperties("uds")
-public class UdsProperties implements InitializingBean {
+public class UdsProperties implements InitializingBean, EnvironmentAware {
 
 	/** Largest descriptors-per-message value the kernel allows (SCM_MAX_FD). */
 	static final int KERNEL_MAX_FILE_DESCRIPTORS = 253;
@@ -51,6 +54,8 @@ public class UdsProperties implements InitializingBean {
 	 */
 	private final Map<String, Listener> listeners = new LinkedHashMap<>();
 
+	private @Nullable Environment environment;
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -64,8 +69,36 @@ public class UdsProperties implements InitializingBean {
 	}
 
 	@Override
+	public void setEnvironment(Environment environment) {
+		this.environment = environment;
+	}
+
+	@Override
 	public void afterPropertiesSet() {
+		if (this.environment != null) {
+			// before the values: a misspelt name would otherwise surface as a missing value
+			UdsPropertyNames.checkKnown(this.environment);
+		}
 		this.listeners.forEach(this::validate);
+		checkAddressesDistinct();
+	}
+
+	private void checkAddressesDistinct() {
+		Map<Object, String> owners = new java.util.HashMap<>();
+		this.listeners.forEach((name, listener) -> {
+			String prefix = "uds.listeners." + name + ".";
+			UdsAddress address = address(prefix, listener);
+			Path path = address.path();
+			Object key = (path != null) ? path.toAbsolutePath().normalize() : address;
+			String other = owners.putIfAbsent(key, name);
+			if (other != null) {
+				String property = (address.isAbstract()) ? "abstract-name" : "path";
+				throw new InvalidConfigurationPropertyValueException(prefix + property,
+						address.isAbstract() ? address.abstractName() : listener.getPath(),
+						"uds.listeners." + other + "." + property + " is the same socket: each listener needs a socket "
+								+ "of its own");
+			}
+		});
 	}
 
 	private void validate(String name, Listener listener) {

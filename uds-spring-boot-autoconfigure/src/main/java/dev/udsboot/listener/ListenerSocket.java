@@ -8,6 +8,9 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.newsclub.net.unix.AFUNIXDatagramChannel;
+import org.newsclub.net.unix.AddressAlreadyInUseSocketException;
+
+import dev.udsboot.UdsStartupException;
 
 import dev.udsboot.socket.BoundSocketFile;
 import dev.udsboot.socket.SocketFileBinder;
@@ -42,7 +45,7 @@ public final class ListenerSocket<S extends Closeable> implements Closeable {
 	 * @param definition the listener
 	 * @param binder creates, binds and listens on a socket at the address it is given
 	 * @return the bound socket
-	 * @throws SocketFileException naming the listener, if it cannot be bound
+	 * @throws UdsStartupException naming the listener and its properties, if it cannot be bound
 	 */
 	public static <S extends Closeable> ListenerSocket<S> bind(UdsListenerDefinition definition,
 			PrivateSocketBinder<S> binder) {
@@ -54,7 +57,7 @@ public final class ListenerSocket<S extends Closeable> implements Closeable {
 	 * @param definition the listener
 	 * @param opener opens the channel, not yet bound
 	 * @return the bound channel
-	 * @throws SocketFileException naming the listener, if it cannot be bound
+	 * @throws UdsStartupException naming the listener and its properties, if it cannot be bound
 	 */
 	public static ListenerSocket<AFUNIXDatagramChannel> bindDatagram(UdsListenerDefinition definition,
 			DatagramOpener opener) {
@@ -81,8 +84,22 @@ public final class ListenerSocket<S extends Closeable> implements Closeable {
 			BoundSocketFile<S> bound = fileBinding.bind(new SocketFileBinder(), path);
 			return new ListenerSocket<>(bound.socket(), bound);
 		}
-		catch (IOException | SocketFileException ex) {
-			throw new SocketFileException("Cannot start " + definition.describe() + ": " + ex.getMessage(), ex);
+		catch (SocketFileException ex) {
+			throw ex.toStartupFailure("Listener '" + definition.name() + "'", definition.propertyPrefix(),
+					java.util.Objects.requireNonNull(path));
+		}
+		catch (AddressAlreadyInUseSocketException ex) {
+			throw new UdsStartupException("Listener '" + definition.name() + "' could not bind the abstract name '"
+					+ definition.address().abstractName() + "' (" + definition.propertyPrefix()
+					+ "abstract-name): another socket holds it.",
+					"Stop the process that holds it (`ss -xlp | grep @" + definition.address().abstractName()
+							+ "` names it), or set " + definition.propertyPrefix() + "abstract-name to another name.",
+					ex);
+		}
+		catch (IOException ex) {
+			throw new UdsStartupException("Listener '" + definition.name() + "' could not bind "
+					+ definition.address() + ": " + ex.getMessage(), "Check " + definition.propertyPrefix()
+							+ "abstract-name.", ex);
 		}
 	}
 

@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.MethodParameter;
 
+import dev.udsboot.UdsStartupException;
 import dev.udsboot.invocation.UdsMessageHandlerMethodFactory;
 import dev.udsboot.invocation.UdsMessageListenerAdapter;
 import dev.udsboot.listener.api.DefaultUdsListenerErrorHandler;
@@ -82,14 +83,20 @@ public class MethodUdsListenerEndpoint implements UdsListenerEndpoint {
 			MethodParameter parameter = new MethodParameter(this.method, i);
 			Class<?> type = parameter.getParameterType();
 			if (UdsSession.class.isAssignableFrom(type)) {
-				throw new IllegalStateException(describe() + " declares a UdsSession, but " + definition.describe()
-						+ " is a datagram listener: datagrams have no connection; declare a UdsPeer to answer the "
-						+ "sender");
+				throw new UdsStartupException("The @UdsHandler " + describe() + " declares a UdsSession parameter, but "
+						+ definition.describe() + " is a datagram listener (" + definition.propertyPrefix()
+						+ "type=datagram): datagrams have no connection.",
+						"Declare a UdsPeer parameter instead to send the sender more datagrams, or make the listener a "
+								+ "stream listener (" + definition.propertyPrefix() + "type=stream).");
 			}
 			if (type == PeerCredentials.class && !parameter.isOptional()) {
-				throw new IllegalStateException(describe() + " declares PeerCredentials, but " + definition.describe()
-						+ " is a datagram listener, whose senders' credentials junixsocket cannot receive "
-						+ "(no SO_PASSCRED): declare the parameter @Nullable; it is null");
+				throw new UdsStartupException("The @UdsHandler " + describe() + " declares a PeerCredentials "
+						+ "parameter that is not @Nullable, but " + definition.describe() + " is a datagram listener ("
+						+ definition.propertyPrefix() + "type=datagram), whose senders' credentials junixsocket "
+						+ "cannot receive (no SO_PASSCRED): the argument would always be null.",
+						"Declare the parameter @Nullable (org.jspecify.annotations.Nullable, or any @Nullable "
+								+ "annotation; it is then null), or make the listener a stream listener ("
+								+ definition.propertyPrefix() + "type=stream), whose callers' credentials are known.");
 			}
 		}
 	}

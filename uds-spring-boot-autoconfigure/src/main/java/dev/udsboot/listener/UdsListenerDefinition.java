@@ -57,6 +57,14 @@ public record UdsListenerDefinition(String name, UdsListenerType type, UdsAddres
 	}
 
 	/**
+	 * Returns the prefix of this listener's properties, for messages that name one.
+	 * @return e.g. {@code uds.listeners.echo.}
+	 */
+	public String propertyPrefix() {
+		return "uds.listeners." + this.name + ".";
+	}
+
+	/**
 	 * Describes the listener for log lines and errors.
 	 * @return e.g. {@code listener 'echo' (/run/app/echo.sock)}
 	 */

@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.udsboot.UdsStartupException;
 import dev.udsboot.listener.api.UdsListenerErrorHandler;
 
 /**
@@ -61,9 +62,11 @@ public class UdsListenerEndpointGroup implements UdsListenerEndpoint {
 			return messageListener;
 		}
 		if (definition.type() == UdsListenerType.DATAGRAM) {
-			throw new IllegalStateException("@UdsConnectionOpened and @UdsConnectionClosed handlers need a stream "
-					+ "listener, and " + definition.describe() + " is a datagram listener: datagrams have no "
-					+ "connection (" + describe() + ")");
+			throw new UdsStartupException("@UdsConnectionOpened and @UdsConnectionClosed handlers need a stream "
+					+ "listener, and " + definition.describe() + " is a datagram listener ("
+					+ definition.propertyPrefix() + "type=datagram): datagrams have no connection (" + describe()
+					+ ").", "Remove the connection handlers, or make the listener a stream listener ("
+							+ definition.propertyPrefix() + "type=stream).");
 		}
 		return new ConnectionEventsMessageListener(messageListener,
 				this.opened.stream().map((e) -> e.createMessageListener(definition, defaultErrorHandler)).toList(),

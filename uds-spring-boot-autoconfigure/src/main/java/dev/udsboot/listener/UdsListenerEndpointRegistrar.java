@@ -9,7 +9,8 @@ import java.util.TreeSet;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.udsboot.UdsException;
+import dev.udsboot.UdsStartupException;
+import dev.udsboot.config.NearestName;
 
 /**
  * Collects endpoints while beans are processed, then checks them against the configured listeners
@@ -71,7 +72,7 @@ public class UdsListenerEndpointRegistrar {
 
 	/**
 	 * Checks the endpoints against the configured listeners and registers the containers.
-	 * @throws UdsException naming the listener key if the endpoints and listeners do not match
+	 * @throws UdsStartupException naming the listener key if the endpoints and listeners do not match
 	 */
 	public void registerAllEndpoints() {
 		if (this.endpoints.isEmpty() && this.openedEndpoints.isEmpty() && this.closedEndpoints.isEmpty()
@@ -82,7 +83,10 @@ public class UdsListenerEndpointRegistrar {
 		UdsListenerContainerFactory factory = this.containerFactory;
 		UdsListenerEndpointRegistry target = this.registry;
 		if (factory == null || target == null) {
-			throw new UdsException("@UdsHandler methods were found but no UdsListenerContainerFactory is configured");
+			throw new UdsStartupException("@UdsHandler methods were found but no UdsListenerContainerFactory is "
+					+ "configured.", "Let the auto-configuration create it (uds.enabled=true, the default), or "
+							+ "define a bean named '" + dev.udsboot.config.UdsConfigUtils.UDS_LISTENER_CONTAINER_FACTORY_BEAN_NAME
+							+ "'.");
 		}
 		Map<String, UdsListenerEndpoint> byListener = endpointsByListener(factory.getListenerNames());
 		Map<String, List<UdsListenerEndpoint>> opened = eventEndpointsByListener(this.openedEndpoints,
@@ -95,8 +99,12 @@ public class UdsListenerEndpointRegistrar {
 		unserved.removeAll(closed.keySet());
 		if (!unserved.isEmpty()) {
 			String name = unserved.iterator().next();
-			throw new UdsException("uds.listeners." + name + " is configured but no @UdsHandler(\"" + name
-					+ "\") or connection handler method serves it; add a handler or remove the listener");
+			throw new UdsStartupException("The listener uds.listeners." + name + " is configured, but no @UdsHandler(\""
+					+ name + "\"), @UdsConnectionOpened(\"" + name + "\") or @UdsConnectionClosed(\"" + name
+					+ "\") method serves it" + servedNames() + ".",
+					"Add a method annotated @UdsHandler(\"" + name + "\") to a bean of the application (a @Component "
+							+ "in a package the application scans), or remove uds.listeners." + name
+							+ " from the configuration.");
 		}
 		for (String name : factory.getListenerNames()) {
 			UdsListenerEndpoint group = new UdsListenerEndpointGroup(name, byListener.get(name),
@@ -111,8 +119,7 @@ public class UdsListenerEndpointRegistrar {
 		for (UdsListenerEndpoint endpoint : endpoints) {
 			for (String name : endpoint.getListenerNames()) {
 				if (!configured.contains(name)) {
-					throw new UdsException(annotation + "(\"" + name + "\") on " + endpoint.describe()
-							+ " names a listener that is not configured: no uds.listeners." + name);
+					throw notConfigured(annotation, name, endpoint, configured);
 				}
 				byListener.computeIfAbsent(name, (key) -> new ArrayList<>()).add(endpoint);
 			}
@@ -124,22 +131,45 @@ public class UdsListenerEndpointRegistrar {
 		Map<String, UdsListenerEndpoint> byListener = new LinkedHashMap<>();
 		for (UdsListenerEndpoint endpoint : this.endpoints) {
 			if (endpoint.getListenerNames().isEmpty()) {
-				throw new UdsException("@UdsHandler on " + endpoint.describe() + " names no listener");
+				throw new UdsStartupException("The @UdsHandler on " + endpoint.describe() + " names no listener.",
+						"Name the listener it serves, as configured under uds.listeners: @UdsHandler(\"echo\") serves "
+								+ "uds.listeners.echo.");
 			}
 			for (String name : endpoint.getListenerNames()) {
 				if (!configured.contains(name)) {
-					throw new UdsException("@UdsHandler(\"" + name + "\") on " + endpoint.describe()
-							+ " names a listener that is not configured: no uds.listeners." + name
-							+ " (configured: " + new TreeSet<>(configured) + ")");
+					throw notConfigured("@UdsHandler", name, endpoint, configured);
 				}
 				UdsListenerEndpoint previous = byListener.putIfAbsent(name, endpoint);
 				if (previous != null) {
-					throw new UdsException("uds.listeners." + name + " is served by two @UdsHandler methods: "
-							+ previous.describe() + " and " + endpoint.describe());
+					throw new UdsStartupException("The listener uds.listeners." + name
+							+ " is served by two @UdsHandler methods: " + previous.describe() + " and "
+							+ endpoint.describe() + ".", "Keep one @UdsHandler(\"" + name
+									+ "\") method, or configure a second listener for the other one.");
 				}
 			}
 		}
 		return byListener;
+	}
+
+
+	private static UdsStartupException notConfigured(String annotation, String name, UdsListenerEndpoint endpoint,
+			Set<String> configured) {
+		String hint = NearestName.in(name, configured)
+			.map((nearest) -> " Did you mean '" + nearest + "'?")
+			.orElse("");
+		return new UdsStartupException(annotation + "(\"" + name + "\") on " + endpoint.describe()
+				+ " names a listener that is not configured: there is no uds.listeners." + name
+				+ " (configured listeners: " + (configured.isEmpty() ? "none" : new TreeSet<>(configured)) + ").",
+				"Configure the listener (uds.listeners." + name + ".path or uds.listeners." + name
+						+ ".abstract-name), or correct the name in " + annotation + "." + hint);
+	}
+
+	private String servedNames() {
+		Set<String> named = new TreeSet<>();
+		this.endpoints.forEach((endpoint) -> named.addAll(endpoint.getListenerNames()));
+		this.openedEndpoints.forEach((endpoint) -> named.addAll(endpoint.getListenerNames()));
+		this.closedEndpoints.forEach((endpoint) -> named.addAll(endpoint.getListenerNames()));
+		return named.isEmpty() ? " (no handler methods were found at all)" : " (handler methods serve " + named + ")";
 	}
 
 }

@@ -70,7 +70,7 @@ public class UdsManagementServer implements SmartLifecycle {
 			this.bound = new SocketFileBinder().bind(this.path, this.options, this::startTomcat);
 		}
 		catch (SocketFileException ex) {
-			throw new SocketFileException("Cannot start the management socket: " + ex.getMessage(), ex);
+			throw ex.toStartupFailure("The management socket", "uds.management.", this.path);
 		}
 		logger.info("Serving Actuator over " + this.path);
 	}

@@ -3,6 +3,8 @@ package dev.udsboot.socket;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -19,6 +21,9 @@ import org.jspecify.annotations.Nullable;
 public final class BoundSocketFile<S extends Closeable> implements Closeable {
 
 	private static final Log logger = LogFactory.getLog(BoundSocketFile.class);
+
+	/** Public paths bound in this process and not yet closed, to tell a clash within it from another process. */
+	private static final Set<Path> BOUND_HERE = ConcurrentHashMap.newKeySet();
 
 	private final Path path;
 
@@ -38,6 +43,16 @@ public final class BoundSocketFile<S extends Closeable> implements Closeable {
 		this.privateDirectory = privateDirectory;
 		this.fileKey = fileKey;
 		this.socket = socket;
+		BOUND_HERE.add(path);
+	}
+
+	/**
+	 * Tells whether a socket file of this process, not yet closed, was bound at a path.
+	 * @param path the public path, absolute and normalized
+	 * @return {@code true} if this process holds it
+	 */
+	static boolean isBoundHere(Path path) {
+		return BOUND_HERE.contains(path);
 	}
 
 	/**
@@ -118,6 +133,7 @@ public final class BoundSocketFile<S extends Closeable> implements Closeable {
 		if (this.privateDirectory != null) {
 			SocketFileBinder.deletePrivateDirectory(this.privateDirectory);
 		}
+		BOUND_HERE.remove(this.path);
 	}
 
 	@Override

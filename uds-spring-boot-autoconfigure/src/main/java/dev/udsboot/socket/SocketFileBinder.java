@@ -3,6 +3,7 @@ package dev.udsboot.socket;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -24,6 +25,8 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.newsclub.net.unix.AFUNIXDatagramChannel;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
+
+import dev.udsboot.socket.SocketFileException.Problem;
 
 /**
  * Binds a socket to a filesystem path under the rules junixsocket's own bind does not keep: a live
@@ -178,7 +181,8 @@ public final class SocketFileBinder {
 			}
 		}
 		catch (IOException ex) {
-			throw new SocketFileException("Cannot bind socket file " + target + ": " + ex, ex);
+			throw new SocketFileException(Problem.OTHER, target, null, "Cannot bind socket file " + target + ": " + ex,
+					ex);
 		}
 	}
 
@@ -187,14 +191,23 @@ public final class SocketFileBinder {
 			return;
 		}
 		if (Files.exists(parent, LinkOption.NOFOLLOW_LINKS)) {
-			throw new SocketFileException("Cannot bind a socket in " + parent + ": it is "
-					+ SocketFiles.kindOf(parent).describe() + ", not a directory");
+			String kind = SocketFiles.kindOf(parent).describe();
+			throw new SocketFileException(Problem.NOT_A_DIRECTORY, parent, kind,
+					"Cannot bind a socket in " + parent + ": it is " + kind + ", not a directory", null);
 		}
 		if (!options.createDirectories()) {
-			throw new SocketFileException("Cannot bind a socket in " + parent
-					+ ": the directory does not exist (set create-directories to create it)");
+			throw new SocketFileException(Problem.NO_DIRECTORY, parent, null, "Cannot bind a socket in " + parent
+					+ ": the directory does not exist (set create-directories to create it)", null);
 		}
-		createDirectories(parent, options.directoryMode());
+		try {
+			createDirectories(parent, options.directoryMode());
+		}
+		catch (AccessDeniedException ex) {
+			Path denied = Path.of(Objects.requireNonNullElse(ex.getFile(), parent.toString()));
+			Path existing = (denied.getParent() != null) ? denied.getParent() : denied;
+			throw new SocketFileException(Problem.NOT_WRITABLE, existing, null,
+					"Cannot create the directory " + denied + ": permission denied", ex);
+		}
 	}
 
 	private void createDirectories(Path directory, Set<PosixFilePermission> mode) throws IOException {
@@ -217,9 +230,11 @@ public final class SocketFileBinder {
 	private void checkPrivatePathLength(Path parent, Path target) {
 		int bytes = parent.toString().getBytes(StandardCharsets.UTF_8).length + PRIVATE_OVERHEAD_BYTES;
 		if (bytes > UdsAddress.MAX_ADDRESS_BYTES) {
-			throw new SocketFileException("Cannot bind socket file " + target + ": its directory is too long ("
-					+ bytes + " bytes with the private name the socket is bound under first, over the kernel's "
-					+ UdsAddress.MAX_ADDRESS_BYTES + "); use a shorter directory or an abstract name");
+			throw new SocketFileException(Problem.PATH_TOO_LONG, target, bytes + " bytes",
+					"Cannot bind socket file " + target + ": its directory is too long (" + bytes
+							+ " bytes with the private name the socket is bound under first, over the kernel's "
+							+ UdsAddress.MAX_ADDRESS_BYTES + "); use a shorter directory or an abstract name",
+					null);
 		}
 	}
 
@@ -237,6 +252,11 @@ public final class SocketFileBinder {
 			}
 			catch (FileAlreadyExistsException ex) {
 				// another name
+			}
+			catch (AccessDeniedException ex) {
+				// name the directory the user configured, not the private one they never heard of
+				throw new SocketFileException(Problem.NOT_WRITABLE, parent, null,
+						"Cannot bind a socket in " + parent + ": permission denied", ex);
 			}
 		}
 	}
@@ -282,17 +302,21 @@ public final class SocketFileBinder {
 			return;
 		}
 		if (kind != SocketFiles.Kind.SOCKET) {
-			throw new SocketFileException("Refusing to bind " + target + ": it is " + kind.describe()
-					+ ", not a socket, and will not be deleted");
+			throw new SocketFileException(Problem.NOT_A_SOCKET, target, kind.describe(), "Refusing to bind " + target
+					+ ": it is " + kind.describe() + ", not a socket, and will not be deleted", null);
 		}
 		SocketFiles.FileIdentity staleKey = SocketFiles.fileKeyOf(target);
 		if (SocketFiles.isLive(target)) {
-			throw new SocketFileException(
-					"Refusing to bind " + target + ": another process is accepting connections on it");
+			if (BoundSocketFile.isBoundHere(target)) {
+				throw new SocketFileException(Problem.BOUND_IN_THIS_PROCESS, target, null, "Refusing to bind " + target
+						+ ": another listener or the management socket of this process is bound to it", null);
+			}
+			throw new SocketFileException(Problem.LIVE_SOCKET, target, null,
+					"Refusing to bind " + target + ": another process is accepting connections on it", null);
 		}
 		if (staleKey != null && !removeIfSame(target, staleKey, privateDirectory)) {
-			throw new SocketFileException("Refusing to bind " + target
-					+ ": it was replaced while being checked (another instance started at the same time)");
+			throw new SocketFileException(Problem.RACE, target, null, "Refusing to bind " + target
+					+ ": it was replaced while being checked (another instance started at the same time)", null);
 		}
 		logger.info("Replaced stale socket file " + target);
 	}

@@ -200,7 +200,7 @@ class UdsConfigurationFailureTests {
 	void nonSocketAtThePathNamesListenerAndPath() throws Exception {
 		Path file = this.dir.resolve("a.sock");
 		java.nio.file.Files.writeString(file, "precious");
-		fails(new String[] { "uds.listeners.echo.path=" + file }, "listener 'echo'", file.toString(),
+		fails(new String[] { "uds.listeners.echo.path=" + file }, "Listener 'echo'", file.toString(),
 				"a regular file");
 		assertThat(file).hasContent("precious");
 	}
@@ -214,6 +214,9 @@ class UdsConfigurationFailureTests {
 		StringBuilder messages = new StringBuilder();
 		for (Throwable cause = context.getStartupFailure(); cause != null; cause = cause.getCause()) {
 			messages.append(cause.getMessage()).append('\n');
+			if (cause instanceof dev.udsboot.UdsStartupException startupFailure) {
+				messages.append(startupFailure.getAction()).append('\n');
+			}
 		}
 		assertThat(messages.toString()).contains(expected);
 	}

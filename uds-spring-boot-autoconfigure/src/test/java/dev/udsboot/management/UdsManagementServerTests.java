@@ -119,7 +119,7 @@ class UdsManagementServerTests {
 		Files.writeString(management(), "precious");
 		runner().run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).hasStackTraceContaining("Cannot start the management socket")
+			assertThat(context.getStartupFailure()).hasStackTraceContaining("The management socket could not bind its socket")
 				.hasStackTraceContaining("it is a regular file, not a socket, and will not be deleted");
 		});
 		assertThat(management()).hasContent("precious");

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.newsclub.net.unix.AFUNIXServerSocket;
 
+import dev.udsboot.UdsStartupException;
 import dev.udsboot.listener.UdsListenerDefinition;
 import dev.udsboot.socket.BoundSocketFile;
 import dev.udsboot.socket.SocketFileBinder;
@@ -59,8 +60,10 @@ class StreamListenerLifecycleTests {
 		startSocatEcho(path);
 		Object key = SocketFiles.fileKeyOf(path);
 		StreamListenerContainer container = echo(TestListeners.at(path).name("taken").build());
-		assertThatExceptionOfType(SocketFileException.class).isThrownBy(container::start)
-			.withMessageContaining("listener 'taken'")
+		assertThatExceptionOfType(UdsStartupException.class).isThrownBy(container::start)
+			.withCauseInstanceOf(SocketFileException.class)
+			.withMessageContaining("Listener 'taken'")
+			.withMessageContaining("uds.listeners.taken.path")
 			.withMessageContaining(path.toString())
 			.withMessageContaining("another process is accepting connections");
 		assertThat(container.isRunning()).isFalse();
@@ -80,9 +83,11 @@ class StreamListenerLifecycleTests {
 		StreamListenerContainer first = echo(TestListeners.at(path).name("first").build());
 		first.start();
 		StreamListenerContainer second = echo(TestListeners.at(path).name("second").build());
-		assertThatExceptionOfType(SocketFileException.class).isThrownBy(second::start)
-			.withMessageContaining("listener 'second'")
-			.withMessageContaining(path.toString());
+		assertThatExceptionOfType(UdsStartupException.class).isThrownBy(second::start)
+			.withCauseInstanceOf(SocketFileException.class)
+			.withMessageContaining("Listener 'second'")
+			.withMessageContaining(path.toString())
+			.withMessageContaining("another listener or the management socket of this application");
 		assertThat(first.getSocketFile().isStillOurs()).isTrue();
 		assertEchoes(path);
 		first.stop();
@@ -187,10 +192,10 @@ class StreamListenerLifecycleTests {
 		StreamListenerContainer first = echo(TestListeners.abstractName(name).name("first").build());
 		first.start();
 		StreamListenerContainer second = echo(TestListeners.abstractName(name).name("second").build());
-		assertThatExceptionOfType(SocketFileException.class).isThrownBy(second::start)
-			.withMessageContaining("listener 'second'")
-			.withMessageContaining("@" + name)
-			.withMessageContaining("already in use");
+		assertThatExceptionOfType(UdsStartupException.class).isThrownBy(second::start)
+			.withMessageContaining("Listener 'second'")
+			.withMessageContaining("'" + name + "'")
+			.withMessageContaining("another socket holds it");
 		assertThat(second.isRunning()).isFalse();
 		try (LineClient client = LineClient.connect(UdsAddress.ofAbstractName(name))) {
 			assertThat(client.request("first")).isEqualTo("first");
