@@ -6,10 +6,14 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.core.MethodParameter;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.converter.MessageConversionException;
 import org.springframework.messaging.converter.MessageConverter;
 import org.springframework.messaging.handler.annotation.support.DefaultMessageHandlerMethodFactory;
 import org.springframework.messaging.handler.annotation.support.PayloadMethodArgumentResolver;
 import org.springframework.messaging.handler.invocation.HandlerMethodArgumentResolver;
+import org.springframework.messaging.handler.invocation.MethodArgumentResolutionException;
 
 /**
  * Spring's {@link DefaultMessageHandlerMethodFactory} with the starter's argument resolvers, and
@@ -65,6 +69,17 @@ public class UdsMessageHandlerMethodFactory extends DefaultMessageHandlerMethodF
 		@Override
 		protected boolean isEmptyPayload(@Nullable Object payload) {
 			return payload == null;
+		}
+
+		@Override
+		public @Nullable Object resolveArgument(MethodParameter parameter, Message<?> message) throws Exception {
+			try {
+				return super.resolveArgument(parameter, message);
+			}
+			catch (MessageConversionException | MethodArgumentResolutionException ex) {
+				// marked here, where it is certain the payload failed and not the handler's own code
+				throw new InvalidPayloadException(parameter, ex);
+			}
 		}
 
 	}

@@ -16,13 +16,16 @@ import dev.udsboot.listener.UdsMessageListener;
 import dev.udsboot.listener.UdsReply;
 import dev.udsboot.listener.UdsPeer;
 import dev.udsboot.listener.api.UdsListenerErrorHandler;
+import dev.udsboot.listener.exception.UdsInvalidRequestException;
 import dev.udsboot.listener.exception.UdsListenerExecutionFailedException;
 
 /**
  * Invokes one handler method for one listener: wraps the frame in a {@link Message}, lets the
  * method's argument resolvers convert it, converts the return value back to bytes, and hands any
  * failure (of the method or of a conversion) to the error handler, whose non-null return is the
- * reply.
+ * reply. A payload that cannot be converted is the client's mistake: it reaches the error handler
+ * as a {@link UdsInvalidRequestException}, and the error handler's decision reaches the container
+ * as one too, so that the container logs and counts it as bad input rather than a failure.
  */
 public class UdsMessageListenerAdapter implements UdsMessageListener {
 
@@ -103,12 +106,18 @@ public class UdsMessageListenerAdapter implements UdsMessageListener {
 						"Error handler failed for " + describeMethod() + ": " + errorHandlerFailure.getMessage(),
 						errorHandlerFailure);
 			}
+			byte[] reply;
 			try {
-				return toReply(errorReply, message.getHeaders());
+				reply = toReply(errorReply, message.getHeaders());
 			}
 			catch (RuntimeException conversionFailure) {
 				throw wrap(conversionFailure);
 			}
+			if (failure instanceof UdsInvalidRequestException invalid) {
+				// the client's mistake: the container logs it as such and sends the reply
+				throw invalid.answeredWith(reply);
+			}
+			return reply;
 		}
 	}
 
@@ -119,6 +128,11 @@ public class UdsMessageListenerAdapter implements UdsMessageListener {
 	private UdsListenerExecutionFailedException wrap(Exception ex) {
 		if (ex instanceof UdsListenerExecutionFailedException failure) {
 			return failure;
+		}
+		if (ex instanceof InvalidPayloadException invalid) {
+			return new UdsInvalidRequestException(this.listenerName,
+					"Invalid payload for " + describeMethod() + ": " + invalid.clientMessage(), invalid.clientMessage(),
+					ex);
 		}
 		return new UdsListenerExecutionFailedException(this.listenerName,
 				describeMethod() + " threw an exception: " + ex, ex);

@@ -24,6 +24,8 @@ final class ConnectionEventsMessageListener implements UdsMessageListener {
 
 	private final List<UdsMessageListener> closed;
 
+	private final RateLimitedLog closedFailures = new RateLimitedLog(logger, java.time.Duration.ofSeconds(10));
+
 	ConnectionEventsMessageListener(UdsMessageListener messages, List<UdsMessageListener> opened,
 			List<UdsMessageListener> closed) {
 		this.messages = messages;
@@ -63,7 +65,8 @@ final class ConnectionEventsMessageListener implements UdsMessageListener {
 				handler.onMessage(NO_PAYLOAD, session);
 			}
 			catch (RuntimeException ex) {
-				logger.error("Connection-closed handler failed for " + session, ex);
+				this.closedFailures.error((count) -> "Connection-closed handler failed for " + session
+						+ ((count > 1) ? " (" + count + " failures since the last line)" : ""), ex);
 			}
 		}
 	}

@@ -4,10 +4,12 @@ import java.time.Duration;
 import java.util.function.LongFunction;
 
 import org.apache.commons.logging.Log;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Logs a warning about a repeated event at most once per interval, with the number of events since
- * the last line, so a client repeating bad input cannot flood the log. Thread-safe.
+ * Logs a repeated event at most once per interval, with the number of events since the last line,
+ * so a client repeating bad input, or a handler failing on every message, cannot flood the log.
+ * Thread-safe.
  */
 public final class RateLimitedLog {
 
@@ -35,15 +37,37 @@ public final class RateLimitedLog {
 	 * Records an event, and logs it at WARN unless a line was logged within the interval.
 	 * @param message makes the line from the number of events it covers (this one included)
 	 */
-	public synchronized void warn(LongFunction<String> message) {
+	public void warn(LongFunction<String> message) {
+		String line = due(message);
+		if (line != null) {
+			this.logger.warn(line);
+		}
+	}
+
+	/**
+	 * Records an event, and logs it at ERROR with the failure's stack trace unless a line was
+	 * logged within the interval.
+	 * @param message makes the line from the number of events it covers (this one included)
+	 * @param failure the failure, whose stack trace goes with the line
+	 */
+	public void error(LongFunction<String> message, @Nullable Throwable failure) {
+		String line = due(message);
+		if (line != null) {
+			this.logger.error(line, failure);
+		}
+	}
+
+	private synchronized @Nullable String due(LongFunction<String> message) {
 		this.eventsSinceLogged++;
 		long now = System.nanoTime();
 		if (!this.logged || now - this.lastLogged > this.intervalNanos) {
-			this.logger.warn(message.apply(this.eventsSinceLogged));
+			String line = message.apply(this.eventsSinceLogged);
 			this.logged = true;
 			this.lastLogged = now;
 			this.eventsSinceLogged = 0;
+			return line;
 		}
+		return null;
 	}
 
 }

@@ -30,6 +30,8 @@ public final class UdsListenerStatistics {
 
 	private final LongAdder truncatedFrames = new LongAdder();
 
+	private final LongAdder invalidPayloads = new LongAdder();
+
 	private final LongAdder idleTimeouts = new LongAdder();
 
 	private final LongAdder unauthorizedPeers = new LongAdder();
@@ -90,6 +92,11 @@ public final class UdsListenerStatistics {
 			case TRUNCATED -> this.truncatedFrames.increment();
 			case TOO_MANY_DESCRIPTORS -> this.descriptorRejections.increment();
 		}
+	}
+
+	/** Records a message whose payload could not be converted for its handler; called by containers. */
+	public void payloadRejected() {
+		this.invalidPayloads.increment();
 	}
 
 	/** Records an event; called by containers. */
@@ -198,6 +205,11 @@ public final class UdsListenerStatistics {
 		return this.malformedFrames.sum();
 	}
 
+	/** @return messages whose payload could not be converted to the handler's parameter type */
+	public long invalidPayloads() {
+		return this.invalidPayloads.sum();
+	}
+
 	/** @return connections closed by the client in the middle of a frame */
 	public long truncatedFrames() {
 		return this.truncatedFrames.sum();
@@ -241,6 +253,7 @@ public final class UdsListenerStatistics {
 		counters.put("oversizedFrames", oversizedFrames());
 		counters.put("malformedFrames", malformedFrames());
 		counters.put("truncatedFrames", truncatedFrames());
+		counters.put("invalidPayloads", invalidPayloads());
 		counters.put("idleTimeouts", idleTimeouts());
 		counters.put("unauthorizedPeers", unauthorizedPeers());
 		counters.put("descriptorsReceived", descriptorsReceived());

@@ -32,8 +32,8 @@ import dev.udsboot.listener.UdsListenerType;
  * {@code uds.bytes.sent};</li>
  * <li>{@code uds.handler.duration} (a timer: invocations and total time), {@code
  * uds.handler.errors};</li>
- * <li>{@code uds.frames.rejected} tagged {@code reason} {@code oversized}, {@code malformed} or
- * {@code truncated}; {@code uds.peers.unauthorized}; {@code uds.descriptors.received}, {@code
+ * <li>{@code uds.frames.rejected} tagged {@code reason} {@code oversized}, {@code malformed},
+ * {@code truncated} or {@code invalid-payload} (a payload its handler could not take); {@code uds.peers.unauthorized}; {@code uds.descriptors.received}, {@code
  * uds.descriptors.rejected}; {@code uds.replies.dropped} tagged {@code reason} {@code unaddressed}
  * or {@code undeliverable} (datagram replies).</li>
  * </ul>
@@ -101,6 +101,8 @@ public class UdsListenerMetrics implements MeterBinder {
 				UdsListenerStatistics::malformedFrames).register(meters);
 		counter(name, tags.and("reason", "truncated"), "uds.frames.rejected", "Messages rejected",
 				UdsListenerStatistics::truncatedFrames).register(meters);
+		counter(name, tags.and("reason", "invalid-payload"), "uds.frames.rejected", "Messages rejected",
+				UdsListenerStatistics::invalidPayloads).register(meters);
 		counter(name, tags, "uds.peers.unauthorized", "Peers refused by the allow-lists",
 				UdsListenerStatistics::unauthorizedPeers).register(meters);
 		counter(name, tags, "uds.descriptors.received", "File descriptors handed to handlers",

@@ -127,9 +127,10 @@ class FileDescriptorPassingTests {
 				String out = python("limited", """
 						fds = [os.open('/etc/hostname', os.O_RDONLY) for _ in range(%d)]
 						socket.send_fds(s, [b'too many\\n'], fds)
-						lines(1)
+						lines(2)
 						""".formatted(count));
-				assertThat(out).as("%d descriptors", count).isEqualTo("<closed>");
+				assertThat(out).as("%d descriptors", count)
+					.matches("\\{\"error\":\"too-many-descriptors\",\"message\":\".*max-file-descriptors 16.*\"\\}\\|<closed>");
 			}
 			ProcessResources.awaitAtMost(baseline, ProcessResources::openDescriptors, Duration.ofSeconds(10));
 			assertThat(statistics(context, "limited").descriptorRejections()).isEqualTo(3);
@@ -154,9 +155,9 @@ class FileDescriptorPassingTests {
 					except (BrokenPipeError, ConnectionResetError):
 					    pass
 					os.close(fd)
-					lines(1)
+					lines(2)
 					""");
-			assertThat(out).isEqualTo("<closed>");
+			assertThat(out).matches("\\{\"error\":\"too-many-descriptors\",\"message\":\".*\"\\}\\|<closed>");
 			ProcessResources.awaitAtMost(baseline, ProcessResources::openDescriptors, Duration.ofSeconds(10));
 			assertThat(statistics(context, "limited").descriptorRejections()).isEqualTo(1);
 			try (LineClient client = client(context, "limited")) {

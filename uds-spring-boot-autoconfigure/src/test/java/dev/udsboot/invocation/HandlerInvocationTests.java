@@ -187,13 +187,16 @@ class HandlerInvocationTests {
 	}
 
 	@Test
-	void unconvertibleJsonIsAHandlerError() {
+	void unconvertibleJsonIsAnsweredWithAnErrorReplyAndTheConnectionStays() {
 		runner().run((context) -> {
 			try (LineClient client = client(context, "json")) {
-				client.writeLine("not json");
-				assertThat(client.readLine()).isNull();
+				assertThat(client.request("not json")).startsWith(
+						"{\"error\":\"invalid-payload\",\"message\":\"Cannot read the payload as Greeting: ");
+				assertThat(client.request("{\"name\":\"ada\",\"count\":2}"))
+					.isEqualTo("{\"greeting\":\"hello ada\",\"total\":4}");
 			}
-			assertThat(container(context, "json").getStatistics().handlerErrors()).isEqualTo(1);
+			assertThat(container(context, "json").getStatistics().invalidPayloads()).isEqualTo(1);
+			assertThat(container(context, "json").getStatistics().handlerErrors()).isZero();
 		});
 	}
 

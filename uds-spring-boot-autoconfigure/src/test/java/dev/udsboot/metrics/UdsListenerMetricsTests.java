@@ -73,7 +73,9 @@ class UdsListenerMetricsTests {
 				assertThat(client.request("three")).isEqualTo("three");
 				assertThat(meters.get("uds.connections.active").tag("listener", "lines").gauge().value()).isEqualTo(1);
 				client.writeLine("x".repeat(40));
-				assertThat(client.readLine()).as("closed for the oversized line").isNull();
+				assertThat(client.readLine()).as("answered for the oversized line")
+					.startsWith("{\"error\":\"message-too-large\"");
+				assertThat(client.readLine()).as("then closed").isNull();
 			}
 			try (LineClient refused = LineClient.connect(UdsAddress.ofPath(this.dir.resolve("guarded.sock")))) {
 				assertThat(refused.readLine()).isNull();
@@ -97,9 +99,11 @@ class UdsListenerMetricsTests {
 				.until(() -> count(meters, "uds.replies.dropped", "events", "reason", "unaddressed") == 1);
 			assertThat(count(meters, "uds.connections.opened", "lines")).isEqualTo(1);
 			assertThat(count(meters, "uds.messages.received", "lines")).isEqualTo(2);
-			assertThat(count(meters, "uds.messages.sent", "lines")).isEqualTo(2);
+			// two echoes and the error reply to the oversized line
+			assertThat(count(meters, "uds.messages.sent", "lines")).isEqualTo(3);
 			assertThat(count(meters, "uds.bytes.received", "lines")).isEqualTo(8);
-			assertThat(count(meters, "uds.bytes.sent", "lines")).isEqualTo(8);
+			assertThat(count(meters, "uds.bytes.sent", "lines")).isEqualTo(8 + dev.udsboot.listener.api.UdsErrorReplies
+				.of("message-too-large", "line frame larger than max-message-size 16 bytes").length);
 			assertThat(count(meters, "uds.frames.rejected", "lines", "reason", "oversized")).isEqualTo(1);
 			assertThat(count(meters, "uds.frames.rejected", "lines", "reason", "malformed")).isZero();
 			assertThat(meters.get("uds.handler.duration").tag("listener", "lines").functionTimer().count())

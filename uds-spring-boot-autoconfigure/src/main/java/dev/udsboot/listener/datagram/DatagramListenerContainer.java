@@ -28,6 +28,7 @@ import dev.udsboot.listener.UdsListenerContainer;
 import dev.udsboot.listener.UdsListenerDefinition;
 import dev.udsboot.listener.UdsListenerStatistics;
 import dev.udsboot.listener.UdsMessageListener;
+import dev.udsboot.listener.exception.UdsInvalidRequestException;
 import dev.udsboot.listener.exception.UdsListenerExecutionFailedException;
 import dev.udsboot.socket.BoundSocketFile;
 import dev.udsboot.socket.DatagramChannels;
@@ -72,6 +73,10 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 	private final Object monitor = new Object();
 
 	private final RateLimitedLog receiveFailures = new RateLimitedLog(logger, Duration.ofSeconds(10));
+
+	private final RateLimitedLog invalidPayloads = new RateLimitedLog(logger, Duration.ofSeconds(10));
+
+	private final RateLimitedLog handlerFailures = new RateLimitedLog(logger, Duration.ofSeconds(10));
 
 	private volatile @Nullable Run current;
 
@@ -321,8 +326,8 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 			}
 			catch (RuntimeException | Error ex) {
 				DatagramListenerContainer.this.statistics.handlerFailed();
-				logger.error("Failed to handle a datagram on " + DatagramListenerContainer.this.definition.describe(),
-						ex);
+				DatagramListenerContainer.this.handlerFailures.error((count) -> "Failed to handle " + count
+						+ " datagram(s) on " + DatagramListenerContainer.this.definition.describe(), ex);
 			}
 			finally {
 				if (this.receiving) {
@@ -414,16 +419,26 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 			try {
 				reply = DatagramListenerContainer.this.messageListener.onMessage(datagram.payload(), descriptors, peer);
 			}
+			catch (UdsInvalidRequestException ex) {
+				statistics.payloadRejected();
+				DatagramListenerContainer.this.invalidPayloads.warn((count) -> count + " datagram(s) with an invalid "
+						+ "payload on " + definition.describe() + "; the latest, from " + describe(datagram.from())
+						+ ": " + ex.getClientMessage() + ((ex.getReply() != null) ? " (answered with an error reply)"
+								: " (not answered)"));
+				reply = ex.getReply();
+			}
 			catch (UdsListenerExecutionFailedException ex) {
 				statistics.handlerFailed();
-				logger.error("No reply to a datagram from " + describe(datagram.from()) + " on "
-						+ definition.describe() + ": " + ex.getMessage(), ex.getCause());
+				DatagramListenerContainer.this.handlerFailures.error((count) -> "No reply to " + count
+						+ " datagram(s) on " + definition.describe() + "; the latest, from " + describe(datagram.from())
+						+ ": " + ex.getMessage(), ex.getCause());
 				return;
 			}
 			catch (RuntimeException | Error ex) {
 				statistics.handlerFailed();
-				logger.error("No reply to a datagram from " + describe(datagram.from()) + " on "
-						+ definition.describe() + " after an unexpected failure", ex);
+				DatagramListenerContainer.this.handlerFailures.error((count) -> "No reply to " + count
+						+ " datagram(s) on " + definition.describe() + " after an unexpected failure; the latest from "
+						+ describe(datagram.from()), ex);
 				return;
 			}
 			finally {

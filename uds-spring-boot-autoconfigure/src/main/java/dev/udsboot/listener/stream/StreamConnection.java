@@ -21,6 +21,8 @@ import dev.udsboot.listener.ListenerProbes;
 import dev.udsboot.listener.UdsListenerStatistics;
 import dev.udsboot.listener.UdsMessageListener;
 import dev.udsboot.listener.UdsSession;
+import dev.udsboot.listener.api.UdsErrorReplies;
+import dev.udsboot.listener.exception.UdsInvalidRequestException;
 import dev.udsboot.listener.exception.UdsListenerExecutionFailedException;
 import dev.udsboot.socket.PeerCredentials;
 import dev.udsboot.socket.PeerCredentialsReader;
@@ -34,7 +36,7 @@ import org.newsclub.net.unix.AFUNIXSocket;
  */
 final class StreamConnection implements Runnable, UdsSession {
 
-	private static final Log logger = LogFactory.getLog(StreamConnection.class);
+	static final Log logger = LogFactory.getLog(StreamConnection.class);
 
 	private final long id;
 
@@ -105,6 +107,18 @@ final class StreamConnection implements Runnable, UdsSession {
 				try {
 					reply = this.listener.onMessage(frame, received, this);
 				}
+				catch (UdsInvalidRequestException ex) {
+					if (ex.isClosingConnection()) {
+						throw ex;
+					}
+					this.statistics.payloadRejected();
+					this.container.clientMistakes().warn((count) -> "Connection " + this.id + " of "
+							+ this.container.getDefinition().describe() + " sent an invalid payload: "
+							+ ex.getClientMessage() + ((ex.getReply() != null) ? "; answered with an error reply"
+									: "; not answered")
+							+ sinceLastLine(count));
+					reply = ex.getReply();
+				}
 				finally {
 					this.statistics.handlerCompleted(System.nanoTime() - start);
 					ReceivedDescriptors.close(received);
@@ -114,19 +128,28 @@ final class StreamConnection implements Runnable, UdsSession {
 				}
 			}
 		}
+		catch (UdsInvalidRequestException ex) {
+			this.statistics.payloadRejected();
+			this.container.clientMistakes().warn((count) -> "Closing connection " + this.id + " of "
+					+ this.container.getDefinition().describe() + ": it sent an invalid payload: "
+					+ ex.getClientMessage() + sinceLastLine(count));
+		}
 		catch (UdsListenerExecutionFailedException ex) {
 			this.statistics.handlerFailed();
-			logger.error("Closing connection " + this.id + " of " + this.container.getDefinition().describe()
-					+ " after a handler failure: " + ex.getMessage(), ex.getCause());
+			this.container.handlerFailures().error((count) -> "Closing connection " + this.id + " of "
+					+ this.container.getDefinition().describe() + " after a handler failure: " + ex.getMessage()
+					+ sinceLastLine(count), ex.getCause());
 		}
 		catch (FrameRejectedException ex) {
 			this.statistics.frameRejected(ex.reason());
-			logger.warn("Closing connection " + this.id + " of " + this.container.getDefinition().describe() + ": "
-					+ ex.getMessage());
+			String answer = answerRejected(ex);
+			this.container.clientMistakes().warn((count) -> "Closing connection " + this.id + " of "
+					+ this.container.getDefinition().describe() + ": " + ex.getMessage() + answer
+					+ sinceLastLine(count));
 		}
 		catch (SocketTimeoutException ex) {
 			this.statistics.idleTimedOut();
-			logger.info("Closing connection " + this.id + " of " + this.container.getDefinition().describe()
+			logger.debug("Closing connection " + this.id + " of " + this.container.getDefinition().describe()
 					+ ": idle for " + this.container.getDefinition().idleTimeout());
 		}
 		catch (IOException | UncheckedIOException ex) {
@@ -137,13 +160,14 @@ final class StreamConnection implements Runnable, UdsSession {
 		}
 		catch (InvalidReplyException ex) {
 			this.statistics.handlerFailed();
-			logger.error("Closing connection " + this.id + " of " + this.container.getDefinition().describe() + ": "
-					+ ex.getMessage());
+			this.container.handlerFailures().error((count) -> "Closing connection " + this.id + " of "
+					+ this.container.getDefinition().describe() + ": " + ex.getMessage() + sinceLastLine(count), null);
 		}
 		catch (RuntimeException | Error ex) {
 			this.statistics.handlerFailed();
-			logger.error("Closing connection " + this.id + " of " + this.container.getDefinition().describe()
-					+ " after an unexpected failure", ex);
+			this.container.handlerFailures().error((count) -> "Closing connection " + this.id + " of "
+					+ this.container.getDefinition().describe() + " after an unexpected failure"
+					+ sinceLastLine(count), ex);
 		}
 		finally {
 			try {
@@ -178,9 +202,11 @@ final class StreamConnection implements Runnable, UdsSession {
 		if (received.size() > max) {
 			ReceivedDescriptors.close(received);
 			this.statistics.descriptorsRejected();
-			logger.warn("Closing connection " + this.id + " of " + this.container.getDefinition().describe()
-					+ ": a message carried " + received.size() + " file descriptors, over max-file-descriptors "
-					+ max + "; they were closed and the message rejected");
+			String message = "a message carried " + received.size() + " file descriptors, over max-file-descriptors "
+					+ max + "; they were closed and the message rejected";
+			String answer = answer(UdsErrorReplies.TOO_MANY_DESCRIPTORS, message);
+			this.container.clientMistakes().warn((count) -> "Closing connection " + this.id + " of "
+					+ this.container.getDefinition().describe() + ": " + message + answer + sinceLastLine(count));
 			return false;
 		}
 		this.statistics.messageReceived(frame.length);
@@ -229,6 +255,35 @@ final class StreamConnection implements Runnable, UdsSession {
 	}
 
 	/**
+	 * Tells the client why its connection is closed, when its framing lets it be told: an error
+	 * reply, best effort (a client that has gone gets nothing). A truncated frame gets none: its
+	 * client has closed.
+	 * @return what was done, for the log line
+	 */
+	private String answerRejected(FrameRejectedException rejection) {
+		return switch (rejection.reason()) {
+			case TOO_LARGE -> answer(UdsErrorReplies.MESSAGE_TOO_LARGE, rejection.getMessage());
+			case MALFORMED -> answer(UdsErrorReplies.MALFORMED_FRAME, rejection.getMessage());
+			case TOO_MANY_DESCRIPTORS -> answer(UdsErrorReplies.TOO_MANY_DESCRIPTORS, rejection.getMessage());
+			case TRUNCATED -> "";
+		};
+	}
+
+	private String answer(String error, String message) {
+		try {
+			send(UdsErrorReplies.of(error, message));
+			return "; answered with an error reply";
+		}
+		catch (RuntimeException ex) {
+			return "";
+		}
+	}
+
+	private static String sinceLastLine(long count) {
+		return (count > 1) ? " (" + count + " such events on this listener since the last line)" : "";
+	}
+
+	/**
 	 * Reads the peer's credentials now, while the peer is connected and its pid still names it,
 	 * and checks them against the allow-lists.
 	 */
@@ -244,18 +299,19 @@ final class StreamConnection implements Runnable, UdsSession {
 				return true;
 			}
 			this.statistics.peerUnauthorized();
-			logger.warn("Refused connection " + this.id + " of " + this.container.getDefinition().describe()
-					+ ": its peer credentials cannot be read: " + ex.getMessage());
+			this.container.clientMistakes().warn((count) -> "Refused connection " + this.id + " of "
+					+ this.container.getDefinition().describe() + ": its peer credentials cannot be read: "
+					+ ex.getMessage() + sinceLastLine(count));
 			return false;
 		}
 		if (!checked || this.container.getDefinition().allows(peer)) {
 			return true;
 		}
 		this.statistics.peerUnauthorized();
-		logger.warn("Refused connection " + this.id + " of " + this.container.getDefinition().describe()
-				+ ": peer pid " + peer.pid() + ", uid " + peer.uid() + ", groups " + peer.gids()
-				+ " is not in allowed-uids " + this.container.getDefinition().allowedUids() + " or allowed-gids "
-				+ this.container.getDefinition().allowedGids());
+		this.container.clientMistakes().warn((count) -> "Refused connection " + this.id + " of "
+				+ this.container.getDefinition().describe() + ": peer pid " + peer.pid() + ", uid " + peer.uid()
+				+ ", groups " + peer.gids() + " is not in allowed-uids " + this.container.getDefinition().allowedUids()
+				+ " or allowed-gids " + this.container.getDefinition().allowedGids() + sinceLastLine(count));
 		return false;
 	}
 

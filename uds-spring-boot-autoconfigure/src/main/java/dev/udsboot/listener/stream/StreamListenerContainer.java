@@ -67,6 +67,12 @@ public class StreamListenerContainer implements UdsListenerContainer {
 
 	private final RateLimitedLog refusals = new RateLimitedLog(logger, Duration.ofSeconds(10));
 
+	/** Bad input and refused peers of every connection: a client's mistakes, one WARN per interval. */
+	private final RateLimitedLog clientMistakes = new RateLimitedLog(StreamConnection.logger, Duration.ofSeconds(10));
+
+	/** Handler failures of every connection: one ERROR with its stack trace per interval. */
+	private final RateLimitedLog handlerFailures = new RateLimitedLog(StreamConnection.logger, Duration.ofSeconds(10));
+
 	private @Nullable AFUNIXServerSocket serverSocket;
 
 	private @Nullable ListenerSocket<AFUNIXServerSocket> listenerSocket;
@@ -104,6 +110,14 @@ public class StreamListenerContainer implements UdsListenerContainer {
 	@Override
 	public int getActiveConnections() {
 		return this.connections.size();
+	}
+
+	RateLimitedLog clientMistakes() {
+		return this.clientMistakes;
+	}
+
+	RateLimitedLog handlerFailures() {
+		return this.handlerFailures;
 	}
 
 	ListenerProbes probes() {
