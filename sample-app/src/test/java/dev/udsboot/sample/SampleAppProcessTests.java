@@ -158,8 +158,8 @@ class SampleAppProcessTests {
 		Process winner = (loser == first) ? second : first;
 		String loserLog = log(loser == first ? "first" : "second");
 		assertThat(loser.exitValue()).isNotZero();
-		assertThat(loserLog).contains("Refusing to bind " + this.dir).containsAnyOf("another process is accepting",
-				"another instance started at the same time");
+		assertThat(loserLog).contains("APPLICATION FAILED TO START", "could not bind its socket " + this.dir)
+			.containsAnyOf("another process is accepting", "another instance started at the same time");
 		await().atMost(Duration.ofSeconds(60)).until(this::echoes);
 		assertThat(winner.isAlive()).isTrue();
 		try (var entries = Files.list(this.dir)) {
@@ -198,7 +198,8 @@ class SampleAppProcessTests {
 		Process app = launch("app");
 		assertThat(app.waitFor(60, TimeUnit.SECONDS)).isTrue();
 		assertThat(app.exitValue()).isNotZero();
-		assertThat(log("app")).contains("Refusing to bind " + echoSocket() + ": another process is accepting");
+		assertThat(log("app")).contains("APPLICATION FAILED TO START", "Listener 'echo' could not bind its socket "
+				+ echoSocket() + " (uds.listeners.echo.path): another process is accepting connections on it.");
 		assertThat(Files.readAttributes(echoSocket(), "unix:ino").get("ino")).isEqualTo(inode);
 		assertThat(echoes()).as("socat still serves").isTrue();
 		try (var entries = Files.list(this.dir)) {
