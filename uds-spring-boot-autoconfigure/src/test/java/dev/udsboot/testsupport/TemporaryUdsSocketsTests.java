@@ -1,0 +1,95 @@
+package dev.udsboot.testsupport;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Import;
+
+import dev.udsboot.autoconfigure.UdsAutoConfiguration;
+import dev.udsboot.autoconfigure.client.UdsClientAutoConfiguration;
+import dev.udsboot.client.UdsTemplates;
+import dev.udsboot.listener.UdsListenerContainer;
+import dev.udsboot.listener.UdsListenerEndpointRegistry;
+import dev.udsboot.test.EchoHandlerConfiguration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link TemporaryUdsSockets} on a real {@code @SpringBootTest}: the configured path is in a
+ * directory that does not exist (the test would fail to start without the annotation), and the
+ * listener answers on a temporary socket through the injected {@link UdsTemplates}.
+ */
+@SpringBootTest(classes = TemporaryUdsSocketsTests.Application.class,
+		properties = "uds.listeners.echo.path=/run/uds-no-such-directory/echo.sock")
+@TemporaryUdsSockets
+class TemporaryUdsSocketsTests {
+
+	@Autowired
+	UdsTemplates templates;
+
+	@Autowired
+	UdsListenerEndpointRegistry registry;
+
+	@Test
+	void theListenerAnswersOnATemporarySocket() {
+		assertThat(this.templates.forListener("echo").sendAndReceive("hello", String.class)).isEqualTo("hello");
+		Path path = socketPath(this.registry);
+		assertThat(path.getParent().getFileName().toString()).startsWith("uds-test-");
+		assertThat(path.getFileName()).hasToString("echo.sock");
+		assertThat(Path.of("/run/uds-no-such-directory")).doesNotExist();
+	}
+
+	@Test
+	void theDirectoryIsRemovedAfterTheListenersStopped() {
+		Path path;
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(Application.class, QuietHandler.class)
+			.web(WebApplicationType.NONE)
+			.properties("uds.listeners.echo.path=/run/uds-no-such-directory/echo.sock",
+					"uds.listeners.quiet.abstract-name=quiet", "uds.management.path=/run/nothing/management.sock")
+			.initializers((created) -> new TemporaryUdsSocketsContextCustomizer().customizeContext(created, null))
+			.run()) {
+			path = socketPath(context.getBean(UdsListenerEndpointRegistry.class));
+			assertThat(path).exists();
+			assertThat(context.getEnvironment().getProperty("uds.listeners.quiet.abstract-name")).startsWith("quiet-")
+				.hasSizeGreaterThan("quiet-".length() + 30);
+			assertThat(context.getEnvironment().getProperty("uds.management.path"))
+				.isEqualTo(path.resolveSibling("management.sock").toString());
+		}
+		assertThat(Files.exists(path.getParent())).isFalse();
+	}
+
+	private static Path socketPath(UdsListenerEndpointRegistry registry) {
+		UdsListenerContainer container = registry.getListenerContainer("echo");
+		assertThat(container).isNotNull();
+		Path path = container.getDefinition().address().path();
+		assertThat(path).isNotNull();
+		return path;
+	}
+
+	static class QuietHandler {
+
+		@dev.udsboot.annotation.UdsHandler("quiet")
+		void ignore(String line) {
+		}
+
+	}
+
+	@SpringBootConfiguration
+	@ImportAutoConfiguration({ UdsAutoConfiguration.class, JacksonAutoConfiguration.class,
+			UdsClientAutoConfiguration.class })
+	@Import(EchoHandlerConfiguration.class)
+	static class Application {
+
+	}
+
+}
