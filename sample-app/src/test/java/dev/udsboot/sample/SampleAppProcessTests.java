@@ -42,10 +42,26 @@ class SampleAppProcessTests {
 	}
 
 	private Process launch(String name, String... arguments) throws IOException {
+		return launch(name, List.of("-cp", System.getProperty("java.class.path"), SampleApplication.class.getName()),
+				arguments);
+	}
+
+	/**
+	 * Launches the sample app as an executable jar runs it: from a class loader of its own, the
+	 * system class loader having none of its classes ({@link ApplicationClassLoaderMain}).
+	 */
+	private Process launchAsFromAJar(String name, String... arguments) throws Exception {
+		String launcher = Path.of(ApplicationClassLoaderMain.class.getProtectionDomain().getCodeSource().getLocation()
+			.toURI()).toString();
+		return launch(name, List.of("-Dapplication.class.path=" + System.getProperty("java.class.path"), "-cp",
+				launcher, ApplicationClassLoaderMain.class.getName(), SampleApplication.class.getName()), arguments);
+	}
+
+	private Process launch(String name, List<String> main, String... arguments) throws IOException {
 		String java = ProcessHandle.current().info().command().orElse("java");
-		List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp",
-				System.getProperty("java.class.path"), SampleApplication.class.getName(),
-				"--uds.sample.dir=" + this.dir, "--spring.main.banner-mode=off"));
+		List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m"));
+		command.addAll(main);
+		command.addAll(List.of("--uds.sample.dir=" + this.dir, "--spring.main.banner-mode=off"));
 		command.addAll(List.of(arguments));
 		Process process = new ProcessBuilder(command)
 			.redirectErrorStream(true)
@@ -104,6 +120,43 @@ class SampleAppProcessTests {
 		app.destroy();
 		assertThat(app.waitFor(30, TimeUnit.SECONDS)).isTrue();
 		assertThat(management).as("removed on shutdown").doesNotExist();
+		String log = log(webApplicationType);
+		assertThat(log).contains("Serving Actuator over " + management)
+			.contains("Stopped serving Actuator over " + management)
+			.as("the management socket's Tomcat logs nothing of its own")
+			.doesNotContain("uds-management-")
+			.doesNotContain("JdbcLeakPrevention")
+			.doesNotContain("--add-opens");
+		if (webApplicationType.equals("none")) {
+			assertThat(log).as("no web server in a non-web application")
+				.doesNotContain("Starting Servlet engine")
+				.doesNotContain("Starting service")
+				.doesNotContain("Stopping service")
+				.doesNotContain("o.apache.catalina")
+				.doesNotContain("ProtocolHandler");
+		}
+	}
+
+	@Test
+	void aFailedStartupLogsItsCauseFirstWithNoStackTraceFromTheManagementSocketsTomcat() throws Exception {
+		Files.writeString(echoSocket(), "a regular file");
+		Process app = launchAsFromAJar("failed", "--spring.main.web-application-type=none");
+		assertThat(app.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		assertThat(app.exitValue()).isNotZero();
+		String log = log("failed");
+		assertThat(log).contains("Serving Actuator over " + this.dir.resolve("management.sock"))
+			.contains("Application run failed")
+			.contains("Refusing to bind " + echoSocket() + ": it is a regular file, not a socket")
+			.doesNotContain("JDBC driver de-registration")
+			.doesNotContain("JdbcLeakPrevention")
+			.doesNotContain("--add-opens")
+			.doesNotContain("Starting Servlet engine")
+			.doesNotContain("Stopping service");
+		assertThat(log.indexOf("\tat ")).as("the first stack trace is the cause's:%n%s", log)
+			.isGreaterThan(log.indexOf("Application run failed"));
+		assertThat(log.lines().filter((line) -> line.contains(" WARN ") || line.contains(" ERROR ")))
+			.as("only Spring's report of the failure warns")
+			.allMatch((line) -> line.contains("cancelling refresh attempt") || line.contains("Application run failed"));
 	}
 
 	private static Curl curl(Path socket, String path) throws Exception {

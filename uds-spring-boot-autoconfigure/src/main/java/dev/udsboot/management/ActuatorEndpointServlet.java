@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -25,29 +26,43 @@ import org.springframework.boot.actuate.endpoint.InvocationContext;
 import org.springframework.boot.actuate.endpoint.OperationArgumentResolver;
 import org.springframework.boot.actuate.endpoint.ProducibleOperationArgumentResolver;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.web.EndpointLinksResolver;
+import org.springframework.boot.actuate.endpoint.web.EndpointMediaTypes;
 import org.springframework.boot.actuate.endpoint.web.ExposableWebEndpoint;
+import org.springframework.boot.actuate.endpoint.web.Link;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointHttpMethod;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.actuate.endpoint.web.WebOperation;
 import org.springframework.boot.actuate.endpoint.web.WebOperationRequestPredicate;
 import org.springframework.boot.actuate.endpoint.web.WebServerNamespace;
 import org.springframework.core.io.Resource;
+import org.springframework.util.InvalidMimeTypeException;
 import org.springframework.util.MimeType;
+import org.springframework.util.MimeTypeUtils;
+
+import dev.udsboot.listener.RateLimitedLog;
 
 /**
- * Serves the read operations of Actuator web endpoints, as Spring MVC's endpoint handler mapping
- * does for the application's own web server: a GET is matched against each operation's path
- * ({@code {name}} one segment, {@code {*name}} the rest), path variables and query parameters
- * become the operation's arguments, and a {@link WebEndpointResponse} gives the status (503 for
- * a DOWN health). Written here because Spring Boot's adapters need Spring MVC, WebFlux or Jersey,
- * which a non-web application does not have. Write operations are not served (405): the socket
- * is for checks, not for changing the application.
+ * Serves the read operations of Actuator web endpoints as Spring MVC's endpoint handler mapping
+ * does on the application's web port: a GET is matched against each operation's path ({@code
+ * {name}} one segment, {@code {*name}} the rest), path variables and query parameters become the
+ * operation's arguments, and a {@link WebEndpointResponse} gives the status (503 for a DOWN
+ * health). As there, the {@code Accept} header chooses among the operation's media types
+ * ({@link ContentNegotiation}; 406 when none is accepted), the links page at the base path has
+ * absolute links built from the request's {@code Host} ({@link EndpointLinksResolver}), and errors
+ * have Spring Boot's JSON body ({@link ErrorResponses}). Written here because Spring Boot's
+ * adapters need Spring MVC, WebFlux or Jersey, which a non-web application does not have.
+ * <p>
+ * Only GET and HEAD are served: any other method on any path answers 405 with {@code Allow: GET,
+ * HEAD}, as the socket is for checks, not for changing the application.
  */
 public class ActuatorEndpointServlet extends HttpServlet {
 
 	private static final long serialVersionUID = 1L;
 
 	private static final Log logger = LogFactory.getLog(ActuatorEndpointServlet.class);
+
+	private static final String ALLOW = "GET, HEAD";
 
 	private static final java.time.Duration REACTIVE_TIMEOUT = java.time.Duration.ofSeconds(30);
 
@@ -57,34 +72,75 @@ public class ActuatorEndpointServlet extends HttpServlet {
 
 	private final transient Supplier<Collection<ExposableWebEndpoint>> endpoints;
 
+	private final transient List<MimeType> linksMediaTypes;
+
 	private final transient Function<Object, byte[]> json;
+
+	private final transient ErrorResponses errors;
+
+	private final transient RateLimitedLog failures = new RateLimitedLog(logger, java.time.Duration.ofSeconds(10));
 
 	/**
 	 * Creates the servlet.
 	 * @param basePath where the endpoints are, e.g. {@code /actuator}
 	 * @param endpoints the endpoints to serve, asked for on each request (a discoverer caches them)
-	 * @param json writes a response body as JSON
+	 * @param mediaTypes the media types the links page is produced as
+	 * @param json writes an endpoint's response body as JSON
+	 * @param errorJson writes an error body as JSON (the application's mapper, as for the web port's
+	 * error bodies)
 	 */
 	public ActuatorEndpointServlet(String basePath, Supplier<Collection<ExposableWebEndpoint>> endpoints,
-			Function<Object, byte[]> json) {
+			EndpointMediaTypes mediaTypes, Function<Object, byte[]> json, Function<Object, byte[]> errorJson) {
 		this.basePath = basePath.endsWith("/") ? basePath.substring(0, basePath.length() - 1) : basePath;
 		this.endpoints = endpoints;
+		this.linksMediaTypes = mediaTypes.getProduced().stream().map(MimeTypeUtils::parseMimeType).toList();
 		this.json = json;
+		this.errors = new ErrorResponses(errorJson);
 	}
 
 	@Override
 	protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+		List<MimeType> accepted;
+		try {
+			accepted = ContentNegotiation.accepted(request.getHeaders("Accept"));
+		}
+		catch (InvalidMimeTypeException ex) {
+			// Spring MVC: 406 for a resource, and an error body for nobody
+			accepted = List.of();
+		}
+		try {
+			serve(request, response, accepted);
+		}
+		catch (RuntimeException ex) {
+			this.failures.warn((count) -> "Actuator request " + request.getMethod() + " " + request.getRequestURI()
+					+ " failed over the management socket (" + count + " since the last such line): " + ex);
+			if (!response.isCommitted()) {
+				response.reset();
+				this.errors.send(request, response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, accepted);
+			}
+		}
+	}
+
+	private void serve(HttpServletRequest request, HttpServletResponse response, List<MimeType> accepted)
+			throws IOException {
+		if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
+			response.setHeader("Allow", ALLOW);
+			this.errors.send(request, response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, accepted);
+			return;
+		}
 		String path = request.getRequestURI();
-		if (!path.equals(this.basePath) && !path.startsWith(this.basePath + "/")) {
-			response.sendError(HttpServletResponse.SC_NOT_FOUND);
+		if (path.equals(this.basePath)) {
+			links(request, response, accepted);
+			return;
+		}
+		// as on the web port, a trailing slash is another path (Spring MVC no longer matches it)
+		if (!path.startsWith(this.basePath + "/") || path.endsWith("/")) {
+			this.errors.send(request, response, HttpServletResponse.SC_NOT_FOUND, accepted);
 			return;
 		}
 		List<String> segments = segments(path.substring(this.basePath.length()));
-		if (segments.isEmpty()) {
-			writeJson(response, HttpServletResponse.SC_OK, links(), "application/json");
-			return;
-		}
-		boolean pathMatched = false;
+		List<MatchedOperation> reads = new ArrayList<>();
+		boolean writesOnly = false;
 		for (ExposableWebEndpoint endpoint : this.endpoints.get()) {
 			for (WebOperation operation : endpoint.getOperations()) {
 				WebOperationRequestPredicate predicate = operation.getRequestPredicate();
@@ -92,20 +148,56 @@ public class ActuatorEndpointServlet extends HttpServlet {
 				if (variables == null) {
 					continue;
 				}
-				pathMatched = true;
-				if (predicate.getHttpMethod() == WebEndpointHttpMethod.GET
-						&& ("GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod()))) {
-					invoke(operation, variables, request, response);
-					return;
+				if (predicate.getHttpMethod() == WebEndpointHttpMethod.GET) {
+					reads.add(new MatchedOperation(operation, variables));
+				}
+				else {
+					writesOnly = true;
 				}
 			}
 		}
-		response.sendError(pathMatched ? HttpServletResponse.SC_METHOD_NOT_ALLOWED : HttpServletResponse.SC_NOT_FOUND);
+		if (reads.isEmpty()) {
+			if (writesOnly) {
+				// a path of write operations only: no method at all is allowed here
+				response.setHeader("Allow", "");
+			}
+			this.errors.send(request, response,
+					writesOnly ? HttpServletResponse.SC_METHOD_NOT_ALLOWED : HttpServletResponse.SC_NOT_FOUND, accepted);
+			return;
+		}
+		MatchedOperation chosen = MatchedOperation.select(reads, accepted);
+		MimeType contentType = (chosen != null) ? ContentNegotiation.choose(accepted, chosen.produces()) : null;
+		if (chosen == null || contentType == null) {
+			notAcceptable(request, response, reads.stream().flatMap((read) -> read.produces().stream()).distinct()
+				.toList(), accepted);
+			return;
+		}
+		invoke(chosen, contentType, request, response, accepted);
 	}
 
-	private void invoke(WebOperation operation, Map<String, Object> variables, HttpServletRequest request,
-			HttpServletResponse response) throws IOException {
-		Map<String, Object> arguments = new LinkedHashMap<>(variables);
+	private void links(HttpServletRequest request, HttpServletResponse response, List<MimeType> accepted)
+			throws IOException {
+		MimeType contentType = ContentNegotiation.choose(accepted, this.linksMediaTypes);
+		if (contentType == null) {
+			notAcceptable(request, response, this.linksMediaTypes, accepted);
+			return;
+		}
+		Map<String, Link> links = new EndpointLinksResolver(this.endpoints.get())
+			.resolveLinks(request.getRequestURL().toString());
+		writeJson(response, HttpServletResponse.SC_OK, Map.of("_links", links), contentType.toString());
+	}
+
+	/** 406, naming what could have been produced in an {@code Accept} header, as Spring MVC does. */
+	private void notAcceptable(HttpServletRequest request, HttpServletResponse response, List<MimeType> producible,
+			List<MimeType> accepted) throws IOException {
+		response.setHeader("Accept", producible.stream().map(MimeType::toString).collect(Collectors.joining(", ")));
+		this.errors.send(request, response, HttpServletResponse.SC_NOT_ACCEPTABLE, accepted);
+	}
+
+	private void invoke(MatchedOperation candidate, MimeType contentType, HttpServletRequest request,
+			HttpServletResponse response, List<MimeType> accepted) throws IOException {
+		WebOperation operation = candidate.operation();
+		Map<String, Object> arguments = new LinkedHashMap<>(candidate.variables());
 		request.getParameterMap().forEach((name, values) -> arguments.put(name,
 				(values.length == 1) ? values[0] : Arrays.asList(values)));
 		List<String> accept = Collections.list(request.getHeaders("Accept"));
@@ -117,25 +209,21 @@ public class ActuatorEndpointServlet extends HttpServlet {
 			result = resolveReactive(operation.invoke(context));
 		}
 		catch (InvalidEndpointRequestException ex) {
-			response.sendError(HttpServletResponse.SC_BAD_REQUEST, ex.getReason());
+			this.errors.send(request, response, HttpServletResponse.SC_BAD_REQUEST, accepted);
 			return;
 		}
-		catch (RuntimeException ex) {
-			logger.error("Actuator operation " + operation.getId() + " failed over the management socket", ex);
-			response.sendError(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
-			return;
-		}
-		String contentType = operation.getRequestPredicate().getProduces().stream().findFirst()
-			.orElse("application/json");
 		if (result instanceof WebEndpointResponse<?> web) {
 			MimeType type = web.getContentType();
-			write(response, web.getStatus(), web.getBody(), (type != null) ? type.toString() : contentType);
+			write(response, web.getStatus(), web.getBody(), (type != null) ? type.toString() : contentType.toString());
 		}
 		else if (result == null) {
-			response.sendError(HttpServletResponse.SC_NOT_FOUND);
+			// as on the web port: a read that found nothing (a health component that is not there)
+			// is a 404 without a body
+			response.setStatus(HttpServletResponse.SC_NOT_FOUND);
+			response.setContentLength(0);
 		}
 		else {
-			write(response, HttpServletResponse.SC_OK, result, contentType);
+			write(response, HttpServletResponse.SC_OK, result, contentType.toString());
 		}
 	}
 
@@ -167,18 +255,8 @@ public class ActuatorEndpointServlet extends HttpServlet {
 
 	private void writeJson(HttpServletResponse response, int status, Object body, String contentType)
 			throws IOException {
-		byte[] bytes;
-		try {
-			bytes = this.json.apply(body);
-		}
-		catch (RuntimeException ex) {
-			logger.error("Could not write an Actuator response as JSON over the management socket", ex);
-			writeBytes(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR,
-					"{\"error\":\"the response could not be written as JSON\"}".getBytes(StandardCharsets.UTF_8),
-					"application/json");
-			return;
-		}
-		writeBytes(response, status, bytes, contentType);
+		// a body that cannot be written as JSON throws before anything is sent: a 500 then
+		writeBytes(response, status, this.json.apply(body), contentType);
 	}
 
 	private static void writeBytes(HttpServletResponse response, int status, byte[] bytes, String contentType)
@@ -208,20 +286,6 @@ public class ActuatorEndpointServlet extends HttpServlet {
 		catch (ReflectiveOperationException ex) {
 			throw new IllegalStateException("Cannot wait for a reactive Actuator result " + result, ex);
 		}
-	}
-
-	private Map<String, Object> links() {
-		Map<String, Object> links = new LinkedHashMap<>();
-		for (ExposableWebEndpoint endpoint : this.endpoints.get()) {
-			for (WebOperation operation : endpoint.getOperations()) {
-				if (operation.getRequestPredicate().getHttpMethod() == WebEndpointHttpMethod.GET) {
-					links.putIfAbsent(operation.getId(), Map.of("href", this.basePath + "/"
-							+ operation.getRequestPredicate().getPath(), "templated",
-							operation.getRequestPredicate().getPath().contains("{")));
-				}
-			}
-		}
-		return Map.of("_links", links);
 	}
 
 	/**

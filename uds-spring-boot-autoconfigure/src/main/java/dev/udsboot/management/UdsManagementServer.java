@@ -9,6 +9,8 @@ import jakarta.servlet.http.HttpServlet;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.connector.Connector;
+import org.apache.catalina.core.StandardContext;
+import org.apache.catalina.loader.WebappLoader;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -91,13 +93,35 @@ public class UdsManagementServer implements SmartLifecycle {
 			tomcat.getService().addConnector(connector);
 			tomcat.setConnector(connector);
 			Context context = tomcat.addContext("", baseDir.toString());
+			useApplicationClassLoader(context);
 			Tomcat.addServlet(context, "actuator", this.servlet).addMapping("/*");
-			tomcat.start();
+			QuietTomcatLifecycle.run(tomcat::start);
 			return running;
 		}
 		catch (LifecycleException | RuntimeException ex) {
 			running.close();
 			throw new IOException("Tomcat did not start on " + address.getFile() + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Loads classes as Spring Boot's own Tomcat does (its {@code TomcatServletWebServerFactory}):
+	 * from the application's class loader, parent first. Tomcat's default parent is the system
+	 * class loader, which in an executable jar has none of the application's classes, not even
+	 * Tomcat's: stopping the context then logged a "JDBC driver de-registration failed" stack
+	 * trace (it reads {@code JdbcLeakPrevention.class} through that loader), ahead of the error
+	 * that made the application stop. The reflective clean-ups of RMI targets and thread locals
+	 * are off, as in Spring Boot: there is no web application to leak, and on Java 17 they only
+	 * log that they need {@code --add-opens}.
+	 */
+	private void useApplicationClassLoader(Context context) {
+		context.setParentClassLoader(this.servlet.getClass().getClassLoader());
+		WebappLoader loader = new WebappLoader();
+		loader.setDelegate(true);
+		context.setLoader(loader);
+		if (context instanceof StandardContext standard) {
+			standard.setClearReferencesRmiTargets(false);
+			standard.setClearReferencesThreadLocals(false);
 		}
 	}
 
@@ -135,13 +159,13 @@ public class UdsManagementServer implements SmartLifecycle {
 		@Override
 		public void close() {
 			try {
-				this.tomcat.stop();
+				QuietTomcatLifecycle.run(this.tomcat::stop);
 			}
 			catch (LifecycleException | RuntimeException ex) {
 				logger.warn("Tomcat on the management socket did not stop cleanly: " + ex);
 			}
 			try {
-				this.tomcat.destroy();
+				QuietTomcatLifecycle.run(this.tomcat::destroy);
 			}
 			catch (LifecycleException | RuntimeException ex) {
 				logger.warn("Tomcat on the management socket was not destroyed cleanly: " + ex);

@@ -67,14 +67,17 @@ public final class UdsManagementAutoConfiguration {
 				invokerAdvisors.orderedStream().toList(),
 				List.of(new UdsManagementExposure(environment).filter()),
 				List.of());
+		JsonMapper applicationMapper = jsonMapper.getIfAvailable(JsonMapper::new);
 		JsonMapper mapper = endpointJsonMapper.stream()
 			.map(EndpointJsonMapper::get)
 			.findFirst()
-			.orElseGet(() -> jsonMapper.getIfAvailable(JsonMapper::new));
+			.orElse(applicationMapper);
 		Function<Object, byte[]> json = mapper::writeValueAsBytes;
+		// error bodies as the web port's error controller writes them: with the application's mapper
+		Function<Object, byte[]> errorJson = applicationMapper::writeValueAsBytes;
 		ActuatorEndpointServlet servlet = new ActuatorEndpointServlet(
 				environment.getProperty("management.endpoints.web.base-path", "/actuator"), discoverer::getEndpoints,
-				json);
+				EndpointMediaTypes.DEFAULT, json, errorJson);
 		return new UdsManagementServer(Path.of(java.util.Objects.requireNonNull(properties.getPath())),
 				properties.toSocketFileOptions("uds.management."), servlet);
 	}
