@@ -106,7 +106,9 @@ final class StreamClientConnection implements Closeable {
 	 * @throws IOException if the socket fails
 	 */
 	void endRequest() throws IOException {
-		this.socket.shutdownOutput();
+		// through the channel, as the listeners shut down input: on JDK 25,
+		// java.net.Socket#shutdownOutput refuses junixsocket's sockets ("Socket is not connected")
+		this.socket.getChannel().shutdownOutput();
 	}
 
 	/**
