@@ -60,13 +60,14 @@ public class UdsListenerHealthIndicator implements HealthIndicator {
 
 	/**
 	 * Why a probe failed. Out of file descriptors, the probe fails too (it needs one to connect,
-	 * and the listener sheds it), so that is said plainly rather than as the probe's symptom.
+	 * and the listener sheds it), so that is said plainly rather than as the probe's symptom. The
+	 * reason stays the same while it lasts; the count is in the counters.
 	 */
 	private String probeFailure(ListenerProbes.ProbeResult probe) {
 		if (this.container.isOutOfFileDescriptors() || FileDescriptorLimit.isExhaustion(probe.detail())) {
 			return "the process is out of file descriptors (" + FileDescriptorLimit.describeLimit()
-					+ "): new connections are closed unserved until descriptors are free; "
-					+ this.container.getStatistics().connectionsShed() + " shed so far";
+					+ "): new connections are closed unserved until descriptors are free (counted in "
+					+ "connectionsShed)";
 		}
 		return "a probe through the socket failed: " + probe.detail();
 	}
