@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
+import dev.udsboot.listener.FileDescriptorLimit;
 import dev.udsboot.listener.ListenerProbes;
 import dev.udsboot.listener.UdsListenerContainer;
 import dev.udsboot.listener.UdsListenerDefinition;
@@ -22,7 +23,9 @@ import dev.udsboot.socket.SocketFiles;
 /**
  * The health of one listener: UP only when it is running, its socket file (if it has one) is still
  * the one it bound, and a probe through its socket is answered within the timeout; DOWN with the
- * reason otherwise. Details name the listener, its address and type, its open connections and its
+ * reason otherwise. A stream listener that sheds connections because the process is out of file
+ * descriptors is DOWN, with that reason: no new client can be served, as if it were not there; it
+ * is UP again at the first check after descriptors are free, since the probe is then served. Details name the listener, its address and type, its open connections and its
  * counters.
  */
 public class UdsListenerHealthIndicator implements HealthIndicator {
@@ -49,10 +52,24 @@ public class UdsListenerHealthIndicator implements HealthIndicator {
 			ListenerProbes.ProbeResult probe = this.container.probe(this.probeTimeout);
 			builder.withDetail("probe", probe.detail());
 			if (!probe.answered()) {
-				reason = "a probe through the socket failed: " + probe.detail();
+				reason = probeFailure(probe);
 			}
 		}
 		return (reason != null) ? builder.down().withDetail("reason", reason).build() : builder.build();
+	}
+
+	/**
+	 * Why a probe failed. Out of file descriptors, the probe fails too (it needs one to connect,
+	 * and the listener sheds it), so that is said plainly rather than as the probe's symptom. The
+	 * reason stays the same while it lasts; the count is in the counters.
+	 */
+	private String probeFailure(ListenerProbes.ProbeResult probe) {
+		if (this.container.isOutOfFileDescriptors() || FileDescriptorLimit.isExhaustion(probe.detail())) {
+			return "the process is out of file descriptors (" + FileDescriptorLimit.describeLimit()
+					+ "): new connections are closed unserved until descriptors are free (counted in "
+					+ "connectionsShed)";
+		}
+		return "a probe through the socket failed: " + probe.detail();
 	}
 
 	private @Nullable String socketFileProblem() {

@@ -17,12 +17,17 @@ import dev.udsboot.socket.SocketFileBinder;
 import dev.udsboot.socket.SocketFileBinder.DatagramOpener;
 import dev.udsboot.socket.SocketFileBinder.PrivateSocketBinder;
 import dev.udsboot.socket.SocketFileException;
+import dev.udsboot.socket.SocketFileWatcher;
 
 /**
  * The socket a container serves on: bound at the listener's path by {@link SocketFileBinder},
  * which owns the socket file, or at its abstract name, which has none. A stream socket is bound
  * privately and then linked at the path; a datagram socket is bound at the path itself, because
  * its name is the source address of every reply (see {@link SocketFileBinder#bindInPlace}).
+ * <p>
+ * While it is published, the socket file is watched ({@link SocketFileWatcher}): if it is deleted or
+ * replaced, one WARN line names the listener and the path. The listener keeps running and serving
+ * the connections it has (its health is DOWN); only new clients cannot reach it.
  *
  * @param <S> the socket type
  */
@@ -34,9 +39,12 @@ public final class ListenerSocket<S extends Closeable> implements Closeable {
 
 	private final @Nullable BoundSocketFile<S> file;
 
-	private ListenerSocket(S socket, @Nullable BoundSocketFile<S> file) {
+	private final Closeable watch;
+
+	private ListenerSocket(S socket, @Nullable BoundSocketFile<S> file, Closeable watch) {
 		this.socket = socket;
 		this.file = file;
+		this.watch = watch;
 	}
 
 	/**
@@ -79,10 +87,12 @@ public final class ListenerSocket<S extends Closeable> implements Closeable {
 		Path path = definition.address().path();
 		try {
 			if (path == null) {
-				return new ListenerSocket<>(abstractBinder.bind(definition.address().toSocketAddress()), null);
+				return new ListenerSocket<>(abstractBinder.bind(definition.address().toSocketAddress()), null, () -> {
+				});
 			}
 			BoundSocketFile<S> bound = fileBinding.bind(new SocketFileBinder(), path);
-			return new ListenerSocket<>(bound.socket(), bound);
+			Closeable watch = SocketFileWatcher.shared().watch(bound, (what) -> logLost(definition, bound, what));
+			return new ListenerSocket<>(bound.socket(), bound, watch);
 		}
 		catch (SocketFileException ex) {
 			throw ex.toStartupFailure("Listener '" + definition.name() + "'", definition.propertyPrefix(),
@@ -101,6 +111,15 @@ public final class ListenerSocket<S extends Closeable> implements Closeable {
 					+ definition.address() + ": " + ex.getMessage(), "Check " + definition.propertyPrefix()
 							+ "abstract-name.", ex);
 		}
+	}
+
+	private static void logLost(UdsListenerDefinition definition, BoundSocketFile<?> file, String what) {
+		String restart = what.equals("deleted") ? "Restart the application to create it again."
+				: "That file is left in place on shutdown; restarting the application binds the path again only "
+						+ "if it holds a stale socket.";
+		logger.warn("The socket file " + file.path() + " of " + definition.describe() + " was " + what
+				+ ": new clients cannot reach this listener through it; connections already open are still served. "
+				+ restart);
 	}
 
 	@FunctionalInterface
@@ -126,10 +145,21 @@ public final class ListenerSocket<S extends Closeable> implements Closeable {
 		return this.file;
 	}
 
+	/** Stops watching the socket file: what happens to it from now on is the owner's doing. */
+	private void stopWatching() {
+		try {
+			this.watch.close();
+		}
+		catch (IOException ex) {
+			logger.debug("Failed to stop watching " + this.file, ex);
+		}
+	}
+
 	/**
 	 * Removes the socket file, if it has one and it is still ours; the socket stays open.
 	 */
 	public void unpublish() {
+		stopWatching();
 		if (this.file != null) {
 			this.file.unpublish();
 		}
@@ -140,6 +170,7 @@ public final class ListenerSocket<S extends Closeable> implements Closeable {
 	 */
 	@Override
 	public void close() {
+		stopWatching();
 		if (this.file != null) {
 			this.file.close();
 			return;

@@ -40,6 +40,16 @@ public interface UdsListenerContainer extends Lifecycle {
 	int getActiveConnections();
 
 	/**
+	 * Tells whether the process was out of file descriptors when this listener last accepted a
+	 * connection, so that it sheds new connections (closes them unserved) until descriptors are
+	 * free again.
+	 * @return {@code true} while it sheds connections; always {@code false} for datagram listeners
+	 */
+	default boolean isOutOfFileDescriptors() {
+		return false;
+	}
+
+	/**
 	 * Returns the socket file this container bound and removes when it stops.
 	 * @return the file, or {@code null} if it is not running or listens on an abstract name
 	 */

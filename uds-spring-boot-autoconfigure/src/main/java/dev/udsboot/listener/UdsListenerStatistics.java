@@ -14,6 +14,8 @@ public final class UdsListenerStatistics {
 
 	private final LongAdder connectionsRefused = new LongAdder();
 
+	private final LongAdder connectionsShed = new LongAdder();
+
 	private final LongAdder messagesReceived = new LongAdder();
 
 	private final LongAdder messagesSent = new LongAdder();
@@ -56,6 +58,14 @@ public final class UdsListenerStatistics {
 	/** Records an event; called by containers. */
 	public void connectionRefused() {
 		this.connectionsRefused.increment();
+	}
+
+	/**
+	 * Records a connection closed unserved because the process was out of file descriptors;
+	 * called by containers.
+	 */
+	public void connectionShed() {
+		this.connectionsShed.increment();
 	}
 
 	/** Records an event; called by containers. */
@@ -170,6 +180,11 @@ public final class UdsListenerStatistics {
 		return this.connectionsRefused.sum();
 	}
 
+	/** @return connections closed unserved because the process was out of file descriptors */
+	public long connectionsShed() {
+		return this.connectionsShed.sum();
+	}
+
 	/** @return messages received and handed to the handler */
 	public long messagesReceived() {
 		return this.messagesReceived.sum();
@@ -244,6 +259,7 @@ public final class UdsListenerStatistics {
 		java.util.Map<String, Long> counters = new java.util.LinkedHashMap<>();
 		counters.put("connectionsOpened", connectionsOpened());
 		counters.put("connectionsRefused", connectionsRefused());
+		counters.put("connectionsShed", connectionsShed());
 		counters.put("messagesReceived", messagesReceived());
 		counters.put("messagesSent", messagesSent());
 		counters.put("bytesReceived", bytesReceived());

@@ -27,7 +27,8 @@ import dev.udsboot.listener.UdsListenerType;
  * already registered when the binder is bound.
  * <ul>
  * <li>{@code uds.connections.active} (gauge), {@code uds.connections.opened}, {@code
- * uds.connections.refused} (over max-connections), {@code uds.connections.idle.timeouts};</li>
+ * uds.connections.refused} (over max-connections), {@code uds.connections.shed} (closed unserved while
+ * the process was out of file descriptors), {@code uds.connections.idle.timeouts};</li>
  * <li>{@code uds.messages.received}, {@code uds.messages.sent}, {@code uds.bytes.received},
  * {@code uds.bytes.sent};</li>
  * <li>{@code uds.handler.duration} (a timer: invocations and total time), {@code
@@ -74,6 +75,8 @@ public class UdsListenerMetrics implements MeterBinder {
 				UdsListenerStatistics::connectionsOpened).register(meters);
 		counter(name, tags, "uds.connections.refused", "Connections refused over max-connections",
 				UdsListenerStatistics::connectionsRefused).register(meters);
+		counter(name, tags, "uds.connections.shed", "Connections closed unserved: the process was out of file descriptors",
+				UdsListenerStatistics::connectionsShed).register(meters);
 		counter(name, tags, "uds.connections.idle.timeouts", "Connections closed for idling",
 				UdsListenerStatistics::idleTimeouts).register(meters);
 		counter(name, tags, "uds.messages.received", "Messages handed to handlers",

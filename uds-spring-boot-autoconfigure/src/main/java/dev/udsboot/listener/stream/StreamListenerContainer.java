@@ -20,6 +20,7 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 import dev.udsboot.framing.FrameCodec;
+import dev.udsboot.listener.FileDescriptorLimit;
 import dev.udsboot.listener.ListenerProbes;
 import dev.udsboot.listener.ListenerSocket;
 import dev.udsboot.listener.RateLimitedLog;
@@ -80,6 +81,8 @@ public class StreamListenerContainer implements UdsListenerContainer {
 	private @Nullable ThreadPoolExecutor executor;
 
 	private @Nullable Thread acceptor;
+
+	private @Nullable DescriptorShedding shedding;
 
 	private @Nullable Runnable drainedCallback;
 
@@ -142,6 +145,12 @@ public class StreamListenerContainer implements UdsListenerContainer {
 	}
 
 	@Override
+	public boolean isOutOfFileDescriptors() {
+		DescriptorShedding current = this.shedding;
+		return this.running && current != null && current.isOutOfDescriptors();
+	}
+
+	@Override
 	public @Nullable BoundSocketFile<AFUNIXServerSocket> getSocketFile() {
 		ListenerSocket<AFUNIXServerSocket> socket = this.listenerSocket;
 		return (socket != null) ? socket.file() : null;
@@ -156,6 +165,8 @@ public class StreamListenerContainer implements UdsListenerContainer {
 			ListenerSocket<AFUNIXServerSocket> socket = ListenerSocket.bind(this.definition, this::newServerSocket);
 			this.listenerSocket = socket;
 			this.serverSocket = socket.socket();
+			FileDescriptorLimit.warnIfBelowMaxConnections(this.definition, logger);
+			this.shedding = new DescriptorShedding(this.definition, this.statistics, Duration.ofSeconds(10));
 			CustomizableThreadFactory threads = new CustomizableThreadFactory("uds-" + this.definition.name() + "-");
 			// max-connections bounds the connections; the headroom covers threads still finishing
 			// a connection that has already been counted as closed
@@ -187,7 +198,8 @@ public class StreamListenerContainer implements UdsListenerContainer {
 
 	private void acceptLoop() {
 		AFUNIXServerSocket server = this.serverSocket;
-		while (this.running && server != null) {
+		DescriptorShedding overload = this.shedding;
+		while (this.running && server != null && overload != null) {
 			AFUNIXSocket socket;
 			try {
 				socket = server.accept();
@@ -203,11 +215,10 @@ public class StreamListenerContainer implements UdsListenerContainer {
 					this.running = false;
 					return;
 				}
-				logger.error("Accept failed on " + this.definition.describe() + "; retrying", ex);
-				pause();
+				overload.acceptFailed(ex);
 				continue;
 			}
-			if (socket != null) {
+			if (socket != null && overload.admit(socket)) {
 				serve(socket);
 			}
 		}
@@ -279,6 +290,7 @@ public class StreamListenerContainer implements UdsListenerContainer {
 		stopAccepting();
 		ListenerSocket<AFUNIXServerSocket> bound = this.listenerSocket;
 		ThreadPoolExecutor pool = this.executor;
+		closeSpare();
 		Runnable finish = () -> {
 			release(bound, pool, false);
 			logger.info("Stopped " + this.definition.describe());
@@ -307,6 +319,7 @@ public class StreamListenerContainer implements UdsListenerContainer {
 			this.drainedCallback = null;
 		}
 		stopAccepting();
+		closeSpare();
 		for (StreamConnection connection : this.connections) {
 			connection.close();
 		}
@@ -324,6 +337,14 @@ public class StreamListenerContainer implements UdsListenerContainer {
 		}
 		joinAcceptor();
 		closeServerSocket();
+	}
+
+	/** Closes the spare descriptor once the acceptor no longer accepts. */
+	private void closeSpare() {
+		DescriptorShedding current = this.shedding;
+		if (current != null) {
+			current.close();
+		}
 	}
 
 	private boolean wakeAcceptor() {
@@ -377,15 +398,6 @@ public class StreamListenerContainer implements UdsListenerContainer {
 			else {
 				pool.shutdown();
 			}
-		}
-	}
-
-	private void pause() {
-		try {
-			Thread.sleep(100);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
 		}
 	}
 
