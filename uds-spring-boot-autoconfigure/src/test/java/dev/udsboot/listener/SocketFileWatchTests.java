@@ -55,6 +55,7 @@ class SocketFileWatchTests {
 			throws Exception {
 		warmUp();
 		int descriptors = ProcessResources.openDescriptors();
+		assertThat(watcherThreads()).as("no listener of another test still runs").isZero();
 		Path echoPath = this.dir.resolve("echo.sock");
 		StreamListenerContainer echo = stream("echo", echoPath);
 		StreamListenerContainer other = stream("other", this.dir.resolve("other.sock"));

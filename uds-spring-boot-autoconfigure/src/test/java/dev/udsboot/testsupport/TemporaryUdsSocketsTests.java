@@ -14,6 +14,7 @@ import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
+import org.springframework.test.annotation.DirtiesContext;
 
 import dev.udsboot.autoconfigure.UdsAutoConfiguration;
 import dev.udsboot.autoconfigure.client.UdsClientAutoConfiguration;
@@ -32,6 +33,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(classes = TemporaryUdsSocketsTests.Application.class,
 		properties = "uds.listeners.echo.path=/run/uds-no-such-directory/echo.sock")
 @TemporaryUdsSockets
+// closed after the class: a cached context's listener would stay bound (and its socket file watched)
+// while the module's other tests count threads and descriptors
+@DirtiesContext
 class TemporaryUdsSocketsTests {
 
 	@Autowired
