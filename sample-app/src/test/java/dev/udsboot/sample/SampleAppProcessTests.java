@@ -98,6 +98,9 @@ class SampleAppProcessTests {
 		Path management = this.dir.resolve("management.sock");
 		Process app = launch(webApplicationType, "--spring.main.web-application-type=" + webApplicationType);
 		await().atMost(Duration.ofSeconds(60)).until(this::echoes);
+		// the listeners answer a moment before the application is ready (liveness and readiness
+		// are part of health): wait for that, not only for the sockets
+		await().atMost(Duration.ofSeconds(30)).until(() -> curl(management, "/actuator/health").status() == 200);
 		Curl up = curl(management, "/actuator/health");
 		assertThat(up.status()).as(up.body()).isEqualTo(200);
 		assertThat(up.json().at("/status").asString()).isEqualTo("UP");

@@ -75,18 +75,27 @@ final class UdsPropertyNames {
 
 	private static boolean isKnown(ConfigurationPropertyName name) {
 		List<String> elements = elements(name, ConfigurationPropertyName.Form.UNIFORM);
+		boolean indexed = elements.size() < name.getNumberOfElements();
 		for (Known pattern : knownNames()) {
 			if (matches(pattern.uniform(), elements)) {
-				return true;
+				// an index only on a list: "file-mode: [0600]" would bind nothing and leave the default
+				boolean free = pattern.uniform().contains("**");
+				if (!indexed || free || (pattern.list() && elements.size() == pattern.uniform().size())) {
+					return true;
+				}
 			}
 		}
 		return false;
 	}
 
-	/** The name's elements without trailing list indexes ({@code allowed-uids[0]} is {@code allowed-uids}). */
+	/**
+	 * The name's elements without trailing list indexes: {@code allowed-uids[0]} and
+	 * {@code allowed-uids.0} (both bind a list's element) are {@code allowed-uids}.
+	 */
 	private static List<String> elements(ConfigurationPropertyName name, ConfigurationPropertyName.Form form) {
 		int size = name.getNumberOfElements();
-		while (size > 0 && name.isNumericIndex(size - 1)) {
+		while (size > 0 && (name.isNumericIndex(size - 1)
+				|| name.getElement(size - 1, ConfigurationPropertyName.Form.ORIGINAL).matches("[0-9]+"))) {
 			size--;
 		}
 		List<String> elements = new ArrayList<>(size);
@@ -148,8 +157,11 @@ final class UdsPropertyNames {
 		return NearestName.in(String.join(".", elements), candidates);
 	}
 
-	/** A property name from the metadata, for matching (uniform form) and for display (dashed). */
-	private record Known(List<String> uniform, List<String> dashed) {
+	/**
+	 * A property name from the metadata, for matching (uniform form) and for display (dashed), and
+	 * whether it is a list (whose elements are indexed).
+	 */
+	private record Known(List<String> uniform, List<String> dashed, boolean list) {
 	}
 
 	private static List<Known> knownNames() {
@@ -193,7 +205,10 @@ final class UdsPropertyNames {
 				.map((element) -> element.startsWith("*") ? element
 						: element.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]", ""))
 				.toList();
-			patterns.add(new Known(uniform, List.copyOf(dashed)));
+			String type = types.getOrDefault(name, "");
+			boolean list = type.endsWith("[]") || type.startsWith("java.util.List<") || type.startsWith("java.util.Set<")
+					|| type.startsWith("java.util.Collection<");
+			patterns.add(new Known(uniform, List.copyOf(dashed), list));
 		}
 		return List.copyOf(patterns);
 	}

@@ -1,6 +1,10 @@
 package dev.udsboot.invocation;
 
+import java.util.regex.Pattern;
+
 import org.springframework.core.MethodParameter;
+import org.springframework.core.ResolvableType;
+import org.springframework.messaging.Message;
 import org.springframework.messaging.MessagingException;
 
 /**
@@ -13,12 +17,13 @@ final class InvalidPayloadException extends MessagingException {
 
 	private static final int MAX_CLIENT_MESSAGE = 300;
 
+	private static final Pattern QUALIFIED_TYPE = Pattern.compile("`(?:[\\w]+[.$])+([\\w]+)`");
+
 	private final String clientMessage;
 
 	InvalidPayloadException(MethodParameter parameter, Exception cause) {
-		super("Cannot convert the payload to " + parameter.getParameterType().getName() + ": " + cause.getMessage(),
-				cause);
-		this.clientMessage = "Cannot read the payload as " + parameter.getParameterType().getSimpleName() + ": "
+		super("Cannot convert the payload to " + payloadType(parameter).getName() + ": " + cause.getMessage(), cause);
+		this.clientMessage = "Cannot read the payload as " + payloadType(parameter).getSimpleName() + ": "
 				+ firstLine(deepest(cause).getMessage());
 	}
 
@@ -30,6 +35,13 @@ final class InvalidPayloadException extends MessagingException {
 	 */
 	String clientMessage() {
 		return this.clientMessage;
+	}
+
+	/** The parameter's type, or for a {@code Message<T>} parameter its payload's. */
+	private static Class<?> payloadType(MethodParameter parameter) {
+		Class<?> type = parameter.getParameterType();
+		return Message.class.isAssignableFrom(type)
+				? ResolvableType.forMethodParameter(parameter).getGeneric().resolve(Object.class) : type;
 	}
 
 	private static Throwable deepest(Throwable failure) {
@@ -45,7 +57,8 @@ final class InvalidPayloadException extends MessagingException {
 			return "invalid";
 		}
 		int end = message.indexOf('\n');
-		String line = (end >= 0) ? message.substring(0, end) : message;
+		// Jackson names types fully qualified, in backticks: the client sees their simple names
+		String line = QUALIFIED_TYPE.matcher((end >= 0) ? message.substring(0, end) : message).replaceAll("`$1`");
 		return (line.length() > MAX_CLIENT_MESSAGE) ? line.substring(0, MAX_CLIENT_MESSAGE) + "..." : line;
 	}
 

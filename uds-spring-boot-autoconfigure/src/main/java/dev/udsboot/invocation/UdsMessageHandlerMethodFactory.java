@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.exc.InvalidDefinitionException;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.core.MethodParameter;
@@ -11,6 +12,7 @@ import org.springframework.messaging.Message;
 import org.springframework.messaging.converter.MessageConversionException;
 import org.springframework.messaging.converter.MessageConverter;
 import org.springframework.messaging.handler.annotation.support.DefaultMessageHandlerMethodFactory;
+import org.springframework.messaging.handler.annotation.support.MessageMethodArgumentResolver;
 import org.springframework.messaging.handler.annotation.support.PayloadMethodArgumentResolver;
 import org.springframework.messaging.handler.invocation.HandlerMethodArgumentResolver;
 import org.springframework.messaging.handler.invocation.MethodArgumentResolutionException;
@@ -55,8 +57,15 @@ public class UdsMessageHandlerMethodFactory extends DefaultMessageHandlerMethodF
 	@Override
 	protected List<HandlerMethodArgumentResolver> initArgumentResolvers() {
 		List<HandlerMethodArgumentResolver> resolvers = new ArrayList<>(super.initArgumentResolvers());
-		resolvers.replaceAll((resolver) -> (resolver instanceof PayloadMethodArgumentResolver)
-				? new EmptyPayloadAcceptingResolver(this.messageConverter) : resolver);
+		resolvers.replaceAll((resolver) -> {
+			if (resolver instanceof PayloadMethodArgumentResolver) {
+				return new PayloadFailureMarking(new EmptyPayloadAcceptingResolver(this.messageConverter));
+			}
+			if (resolver instanceof MessageMethodArgumentResolver) {
+				return new PayloadFailureMarking(resolver);
+			}
+			return resolver;
+		});
 		return resolvers;
 	}
 
@@ -71,15 +80,42 @@ public class UdsMessageHandlerMethodFactory extends DefaultMessageHandlerMethodF
 			return payload == null;
 		}
 
+	}
+
+	/**
+	 * Marks a failure to resolve the payload ({@code @Payload} or {@code Message<T>}) as the
+	 * client's, here, where it is certain the payload failed and not the handler's own code; a
+	 * conversion the application cannot do whatever the client sends (a type Jackson cannot
+	 * construct) stays the application's failure.
+	 */
+	private record PayloadFailureMarking(HandlerMethodArgumentResolver delegate)
+			implements HandlerMethodArgumentResolver {
+
+		@Override
+		public boolean supportsParameter(MethodParameter parameter) {
+			return this.delegate.supportsParameter(parameter);
+		}
+
 		@Override
 		public @Nullable Object resolveArgument(MethodParameter parameter, Message<?> message) throws Exception {
 			try {
-				return super.resolveArgument(parameter, message);
+				return this.delegate.resolveArgument(parameter, message);
 			}
 			catch (MessageConversionException | MethodArgumentResolutionException ex) {
-				// marked here, where it is certain the payload failed and not the handler's own code
+				if (isApplicationFault(ex)) {
+					throw ex;
+				}
 				throw new InvalidPayloadException(parameter, ex);
 			}
+		}
+
+		private static boolean isApplicationFault(Throwable failure) {
+			for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+				if (cause instanceof InvalidDefinitionException) {
+					return true;
+				}
+			}
+			return false;
 		}
 
 	}

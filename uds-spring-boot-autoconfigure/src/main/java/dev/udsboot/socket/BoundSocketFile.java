@@ -3,7 +3,7 @@ package dev.udsboot.socket;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.commons.logging.Log;
@@ -23,7 +23,7 @@ public final class BoundSocketFile<S extends Closeable> implements Closeable {
 	private static final Log logger = LogFactory.getLog(BoundSocketFile.class);
 
 	/** Public paths bound in this process and not yet closed, to tell a clash within it from another process. */
-	private static final Set<Path> BOUND_HERE = ConcurrentHashMap.newKeySet();
+	private static final Map<Path, BoundSocketFile<?>> BOUND_HERE = new ConcurrentHashMap<>();
 
 	private final Path path;
 
@@ -43,7 +43,7 @@ public final class BoundSocketFile<S extends Closeable> implements Closeable {
 		this.privateDirectory = privateDirectory;
 		this.fileKey = fileKey;
 		this.socket = socket;
-		BOUND_HERE.add(path);
+		BOUND_HERE.put(path, this);
 	}
 
 	/**
@@ -52,7 +52,7 @@ public final class BoundSocketFile<S extends Closeable> implements Closeable {
 	 * @return {@code true} if this process holds it
 	 */
 	static boolean isBoundHere(Path path) {
-		return BOUND_HERE.contains(path);
+		return BOUND_HERE.containsKey(path);
 	}
 
 	/**
@@ -133,7 +133,8 @@ public final class BoundSocketFile<S extends Closeable> implements Closeable {
 		if (this.privateDirectory != null) {
 			SocketFileBinder.deletePrivateDirectory(this.privateDirectory);
 		}
-		BOUND_HERE.remove(this.path);
+		// only this one: after its file was deleted, another of this process may have bound the path
+		BOUND_HERE.remove(this.path, this);
 	}
 
 	@Override

@@ -43,7 +43,8 @@ public class TemporaryUdsSocketsContextCustomizer implements ContextCustomizer {
 		Binder binder = Binder.get(environment);
 		binder.bind("uds.listeners", Bindable.mapOf(String.class, Object.class))
 			.ifBound((listeners) -> listeners.keySet().forEach((name) -> {
-				String prefix = "uds.listeners." + name + ".";
+				// the bracketed form keeps a name with dots one map key
+				String prefix = "uds.listeners.[" + name + "].";
 				if (environment.containsProperty(prefix + "abstract-name")) {
 					addresses.put(prefix + "abstract-name", name + "-" + UUID.randomUUID());
 				}

@@ -163,11 +163,20 @@ class StartupFailureReportTests {
 	}
 
 	@Test
+	void anIndexOnAPropertyThatIsNoListIsUnknown(CapturedOutput output) {
+		// YAML "file-mode: [0600]" binds nothing and would leave the default mode
+		String report = failToStart(output, List.of(EchoHandlerConfiguration.class),
+				"uds.listeners.echo.path=" + this.dir.resolve("echo.sock"), "uds.listeners.echo.file-mode[0]=0600");
+		assertThat(report).contains("uds.listeners.echo.file-mode[0]", "did you mean uds.listeners.echo.file-mode?");
+	}
+
+	@Test
 	void validNamesInEveryFormPass(CapturedOutput output) {
 		// relaxed forms, list indexes and the other groups of the starter are all known names
 		try (var context = application(List.of(EchoHandlerConfiguration.class),
 				"uds.listeners.echo.path=" + this.dir.resolve("echo.sock"), "uds.listeners.echo.fileMode=0600",
-				"uds.listeners.echo.allowed-uids[0]=0", "uds.listeners.echo.max_connections=10",
+				"uds.listeners.echo.allowed-uids[0]=0", "uds.listeners.echo.allowed-uids.1=0",
+				"uds.management.exposure.include[0]=health", "uds.listeners.echo.max_connections=10",
 				"uds.client.timeout=3s", "uds.enabled=true").run()) {
 			assertThat(this.dir.resolve("echo.sock")).exists();
 		}

@@ -46,7 +46,10 @@ class ClientMistakeTests {
 			.withPropertyValues("uds.listeners.orders.path=" + this.dir.resolve("orders.sock"),
 					"uds.listeners.failing.path=" + this.dir.resolve("failing.sock"),
 					"uds.listeners.events.path=" + this.dir.resolve("events.sock"),
-					"uds.listeners.events.type=datagram");
+					"uds.listeners.events.type=datagram",
+					"uds.listeners.envelopes.path=" + this.dir.resolve("envelopes.sock"),
+					"uds.listeners.nested.path=" + this.dir.resolve("nested.sock"),
+					"uds.listeners.unconstructible.path=" + this.dir.resolve("unconstructible.sock"));
 	}
 
 	@Test
@@ -153,6 +156,56 @@ class ClientMistakeTests {
 		assertThat(output).contains("datagram(s) with an invalid payload on listener 'events'").doesNotContain("ERROR");
 	}
 
+	@Test
+	void aMessageParameterWhosePayloadCannotBeReadIsTheClientsMistakeToo(CapturedOutput output) {
+		runner().run((context) -> {
+			String printed = python("""
+					s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+					s.connect(sys.argv[1] + '/envelopes.sock')
+					f = s.makefile('rwb')
+					f.write(b'garbage\\n'); f.flush()
+					print(f.readline().decode().strip())
+					""");
+			assertThat(printed.strip()).startsWith("{\"error\":\"invalid-payload\",\"message\":\"Cannot read the payload as "
+					+ "Order: ");
+			assertThat(statistics(context, "envelopes").invalidPayloads()).isEqualTo(1);
+			assertThat(statistics(context, "envelopes").handlerErrors()).isZero();
+		});
+		assertThat(output).doesNotContain("ERROR");
+	}
+
+	@Test
+	void theErrorReplyNamesTypesWithoutTheirPackages() {
+		runner().run((context) -> {
+			String printed = python("""
+					s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+					s.connect(sys.argv[1] + '/nested.sock')
+					f = s.makefile('rwb')
+					f.write(b'{"item":5}\\n'); f.flush()
+					print(f.readline().decode().strip())
+					""");
+			assertThat(printed).startsWith("{\"error\":\"invalid-payload\"").contains("`Item`")
+				.doesNotContain("dev.udsboot")
+				.doesNotContain("ClientMistakeTests");
+		});
+	}
+
+	@Test
+	void aTypeTheApplicationCannotConstructIsItsOwnFailureNotTheClients(CapturedOutput output) {
+		runner().run((context) -> {
+			String printed = python("""
+					s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+					s.connect(sys.argv[1] + '/unconstructible.sock')
+					s.sendall(b'{"a":"x"}\\n')
+					print(repr(s.recv(100)))
+					""");
+			assertThat(printed.strip()).isEqualTo("b''");
+			assertThat(statistics(context, "unconstructible").handlerErrors()).isEqualTo(1);
+			assertThat(statistics(context, "unconstructible").invalidPayloads()).isZero();
+		});
+		assertThat(output).contains("ERROR", "after a handler failure", "\tat ");
+	}
+
 	private String python(String script) throws IOException, InterruptedException {
 		Process process = new ProcessBuilder(RequiredTools.require("python3"), "-c",
 				"import socket, sys\n" + script.stripIndent(), this.dir.toString())
@@ -181,6 +234,20 @@ class ClientMistakeTests {
 	record Accepted(String item, int quantity, boolean accepted) {
 	}
 
+	record Item(String name) {
+	}
+
+	record Box(Item item) {
+	}
+
+	/** Jackson cannot construct it whatever the client sends: the application's mistake. */
+	static class Unconstructible {
+
+		Unconstructible(String a, String b) {
+		}
+
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class Handlers {
 
@@ -196,6 +263,21 @@ class ClientMistakeTests {
 		@UdsHandler({ "orders", "events" })
 		Accepted order(Order order) {
 			return new Accepted(order.item(), order.quantity(), true);
+		}
+
+		@UdsHandler("envelopes")
+		Accepted envelope(org.springframework.messaging.Message<Order> message) {
+			return new Accepted(message.getPayload().item(), message.getPayload().quantity(), true);
+		}
+
+		@UdsHandler("nested")
+		String nested(Box box) {
+			return box.item().name();
+		}
+
+		@UdsHandler("unconstructible")
+		String unconstructible(Unconstructible value) {
+			return "never";
 		}
 
 		@UdsHandler("failing")

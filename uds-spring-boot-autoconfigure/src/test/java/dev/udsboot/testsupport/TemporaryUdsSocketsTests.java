@@ -59,7 +59,8 @@ class TemporaryUdsSocketsTests {
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(Application.class, QuietHandler.class)
 			.web(WebApplicationType.NONE)
 			.properties("uds.listeners.echo.path=/run/uds-no-such-directory/echo.sock",
-					"uds.listeners.quiet.abstract-name=quiet", "uds.management.path=/run/nothing/management.sock")
+					"uds.listeners.quiet.abstract-name=quiet", "uds.management.path=/run/nothing/management.sock",
+					"uds.listeners.[with.dot].path=/run/nothing/dotted.sock")
 			.initializers((created) -> new TemporaryUdsSocketsContextCustomizer().customizeContext(created, null))
 			.run()) {
 			path = socketPath(context.getBean(UdsListenerEndpointRegistry.class));
@@ -68,6 +69,10 @@ class TemporaryUdsSocketsTests {
 				.hasSizeGreaterThan("quiet-".length() + 30);
 			assertThat(context.getEnvironment().getProperty("uds.management.path"))
 				.isEqualTo(path.resolveSibling("management.sock").toString());
+			UdsListenerContainer dotted = context.getBean(UdsListenerEndpointRegistry.class)
+				.getListenerContainer("with.dot");
+			assertThat(dotted).isNotNull();
+			assertThat(dotted.getDefinition().address().path()).isEqualTo(path.resolveSibling("with.dot.sock"));
 		}
 		assertThat(Files.exists(path.getParent())).isFalse();
 	}
@@ -82,7 +87,7 @@ class TemporaryUdsSocketsTests {
 
 	static class QuietHandler {
 
-		@dev.udsboot.annotation.UdsHandler("quiet")
+		@dev.udsboot.annotation.UdsHandler({ "quiet", "with.dot" })
 		void ignore(String line) {
 		}
 

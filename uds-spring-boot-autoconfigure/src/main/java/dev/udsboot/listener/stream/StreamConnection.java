@@ -112,7 +112,7 @@ final class StreamConnection implements Runnable, UdsSession {
 						throw ex;
 					}
 					this.statistics.payloadRejected();
-					this.container.clientMistakes().warn((count) -> "Connection " + this.id + " of "
+					this.container.invalidPayloads().warn((count) -> "Connection " + this.id + " of "
 							+ this.container.getDefinition().describe() + " sent an invalid payload: "
 							+ ex.getClientMessage() + ((ex.getReply() != null) ? "; answered with an error reply"
 									: "; not answered")
@@ -130,7 +130,7 @@ final class StreamConnection implements Runnable, UdsSession {
 		}
 		catch (UdsInvalidRequestException ex) {
 			this.statistics.payloadRejected();
-			this.container.clientMistakes().warn((count) -> "Closing connection " + this.id + " of "
+			this.container.invalidPayloads().warn((count) -> "Closing connection " + this.id + " of "
 					+ this.container.getDefinition().describe() + ": it sent an invalid payload: "
 					+ ex.getClientMessage() + sinceLastLine(count));
 		}
@@ -143,7 +143,7 @@ final class StreamConnection implements Runnable, UdsSession {
 		catch (FrameRejectedException ex) {
 			this.statistics.frameRejected(ex.reason());
 			String answer = answerRejected(ex);
-			this.container.clientMistakes().warn((count) -> "Closing connection " + this.id + " of "
+			this.container.rejectedFrames().warn((count) -> "Closing connection " + this.id + " of "
 					+ this.container.getDefinition().describe() + ": " + ex.getMessage() + answer
 					+ sinceLastLine(count));
 		}
@@ -205,7 +205,7 @@ final class StreamConnection implements Runnable, UdsSession {
 			String message = "a message carried " + received.size() + " file descriptors, over max-file-descriptors "
 					+ max + "; they were closed and the message rejected";
 			String answer = answer(UdsErrorReplies.TOO_MANY_DESCRIPTORS, message);
-			this.container.clientMistakes().warn((count) -> "Closing connection " + this.id + " of "
+			this.container.rejectedFrames().warn((count) -> "Closing connection " + this.id + " of "
 					+ this.container.getDefinition().describe() + ": " + message + answer + sinceLastLine(count));
 			return false;
 		}
@@ -280,7 +280,7 @@ final class StreamConnection implements Runnable, UdsSession {
 	}
 
 	private static String sinceLastLine(long count) {
-		return (count > 1) ? " (" + count + " such events on this listener since the last line)" : "";
+		return (count > 1) ? " (" + count + " of this kind on this listener since the last line)" : "";
 	}
 
 	/**
@@ -299,7 +299,7 @@ final class StreamConnection implements Runnable, UdsSession {
 				return true;
 			}
 			this.statistics.peerUnauthorized();
-			this.container.clientMistakes().warn((count) -> "Refused connection " + this.id + " of "
+			this.container.refusedPeers().warn((count) -> "Refused connection " + this.id + " of "
 					+ this.container.getDefinition().describe() + ": its peer credentials cannot be read: "
 					+ ex.getMessage() + sinceLastLine(count));
 			return false;
@@ -308,7 +308,7 @@ final class StreamConnection implements Runnable, UdsSession {
 			return true;
 		}
 		this.statistics.peerUnauthorized();
-		this.container.clientMistakes().warn((count) -> "Refused connection " + this.id + " of "
+		this.container.refusedPeers().warn((count) -> "Refused connection " + this.id + " of "
 				+ this.container.getDefinition().describe() + ": peer pid " + peer.pid() + ", uid " + peer.uid()
 				+ ", groups " + peer.gids() + " is not in allowed-uids " + this.container.getDefinition().allowedUids()
 				+ " or allowed-gids " + this.container.getDefinition().allowedGids() + sinceLastLine(count));

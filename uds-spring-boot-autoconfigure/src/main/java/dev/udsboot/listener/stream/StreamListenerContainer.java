@@ -68,8 +68,16 @@ public class StreamListenerContainer implements UdsListenerContainer {
 
 	private final RateLimitedLog refusals = new RateLimitedLog(logger, Duration.ofSeconds(10));
 
-	/** Bad input and refused peers of every connection: a client's mistakes, one WARN per interval. */
-	private final RateLimitedLog clientMistakes = new RateLimitedLog(StreamConnection.logger, Duration.ofSeconds(10));
+	// a client's mistakes, one WARN per interval and kind, so that one kind never hides another
+
+	/** Payloads a handler could not take. */
+	private final RateLimitedLog invalidPayloads = new RateLimitedLog(StreamConnection.logger, Duration.ofSeconds(10));
+
+	/** Frames the framing rejected, and messages with too many descriptors. */
+	private final RateLimitedLog rejectedFrames = new RateLimitedLog(StreamConnection.logger, Duration.ofSeconds(10));
+
+	/** Peers the allow-lists refused. */
+	private final RateLimitedLog refusedPeers = new RateLimitedLog(StreamConnection.logger, Duration.ofSeconds(10));
 
 	/** Handler failures of every connection: one ERROR with its stack trace per interval. */
 	private final RateLimitedLog handlerFailures = new RateLimitedLog(StreamConnection.logger, Duration.ofSeconds(10));
@@ -115,8 +123,16 @@ public class StreamListenerContainer implements UdsListenerContainer {
 		return this.connections.size();
 	}
 
-	RateLimitedLog clientMistakes() {
-		return this.clientMistakes;
+	RateLimitedLog invalidPayloads() {
+		return this.invalidPayloads;
+	}
+
+	RateLimitedLog rejectedFrames() {
+		return this.rejectedFrames;
+	}
+
+	RateLimitedLog refusedPeers() {
+		return this.refusedPeers;
 	}
 
 	RateLimitedLog handlerFailures() {

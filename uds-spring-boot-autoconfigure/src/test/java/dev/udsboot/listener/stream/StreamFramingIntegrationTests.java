@@ -63,6 +63,7 @@ class StreamFramingIntegrationTests {
 		StreamListenerContainer container = startEcho(listener(framing).build());
 		UdsListenerStatistics statistics = container.getStatistics();
 		byte[] max = payload(MAX);
+		String errorReply;
 		try (LineClient other = connect(container); LineClient big = connect(container)) {
 			if (framing == Framing.EOF) {
 				// one message per connection: the one before is on a connection of its own
@@ -79,7 +80,7 @@ class StreamFramingIntegrationTests {
 				exchange(other, framing, ascii("between"));
 			}
 			send(big, framing, payload(MAX + 1));
-			assertClosedByServer(big);
+			errorReply = assertClosedByServer(big);
 			waiting().until(statistics::oversizedFrames, (count) -> count == 1);
 			exchange(other, framing, ascii("after"));
 			if (framing != Framing.EOF) {
@@ -97,6 +98,9 @@ class StreamFramingIntegrationTests {
 		assertThat(statistics.messagesReceived()).isEqualTo(served);
 		// counted once written: the client may have the last reply first; the error reply counts too
 		waiting().until(statistics::messagesSent, (sent) -> sent == served + 1);
+		// every echo, and the error reply's payload
+		assertThat(statistics.bytesSent())
+			.isEqualTo(statistics.bytesReceived() + errorReply.getBytes(StandardCharsets.UTF_8).length);
 	}
 
 	@Test
@@ -245,16 +249,20 @@ class StreamFramingIntegrationTests {
 		}
 	}
 
-	/** The server answered with an error reply, in the connection's framing, and closed. */
-	private static void assertClosedByServer(LineClient client) throws IOException {
+	/**
+	 * The server answered with an error reply, in the connection's framing, and closed.
+	 * @return the error reply's payload (without its framing)
+	 */
+	private static String assertClosedByServer(LineClient client) throws IOException {
 		java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
 		byte[] buffer = new byte[1024];
 		int read;
 		while ((read = client.input().read(buffer)) != -1) {
 			received.write(buffer, 0, read);
 		}
-		assertThat(received.toString(StandardCharsets.UTF_8)).as("error reply, then end of stream")
-			.contains("{\"error\":\"message-too-large\",\"message\":\"");
+		String text = received.toString(StandardCharsets.UTF_8);
+		assertThat(text).as("error reply, then end of stream").contains("{\"error\":\"message-too-large\",\"message\":\"");
+		return text.substring(text.indexOf('{'), text.lastIndexOf('}') + 1);
 	}
 
 	private String socat(String input, String... arguments) throws Exception {
