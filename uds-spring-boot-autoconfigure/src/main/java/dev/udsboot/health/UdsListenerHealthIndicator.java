@@ -48,6 +48,11 @@ public class UdsListenerHealthIndicator implements HealthIndicator {
 	public Health health() {
 		Health.Builder builder = Health.up().withDetails(details());
 		String reason = socketFileProblem();
+		if (reason == null && (this.container.isOutOfFileDescriptors() || FileDescriptorLimit.isNearlyExhausted())) {
+			// no probe then: it would fail anyway, and its connection would hold a descriptor the
+			// listener needs to shed connections with, for the whole probe timeout
+			reason = outOfDescriptors();
+		}
 		if (reason == null) {
 			ListenerProbes.ProbeResult probe = this.container.probe(this.probeTimeout);
 			builder.withDetail("probe", probe.detail());
@@ -65,11 +70,14 @@ public class UdsListenerHealthIndicator implements HealthIndicator {
 	 */
 	private String probeFailure(ListenerProbes.ProbeResult probe) {
 		if (this.container.isOutOfFileDescriptors() || FileDescriptorLimit.isExhaustion(probe.detail())) {
-			return "the process is out of file descriptors (" + FileDescriptorLimit.describeLimit()
-					+ "): new connections are closed unserved until descriptors are free (counted in "
-					+ "connectionsShed)";
+			return outOfDescriptors();
 		}
 		return "a probe through the socket failed: " + probe.detail();
+	}
+
+	private static String outOfDescriptors() {
+		return "the process is out of file descriptors (" + FileDescriptorLimit.describeLimit()
+				+ "): new connections are closed unserved until descriptors are free (counted in connectionsShed)";
 	}
 
 	private @Nullable String socketFileProblem() {

@@ -21,6 +21,9 @@ public final class FileDescriptorLimit {
 	 */
 	private static final String EXHAUSTED = "Too many open files";
 
+	/** What {@link #free()} says when the JVM does not count descriptors. */
+	private static final long UNKNOWN = Long.MIN_VALUE;
+
 	private FileDescriptorLimit() {
 	}
 
@@ -35,6 +38,43 @@ public final class FileDescriptorLimit {
 			return (limit > 0) ? OptionalLong.of(limit) : OptionalLong.empty();
 		}
 		return OptionalLong.empty();
+	}
+
+	/**
+	 * Tells whether the process has descriptors to spare now (counting them opens
+	 * {@code /proc/self/fd} for a moment).
+	 * @param needed how many must be free
+	 * @return {@code true} if at least that many are free; {@code false} if not, or unknown
+	 */
+	public static boolean hasFree(int needed) {
+		return free() >= needed;
+	}
+
+	/**
+	 * Tells whether the process has fewer descriptors free than a connection of its own needs (a
+	 * health probe takes two: its end and the listener's).
+	 * @return {@code true} if fewer than two are free; {@code false} if more, or if unknown
+	 */
+	public static boolean isNearlyExhausted() {
+		long free = free();
+		return free != UNKNOWN && free < 2;
+	}
+
+	/** Free descriptors now: 0 when none (or they cannot be counted for want of one), or UNKNOWN. */
+	private static long free() {
+		OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+		if (os instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+			try {
+				long open = unix.getOpenFileDescriptorCount();
+				long limit = unix.getMaxFileDescriptorCount();
+				return (open >= 0 && limit > 0) ? limit - open : UNKNOWN;
+			}
+			catch (InternalError | RuntimeException ex) {
+				// the JDK throws InternalError when it cannot open /proc/self/fd: none is free
+				return 0;
+			}
+		}
+		return UNKNOWN;
 	}
 
 	/**

@@ -12,6 +12,7 @@ import org.apache.catalina.connector.Connector;
 import org.apache.catalina.core.StandardContext;
 import org.apache.catalina.loader.WebappLoader;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.catalina.valves.ErrorReportValve;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -90,8 +91,16 @@ public class UdsManagementServer implements SmartLifecycle {
 			Connector connector = new Connector("org.apache.coyote.http11.Http11NioProtocol");
 			connector.setProperty("unixDomainSocketPath", address.getFile().getPath());
 			connector.setThrowOnFailure(true);
+			// TRACE reaches the servlet, which refuses it like every other write (405, JSON)
+			connector.setAllowTrace(true);
 			tomcat.getService().addConnector(connector);
 			tomcat.setConnector(connector);
+			// what Tomcat answers itself (a malformed URL) names neither Tomcat nor its version,
+			// as Spring Boot's own Tomcat does
+			ErrorReportValve errorReports = new ErrorReportValve();
+			errorReports.setShowReport(false);
+			errorReports.setShowServerInfo(false);
+			tomcat.getHost().getPipeline().addValve(errorReports);
 			Context context = tomcat.addContext("", baseDir.toString());
 			useApplicationClassLoader(context);
 			Tomcat.addServlet(context, "actuator", this.servlet).addMapping("/*");

@@ -42,7 +42,11 @@ public final class SocketFileWatcher {
 	/** Thread name, also for tests that look for it. */
 	public static final String THREAD_NAME = "uds-socket-file-watcher";
 
-	private final Map<Path, Directory> directories = new HashMap<>();
+	/**
+	 * By watch key: the JDK gives one key per inode, so a directory reached through two spellings
+	 * (/run and /var/run) is one entry, whose key is cancelled only when none of its watches is left.
+	 */
+	private final Map<WatchKey, Directory> directories = new HashMap<>();
 
 	private @Nullable WatchService service;
 
@@ -81,14 +85,9 @@ public final class SocketFileWatcher {
 					reader.start();
 				}
 				Path parent = Objects.requireNonNull(file.path().getParent());
-				Directory directory = this.directories.get(parent);
-				if (directory == null) {
-					WatchKey key = parent.register(watching, StandardWatchEventKinds.ENTRY_CREATE,
-							StandardWatchEventKinds.ENTRY_DELETE);
-					directory = new Directory(key);
-					this.directories.put(parent, directory);
-				}
-				directory.watches.add(watch);
+				WatchKey key = parent.register(watching, StandardWatchEventKinds.ENTRY_CREATE,
+						StandardWatchEventKinds.ENTRY_DELETE);
+				this.directories.computeIfAbsent(key, Directory::new).watches.add(watch);
 			}
 			catch (IOException | RuntimeException ex) {
 				logger.warn("Cannot watch socket file " + file.path() + " (if it is deleted, nothing will say so "
@@ -106,15 +105,18 @@ public final class SocketFileWatcher {
 	private void unwatch(Watch watch) {
 		Thread stopped;
 		synchronized (this) {
-			Path parent = Objects.requireNonNull(watch.file.path().getParent());
-			Directory directory = this.directories.get(parent);
 			watch.cancel();
-			if (directory == null || !directory.watches.remove(watch)) {
-				return;
-			}
-			if (directory.watches.isEmpty()) {
-				directory.key.cancel();
-				this.directories.remove(parent);
+			Directory directory = this.directories.values()
+				.stream()
+				.filter((candidate) -> candidate.watches.contains(watch))
+				.findFirst()
+				.orElse(null);
+			if (directory != null) {
+				directory.watches.remove(watch);
+				if (directory.watches.isEmpty()) {
+					directory.key.cancel();
+					this.directories.remove(directory.key);
+				}
 			}
 			stopped = stopIfIdle();
 		}
@@ -168,15 +170,26 @@ public final class SocketFileWatcher {
 			for (Watch watch : affected(key, names, all || !valid)) {
 				watch.check();
 			}
+			if (!valid) {
+				forget(key);
+			}
 		}
+	}
+
+	/**
+	 * Drops a directory whose key the kernel dropped (the directory was removed): a listener that
+	 * binds there again, once it is made anew, registers a new key.
+	 */
+	private synchronized void forget(WatchKey key) {
+		this.directories.remove(key);
+		// on this thread: it ends when it next takes from the closed service
+		stopIfIdle();
 	}
 
 	private synchronized List<Watch> affected(WatchKey key, List<Path> names, boolean all) {
 		List<Watch> affected = new ArrayList<>();
-		for (Directory directory : this.directories.values()) {
-			if (directory.key != key) {
-				continue;
-			}
+		Directory directory = this.directories.get(key);
+		if (directory != null) {
 			for (Watch watch : directory.watches) {
 				if (all || names.contains(watch.file.path().getFileName())) {
 					affected.add(watch);

@@ -196,6 +196,14 @@ class UdsManagementServerTests {
 					assertThat(refused.header("Allow")).as(method + " " + path).isEqualTo("GET, HEAD");
 				}
 			}
+			// Tomcat refuses TRACE itself unless allowed: then its own HTML page, naming its version
+			Curl trace = curl("-X", "TRACE", "/actuator/health");
+			assertError(trace, 405, "Method Not Allowed", "/actuator/health", "application/json");
+			assertThat(trace.header("Allow")).isEqualTo("GET, HEAD");
+			// what Tomcat answers itself names neither Tomcat nor its version
+			Curl malformed = curl("--path-as-is", "/actuator/%zz");
+			assertThat(malformed.status()).isEqualTo(400);
+			assertThat(malformed.body()).doesNotContainIgnoringCase("tomcat").doesNotContain("11.0");
 			Curl head = curl("--head", "/actuator");
 			assertThat(head.status()).isEqualTo(200);
 			assertThat(head.contentType()).isEqualTo(V3);

@@ -71,10 +71,14 @@ final class DescriptorShedding implements Closeable {
 
 	/**
 	 * Tells whether the listener's latest accept found the process out of descriptors; cleared by
-	 * the next connection it can serve.
+	 * the next connection it can serve, or once descriptors are free again.
 	 * @return {@code true} while connections are being shed
 	 */
 	boolean isOutOfDescriptors() {
+		if (this.outOfDescriptors && FileDescriptorLimit.hasFree(2)) {
+			// descriptors were freed and no connection has come since to clear it
+			this.outOfDescriptors = false;
+		}
 		return this.outOfDescriptors;
 	}
 
@@ -117,6 +121,7 @@ final class DescriptorShedding implements Closeable {
 		if (exhausted) {
 			this.outOfDescriptors = true;
 		}
+		// on any failure, not only one recognised as EMFILE: the message depends on the locale
 		if (this.spare.release()) {
 			return;
 		}

@@ -68,6 +68,8 @@ public class StreamListenerContainer implements UdsListenerContainer {
 
 	private final RateLimitedLog refusals = new RateLimitedLog(logger, Duration.ofSeconds(10));
 
+	private final RateLimitedLog serveFailures = new RateLimitedLog(logger, Duration.ofSeconds(10));
+
 	// a client's mistakes, one WARN per interval and kind, so that one kind never hides another
 
 	/** Payloads a handler could not take. */
@@ -229,9 +231,16 @@ public class StreamListenerContainer implements UdsListenerContainer {
 					logger.error("Stopped accepting on " + this.definition.describe()
 							+ ": the server socket was closed (was its socket file deleted?): " + ex);
 					this.running = false;
+					// nothing accepts from now on; the rest goes when the listener is stopped or closed
+					closeSpare();
 					return;
 				}
 				overload.acceptFailed(ex);
+				continue;
+			}
+			if (socket != null && !this.running) {
+				// the wake-up connection of stop(), or one that came with it: neither served nor shed
+				closeQuietly(socket);
 				continue;
 			}
 			if (socket != null && overload.admit(socket)) {
@@ -260,7 +269,8 @@ public class StreamListenerContainer implements UdsListenerContainer {
 		}
 		catch (IOException | RejectedExecutionException ex) {
 			this.statistics.connectionRefused();
-			logger.warn("Could not serve a new connection on " + this.definition.describe() + ": " + ex);
+			this.serveFailures.warn((count) -> "Could not serve " + count + " new connection(s) on "
+					+ this.definition.describe() + "; the latest: " + ex);
 			if (connection != null) {
 				this.connections.remove(connection);
 			}
@@ -303,10 +313,11 @@ public class StreamListenerContainer implements UdsListenerContainer {
 			}
 			this.running = false;
 		}
+		// first: out of descriptors, the spare's is the one the acceptor's wake-up connection needs
+		closeSpare();
 		stopAccepting();
 		ListenerSocket<AFUNIXServerSocket> bound = this.listenerSocket;
 		ThreadPoolExecutor pool = this.executor;
-		closeSpare();
 		Runnable finish = () -> {
 			release(bound, pool, false);
 			logger.info("Stopped " + this.definition.describe());
@@ -334,8 +345,8 @@ public class StreamListenerContainer implements UdsListenerContainer {
 			this.running = false;
 			this.drainedCallback = null;
 		}
-		stopAccepting();
 		closeSpare();
+		stopAccepting();
 		for (StreamConnection connection : this.connections) {
 			connection.close();
 		}
@@ -355,7 +366,7 @@ public class StreamListenerContainer implements UdsListenerContainer {
 		closeServerSocket();
 	}
 
-	/** Closes the spare descriptor once the acceptor no longer accepts. */
+	/** Closes the spare descriptor: connections accepted from now on are not served anyway. */
 	private void closeSpare() {
 		DescriptorShedding current = this.shedding;
 		if (current != null) {

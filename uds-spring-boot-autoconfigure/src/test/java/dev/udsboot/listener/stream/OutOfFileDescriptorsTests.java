@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -32,7 +33,9 @@ class OutOfFileDescriptorsTests {
 
 	private static final int LIMIT = 256;
 
-	private static final Duration SHED_WITHIN = Duration.ofSeconds(1);
+	private static final Duration SHED_TYPICALLY_WITHIN = Duration.ofMillis(100);
+
+	private static final Duration SHED_WITHIN = Duration.ofSeconds(3);
 
 	@TempDir
 	Path dir;
@@ -77,18 +80,24 @@ class OutOfFileDescriptorsTests {
 
 		// every client beyond is shed within a second, for several seconds
 		long start = System.nanoTime();
-		long slowestNanos = 0;
+		List<Long> sheddingNanos = new ArrayList<>();
 		int shed = 0;
 		while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(6)) {
 			long connected = System.nanoTime();
 			try (AFUNIXSocket client = connect("echo.sock")) {
 				assertThat(exchange(client, "ping")).as("shed, not served").isNull();
 			}
-			slowestNanos = Math.max(slowestNanos, System.nanoTime() - connected);
+			sheddingNanos.add(System.nanoTime() - connected);
 			shed++;
 			Thread.sleep(100);
 		}
-		assertThat(Duration.ofNanos(slowestNanos)).as("slowest shed").isLessThan(SHED_WITHIN);
+		Collections.sort(sheddingNanos);
+		// typically milliseconds; a thread of the process that takes the freed slot first delays
+		// shedding while it holds it (a health probe in flight: at most its 2 s timeout)
+		assertThat(Duration.ofNanos(sheddingNanos.get(sheddingNanos.size() / 2))).as("median time to be shed")
+			.isLessThan(SHED_TYPICALLY_WITHIN);
+		assertThat(Duration.ofNanos(sheddingNanos.get(sheddingNanos.size() - 1))).as("slowest shed")
+			.isLessThan(SHED_WITHIN);
 		String python = python("import socket,time\n" + "s=socket.socket(socket.AF_UNIX)\n" + "s.settimeout(5)\n"
 				+ "s.connect('" + this.dir.resolve("echo.sock") + "')\n" + "t=time.monotonic()\n" + "try:\n"
 				+ "  s.sendall(b'ping\\n'); r=s.recv(10)\n" + "except (BrokenPipeError, ConnectionResetError):\n"
@@ -112,8 +121,11 @@ class OutOfFileDescriptorsTests {
 		long counted = Long.parseLong(stats.substring("shed=".length(), stats.indexOf(' ')));
 		assertThat(counted).as(stats).isGreaterThanOrEqualTo(shed + 2);
 		await().atMost(Duration.ofSeconds(10)).until(() -> openDescriptors() <= baseline);
-		System.out.printf("served %d, shed %d, slowest shed %.1f ms, %d WARN line(s) in %d s, descriptors %d -> %d%n",
-				served, counted, slowestNanos / 1e6, lines, secondsSince(start), baseline, openDescriptors());
+		System.out.printf(
+				"served %d, shed %d, median shed %.1f ms, slowest %.1f ms, %d WARN line(s) in %d s, descriptors %d -> %d%n",
+				served, counted, sheddingNanos.get(sheddingNanos.size() / 2) / 1e6,
+				sheddingNanos.get(sheddingNanos.size() - 1) / 1e6, lines, secondsSince(start), baseline,
+				openDescriptors());
 
 		this.child.destroy();
 		assertThat(this.child.waitFor(30, TimeUnit.SECONDS)).isTrue();
