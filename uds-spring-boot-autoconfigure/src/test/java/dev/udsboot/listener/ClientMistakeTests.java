@@ -55,15 +55,7 @@ class ClientMistakeTests {
 	@Test
 	void invalidJsonFromPython3IsAnsweredAndTheConnectionStaysOpen(CapturedOutput output) {
 		runner().run((context) -> {
-			String printed = python("""
-					s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-					s.connect(sys.argv[1] + '/orders.sock')
-					f = s.makefile('rwb')
-					f.write(b'garbage\\n'); f.flush()
-					print(f.readline().decode().strip())
-					f.write(b'{"item":"tea","quantity":2}\\n'); f.flush()
-					print(f.readline().decode().strip())
-					""");
+			String printed = exchangeLines("orders.sock", "garbage", "{\"item\":\"tea\",\"quantity\":2}");
 			List<String> lines = printed.lines().toList();
 			assertThat(lines).hasSize(2);
 			assertThat(lines.get(0)).matches(Pattern.quote("{\"error\":\"invalid-payload\",\"message\":\"Cannot read "
@@ -159,13 +151,7 @@ class ClientMistakeTests {
 	@Test
 	void aMessageParameterWhosePayloadCannotBeReadIsTheClientsMistakeToo(CapturedOutput output) {
 		runner().run((context) -> {
-			String printed = python("""
-					s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-					s.connect(sys.argv[1] + '/envelopes.sock')
-					f = s.makefile('rwb')
-					f.write(b'garbage\\n'); f.flush()
-					print(f.readline().decode().strip())
-					""");
+			String printed = exchangeLines("envelopes.sock", "garbage");
 			assertThat(printed.strip()).startsWith("{\"error\":\"invalid-payload\",\"message\":\"Cannot read the payload as "
 					+ "Order: ");
 			assertThat(statistics(context, "envelopes").invalidPayloads()).isEqualTo(1);
@@ -177,13 +163,7 @@ class ClientMistakeTests {
 	@Test
 	void theErrorReplyNamesTypesWithoutTheirPackages() {
 		runner().run((context) -> {
-			String printed = python("""
-					s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-					s.connect(sys.argv[1] + '/nested.sock')
-					f = s.makefile('rwb')
-					f.write(b'{"item":5}\\n'); f.flush()
-					print(f.readline().decode().strip())
-					""");
+			String printed = exchangeLines("nested.sock", "{\"item\":5}");
 			assertThat(printed).startsWith("{\"error\":\"invalid-payload\"").contains("`Item`")
 				.doesNotContain("dev.udsboot")
 				.doesNotContain("ClientMistakeTests");
@@ -206,11 +186,23 @@ class ClientMistakeTests {
 		assertThat(output).contains("ERROR", "after a handler failure", "\tat ");
 	}
 
-	private String python(String script) throws IOException, InterruptedException {
-		Process process = new ProcessBuilder(RequiredTools.require("python3"), "-c",
-				"import socket, sys\n" + script.stripIndent(), this.dir.toString())
-			.redirectErrorStream(true)
-			.start();
+	/** Sends each line on one connection from python3 and prints each reply line. */
+	private String exchangeLines(String socket, String... lines) throws IOException, InterruptedException {
+		return python("""
+				s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+				s.connect(sys.argv[1] + '/%s')
+				f = s.makefile('rwb')
+				for line in sys.argv[2:]:
+				    f.write(line.encode() + b'\\n'); f.flush()
+				    print(f.readline().decode().strip())
+				""".formatted(socket), lines);
+	}
+
+	private String python(String script, String... arguments) throws IOException, InterruptedException {
+		List<String> command = new ArrayList<>(List.of(RequiredTools.require("python3"), "-c",
+				"import socket, sys\n" + script.stripIndent(), this.dir.toString()));
+		command.addAll(List.of(arguments));
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
 		String printed = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 		assertThat(process.exitValue()).as(printed).isZero();

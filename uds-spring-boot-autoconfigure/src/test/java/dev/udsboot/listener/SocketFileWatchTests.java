@@ -141,6 +141,21 @@ class SocketFileWatchTests {
 		ProcessResources.awaitAtMost(0, SocketFileWatchTests::watcherThreads, Duration.ofSeconds(5));
 	}
 
+	@Test
+	void aDirectoryReachedThroughTwoSpellingsStaysWatchedWhileOneListenerIsLeft(CapturedOutput output)
+			throws Exception {
+		// like /run and /var/run: the kernel watches one inode, whichever name registered it
+		Path real = Files.createDirectory(this.dir.resolve("real"));
+		Path link = Files.createSymbolicLink(this.dir.resolve("link"), real);
+		Path kept = real.resolve("a.sock");
+		stream("kept", kept);
+		StreamListenerContainer leaving = stream("leaving", link.resolve("b.sock"));
+		leaving.stop();
+		Files.delete(kept);
+		await().atMost(Duration.ofSeconds(2))
+			.until(() -> output.toString().contains("The socket file " + kept + " of listener 'kept'"));
+	}
+
 	/** Lets junixsocket and the JDK open what they keep for the life of the process. */
 	private void warmUp() throws Exception {
 		Path path = this.dir.resolve("warm-up.sock");
