@@ -9,8 +9,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A listener's message handling plus its connection-event handlers. Event handlers are message
- * listeners invoked with an empty payload, so they share argument resolution, reply conversion and
- * error handling with message handlers; an opened handler's reply is the greeting.
+ * listeners invoked with an empty payload, so they share argument resolution and reply conversion
+ * with message handlers; an opened handler's reply is the greeting. Their failures do not go
+ * through the message error handlers: a failing opened handler closes the connection, a failing
+ * closed handler is logged.
  */
 final class ConnectionEventsMessageListener implements UdsMessageListener {
 

@@ -14,6 +14,11 @@ import dev.udsboot.listener.api.UdsListenerErrorHandler;
  */
 public class UdsListenerEndpointGroup implements UdsListenerEndpoint {
 
+	/** Connection-event handlers fail as their annotations promise: the failure goes on. */
+	private static final UdsListenerErrorHandler EVENT_FAILURES = (message, exception) -> {
+		throw exception;
+	};
+
 	private final String listenerName;
 
 	private final @Nullable UdsListenerEndpoint messages;
@@ -68,9 +73,11 @@ public class UdsListenerEndpointGroup implements UdsListenerEndpoint {
 					+ ").", "Remove the connection handlers, or make the listener a stream listener ("
 							+ definition.propertyPrefix() + "type=stream).");
 		}
+		// not the message error handlers: whatever they answer for messages, a failing opened
+		// handler closes its connection and a failing closed handler is logged
 		return new ConnectionEventsMessageListener(messageListener,
-				this.opened.stream().map((e) -> e.createMessageListener(definition, defaultErrorHandler)).toList(),
-				this.closed.stream().map((e) -> e.createMessageListener(definition, defaultErrorHandler)).toList());
+				this.opened.stream().map((e) -> e.createMessageListener(definition, EVENT_FAILURES)).toList(),
+				this.closed.stream().map((e) -> e.createMessageListener(definition, EVENT_FAILURES)).toList());
 	}
 
 }

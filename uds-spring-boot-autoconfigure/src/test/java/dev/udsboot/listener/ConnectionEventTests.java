@@ -19,6 +19,7 @@ import dev.udsboot.annotation.UdsConnectionClosed;
 import dev.udsboot.annotation.UdsConnectionOpened;
 import dev.udsboot.annotation.UdsHandler;
 import dev.udsboot.autoconfigure.UdsAutoConfiguration;
+import dev.udsboot.autoconfigure.UdsListenerContainerFactoryCustomizer;
 import dev.udsboot.socket.PeerCredentials;
 import dev.udsboot.test.LineClient;
 
@@ -82,6 +83,23 @@ class ConnectionEventTests {
 			assertThat(events.messages).isEmpty();
 			assertThat(container(context, "refusing").getStatistics().handlerErrors()).isEqualTo(1);
 		});
+	}
+
+	@Test
+	void aFailingOpenedHandlerClosesTheConnectionEvenWhenTheFactorysErrorHandlerAnswersMessages() {
+		// the factory-wide error handler answers failing messages; a failing opened handler still
+		// closes the connection, as @UdsConnectionOpened promises, and sends no greeting
+		runner().withBean(UdsListenerContainerFactoryCustomizer.class,
+				() -> (factory) -> factory.setErrorHandler((message, exception) -> "handled"))
+			.run((context) -> {
+				Events events = context.getBean(Events.class);
+				try (LineClient client = client(context, "refusing")) {
+					client.writeLine("never handled");
+					assertThat(readOrReset(client)).as("closed, no greeting").isNull();
+				}
+				assertThat(events.messages).isEmpty();
+				assertThat(container(context, "refusing").getStatistics().handlerErrors()).isEqualTo(1);
+			});
 	}
 
 	@Test
