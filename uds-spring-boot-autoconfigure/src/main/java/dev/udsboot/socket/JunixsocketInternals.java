@@ -3,6 +3,7 @@ package dev.udsboot.socket;
 import java.io.FileDescriptor;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.apache.commons.logging.Log;
@@ -58,6 +59,23 @@ final class JunixsocketInternals {
 			FileDescriptor.class);
 
 	private JunixsocketInternals() {
+	}
+
+	/**
+	 * Tells which workarounds this junixsocket lets the starter apply, each named by what it
+	 * protects; one missing was also warned about when this class loaded. A test checks that all
+	 * are there on the pinned junixsocket, so an upgrade that removes an internal fails the build
+	 * instead of degrading quietly.
+	 * @return each workaround and whether it is active
+	 */
+	static Map<String, Boolean> workarounds() {
+		Map<String, Boolean> workarounds = new LinkedHashMap<>();
+		workarounds.put("up to 253 received descriptors per message", INTERNALS != null);
+		workarounds.put("received descriptors closed once, by the starter", INTERNALS != null);
+		workarounds.put("descriptors in datagram replies", INTERNALS != null);
+		workarounds.put("a send timeout for datagram replies", SET_SOCKET_OPTION != null);
+		workarounds.put("no other sender until a datagram socket file has its mode", DISCONNECT != null);
+		return workarounds;
 	}
 
 	/**
