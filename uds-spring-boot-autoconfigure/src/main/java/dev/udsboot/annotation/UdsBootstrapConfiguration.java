@@ -7,7 +7,7 @@ import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.core.type.AnnotationMetadata;
 
 import dev.udsboot.config.UdsConfigUtils;
-import dev.udsboot.listener.UdsListenerEndpointRegistry;
+import dev.udsboot.config.UdsListenerEndpointRegistry;
 
 /**
  * Registers the {@link UdsHandlerAnnotationBeanPostProcessor} and the

@@ -9,8 +9,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.json.JsonMapper;
-
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
@@ -22,13 +20,15 @@ import org.springframework.core.MethodIntrospector;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.StringUtils;
+import tools.jackson.databind.json.JsonMapper;
 
+import dev.udsboot.config.MethodUdsListenerEndpoint;
 import dev.udsboot.config.UdsConfigUtils;
+import dev.udsboot.config.UdsListenerContainerFactory;
+import dev.udsboot.config.UdsListenerDefinitions;
+import dev.udsboot.config.UdsListenerEndpointRegistrar;
+import dev.udsboot.config.UdsListenerEndpointRegistry;
 import dev.udsboot.invocation.UdsMessageHandlerMethodFactory;
-import dev.udsboot.listener.MethodUdsListenerEndpoint;
-import dev.udsboot.listener.UdsListenerContainerFactory;
-import dev.udsboot.listener.UdsListenerEndpointRegistrar;
-import dev.udsboot.listener.UdsListenerEndpointRegistry;
 import dev.udsboot.listener.api.UdsListenerErrorHandler;
 
 /**
@@ -111,6 +111,10 @@ public class UdsHandlerAnnotationBeanPostProcessor
 		UdsListenerEndpointRegistrar registrar = new UdsListenerEndpointRegistrar();
 		registrar.setEndpointRegistry(factory.getBean(UdsConfigUtils.UDS_LISTENER_ENDPOINT_REGISTRY_BEAN_NAME,
 				UdsListenerEndpointRegistry.class));
+		if (factory.containsBean(UdsConfigUtils.UDS_LISTENER_DEFINITIONS_BEAN_NAME)) {
+			registrar.setListenerDefinitions(factory.getBean(UdsConfigUtils.UDS_LISTENER_DEFINITIONS_BEAN_NAME,
+					UdsListenerDefinitions.class));
+		}
 		if (factory.containsBean(UdsConfigUtils.UDS_LISTENER_CONTAINER_FACTORY_BEAN_NAME)) {
 			registrar.setContainerFactory(factory.getBean(UdsConfigUtils.UDS_LISTENER_CONTAINER_FACTORY_BEAN_NAME,
 					UdsListenerContainerFactory.class));

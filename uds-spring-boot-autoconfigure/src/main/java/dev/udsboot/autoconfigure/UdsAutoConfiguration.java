@@ -1,8 +1,6 @@
 package dev.udsboot.autoconfigure;
 
 import org.newsclub.net.unix.AFUNIXSocket;
-import tools.jackson.databind.json.JsonMapper;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -13,16 +11,19 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.json.JsonMapper;
 
 import dev.udsboot.annotation.EnableUds;
 import dev.udsboot.annotation.UdsHandlerAnnotationBeanPostProcessor;
+import dev.udsboot.config.DefaultUdsListenerContainerFactory;
 import dev.udsboot.config.UdsConfigUtils;
+import dev.udsboot.config.UdsListenerDefinitions;
 import dev.udsboot.invocation.UdsMessageHandlerMethodFactory;
-import dev.udsboot.listener.DefaultUdsListenerContainerFactory;
 
 /**
- * Auto-configuration of Unix domain socket listeners: the container factory from {@code uds.*},
- * payload conversion with Spring Boot's {@link JsonMapper}, and {@code @UdsHandler} processing.
+ * Auto-configuration of Unix domain socket listeners: the listeners of {@code uds.listeners.*},
+ * the container factory, payload conversion with Spring Boot's {@link JsonMapper}, and
+ * {@code @UdsHandler} processing.
  * Off with {@code uds.enabled=false}.
  */
 @AutoConfiguration(after = JacksonAutoConfiguration.class)
@@ -31,18 +32,17 @@ import dev.udsboot.listener.DefaultUdsListenerContainerFactory;
 @EnableConfigurationProperties(UdsProperties.class)
 public final class UdsAutoConfiguration {
 
-	@Bean
-	@ConditionalOnMissingBean
-	UdsListenerContainerFactoryConfigurer udsListenerContainerFactoryConfigurer(UdsProperties properties) {
-		return new UdsListenerContainerFactoryConfigurer(properties);
+	@Bean(name = UdsConfigUtils.UDS_LISTENER_DEFINITIONS_BEAN_NAME)
+	@ConditionalOnMissingBean(name = UdsConfigUtils.UDS_LISTENER_DEFINITIONS_BEAN_NAME)
+	UdsListenerDefinitions udsListenerDefinitions(UdsProperties properties) {
+		return PropertiesListenerDefinitions.from(properties);
 	}
 
 	@Bean(name = UdsConfigUtils.UDS_LISTENER_CONTAINER_FACTORY_BEAN_NAME)
 	@ConditionalOnMissingBean(name = UdsConfigUtils.UDS_LISTENER_CONTAINER_FACTORY_BEAN_NAME)
-	DefaultUdsListenerContainerFactory udsListenerContainerFactory(UdsListenerContainerFactoryConfigurer configurer,
+	DefaultUdsListenerContainerFactory udsListenerContainerFactory(
 			ObjectProvider<UdsListenerContainerFactoryCustomizer> customizers) {
 		DefaultUdsListenerContainerFactory factory = new DefaultUdsListenerContainerFactory();
-		configurer.configure(factory);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(factory));
 		return factory;
 	}

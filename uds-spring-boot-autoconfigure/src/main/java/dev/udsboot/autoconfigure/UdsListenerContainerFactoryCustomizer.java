@@ -1,17 +1,16 @@
 package dev.udsboot.autoconfigure;
 
-import dev.udsboot.listener.DefaultUdsListenerContainerFactory;
+import dev.udsboot.config.DefaultUdsListenerContainerFactory;
 
 /**
- * Customizes the auto-configured container factory after the properties are applied; beans of
- * this type are applied in order.
+ * Customizes the auto-configured container factory; beans of this type are applied in order.
  */
 @FunctionalInterface
 public interface UdsListenerContainerFactoryCustomizer {
 
 	/**
 	 * Customizes the factory.
-	 * @param factory the factory, with the properties applied
+	 * @param factory the factory
 	 */
 	void customize(DefaultUdsListenerContainerFactory factory);
 

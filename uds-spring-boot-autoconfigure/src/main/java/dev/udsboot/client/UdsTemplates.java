@@ -4,9 +4,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
-import dev.udsboot.listener.UdsListenerContainer;
+import dev.udsboot.config.UdsListenerDefinitions;
 import dev.udsboot.listener.UdsListenerDefinition;
-import dev.udsboot.listener.UdsListenerEndpointRegistry;
 
 /**
  * The templates for this application's own listeners (loopback use, as in tests): one per
@@ -16,7 +15,7 @@ import dev.udsboot.listener.UdsListenerEndpointRegistry;
  */
 public class UdsTemplates implements AutoCloseable {
 
-	private final UdsListenerEndpointRegistry registry;
+	private final UdsListenerDefinitions listeners;
 
 	private final Supplier<UdsTemplateBuilder> builders;
 
@@ -26,11 +25,11 @@ public class UdsTemplates implements AutoCloseable {
 
 	/**
 	 * Creates the templates.
-	 * @param registry where the listeners are found
+	 * @param listeners the application's listeners
 	 * @param builders a new builder with the client defaults for every template
 	 */
-	public UdsTemplates(UdsListenerEndpointRegistry registry, Supplier<UdsTemplateBuilder> builders) {
-		this.registry = registry;
+	public UdsTemplates(UdsListenerDefinitions listeners, Supplier<UdsTemplateBuilder> builders) {
+		this.listeners = listeners;
 		this.builders = builders;
 	}
 
@@ -48,12 +47,11 @@ public class UdsTemplates implements AutoCloseable {
 		if (this.closed) {
 			throw new IllegalStateException("The listener templates are closed (the application context is closing)");
 		}
-		UdsListenerContainer container = this.registry.getListenerContainer(listenerName);
-		if (container == null) {
+		UdsListenerDefinition definition = this.listeners.find(listenerName);
+		if (definition == null) {
 			throw new IllegalArgumentException("No listener '" + listenerName + "' (uds.listeners." + listenerName
-					+ ") in this application; listeners: " + this.registry.getListenerContainers().keySet());
+					+ ") in this application; listeners: " + this.listeners.names());
 		}
-		UdsListenerDefinition definition = container.getDefinition();
 		return this.builders.get()
 			.target(definition.address())
 			.type(definition.type())

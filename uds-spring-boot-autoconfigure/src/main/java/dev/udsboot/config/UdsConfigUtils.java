@@ -8,8 +8,11 @@ public final class UdsConfigUtils {
 	/** The {@code @UdsHandler} annotation processor. */
 	public static final String UDS_HANDLER_ANNOTATION_PROCESSOR_BEAN_NAME = "dev.udsboot.config.internalUdsHandlerAnnotationProcessor";
 
-	/** The {@link dev.udsboot.listener.UdsListenerEndpointRegistry}. */
+	/** The {@link dev.udsboot.config.UdsListenerEndpointRegistry}. */
 	public static final String UDS_LISTENER_ENDPOINT_REGISTRY_BEAN_NAME = "dev.udsboot.config.internalUdsListenerEndpointRegistry";
+
+	/** The {@link dev.udsboot.config.UdsListenerDefinitions}: the configured listeners. */
+	public static final String UDS_LISTENER_DEFINITIONS_BEAN_NAME = "udsListenerDefinitions";
 
 	/** The container factory handlers use. */
 	public static final String UDS_LISTENER_CONTAINER_FACTORY_BEAN_NAME = "udsListenerContainerFactory";

@@ -4,12 +4,11 @@ import java.time.Duration;
 import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.HealthContributor;
 
+import dev.udsboot.config.UdsListenerEndpointRegistry;
 import dev.udsboot.listener.UdsListenerContainer;
-import dev.udsboot.listener.UdsListenerEndpointRegistry;
 
 /**
  * The {@code uds} health contributor: one {@link UdsListenerHealthIndicator} per listener, by

@@ -13,7 +13,7 @@ import org.springframework.messaging.support.GenericMessage;
  * Turns payloads into the bytes of a message and back, the same way on both ends: {@code byte[]}
  * as is, {@code String} in a charset, anything else through the message converter chain (JSON by
  * default, see {@link UdsMessageConverters}). Handler replies are encoded with it, and so are a
- * {@link dev.udsboot.client.UdsTemplate}'s requests and replies. Thread-safe.
+ * {@code UdsTemplate}'s requests and replies. Thread-safe.
  */
 public final class PayloadCodec {
 

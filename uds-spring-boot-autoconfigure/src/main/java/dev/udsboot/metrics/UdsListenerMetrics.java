@@ -13,8 +13,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import dev.udsboot.config.UdsListenerEndpointRegistry;
 import dev.udsboot.listener.UdsListenerContainer;
-import dev.udsboot.listener.UdsListenerEndpointRegistry;
 import dev.udsboot.listener.UdsListenerStatistics;
 import dev.udsboot.listener.UdsListenerType;
 

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.newsclub.net.unix.AFUNIXSocket;
-
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -13,12 +12,11 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import dev.udsboot.annotation.UdsHandler;
+import dev.udsboot.config.DefaultUdsListenerContainerFactory;
 import dev.udsboot.config.UdsConfigUtils;
+import dev.udsboot.config.UdsListenerEndpointRegistry;
 import dev.udsboot.invocation.UdsMessageHandlerMethodFactory;
-import dev.udsboot.listener.DefaultUdsListenerContainerFactory;
 import dev.udsboot.listener.UdsListenerContainer;
-import dev.udsboot.listener.UdsListenerEndpointRegistry;
 import dev.udsboot.socket.SocketFileOptions;
 import dev.udsboot.test.EchoHandlerConfiguration;
 import dev.udsboot.test.LineClient;

@@ -10,7 +10,6 @@ import java.util.concurrent.CountDownLatch;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthContributor;
@@ -27,7 +26,7 @@ import dev.udsboot.annotation.UdsConnectionOpened;
 import dev.udsboot.annotation.UdsHandler;
 import dev.udsboot.autoconfigure.UdsAutoConfiguration;
 import dev.udsboot.autoconfigure.health.UdsHealthContributorAutoConfiguration;
-import dev.udsboot.listener.UdsListenerEndpointRegistry;
+import dev.udsboot.config.UdsListenerEndpointRegistry;
 import dev.udsboot.listener.UdsListenerStatistics;
 import dev.udsboot.test.LineClient;
 import dev.udsboot.test.ProcessResources;

@@ -12,7 +12,6 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -22,7 +21,7 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.udsboot.annotation.UdsHandler;
 import dev.udsboot.autoconfigure.UdsAutoConfiguration;
-import dev.udsboot.listener.UdsListenerEndpointRegistry;
+import dev.udsboot.config.UdsListenerEndpointRegistry;
 import dev.udsboot.listener.UdsListenerStatistics;
 import dev.udsboot.socket.ReceivedDescriptors;
 import dev.udsboot.test.LineClient;

@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
-
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
@@ -19,8 +18,8 @@ import org.springframework.test.annotation.DirtiesContext;
 import dev.udsboot.autoconfigure.UdsAutoConfiguration;
 import dev.udsboot.autoconfigure.client.UdsClientAutoConfiguration;
 import dev.udsboot.client.UdsTemplates;
+import dev.udsboot.config.UdsListenerEndpointRegistry;
 import dev.udsboot.listener.UdsListenerContainer;
-import dev.udsboot.listener.UdsListenerEndpointRegistry;
 import dev.udsboot.test.EchoHandlerConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,7 +1,5 @@
 package dev.udsboot.autoconfigure.client;
 
-import tools.jackson.databind.json.JsonMapper;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -10,12 +8,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Scope;
+import tools.jackson.databind.json.JsonMapper;
 
 import dev.udsboot.autoconfigure.UdsAutoConfiguration;
 import dev.udsboot.client.UdsTemplateBuilder;
 import dev.udsboot.client.UdsTemplates;
+import dev.udsboot.config.UdsListenerDefinitions;
 import dev.udsboot.invocation.UdsMessageConverters;
-import dev.udsboot.listener.UdsListenerEndpointRegistry;
 
 /**
  * The client half: a {@link UdsTemplateBuilder} per injection point, preset from
@@ -44,9 +43,9 @@ public final class UdsClientAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	@ConditionalOnBean(UdsListenerEndpointRegistry.class)
-	UdsTemplates udsTemplates(UdsListenerEndpointRegistry registry, ObjectProvider<UdsTemplateBuilder> builders) {
-		return new UdsTemplates(registry, builders::getObject);
+	@ConditionalOnBean(UdsListenerDefinitions.class)
+	UdsTemplates udsTemplates(UdsListenerDefinitions listeners, ObjectProvider<UdsTemplateBuilder> builders) {
+		return new UdsTemplates(listeners, builders::getObject);
 	}
 
 }

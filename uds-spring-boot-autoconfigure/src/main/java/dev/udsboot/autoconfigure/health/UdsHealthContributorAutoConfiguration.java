@@ -10,8 +10,8 @@ import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.context.annotation.Bean;
 
 import dev.udsboot.autoconfigure.UdsAutoConfiguration;
+import dev.udsboot.config.UdsListenerEndpointRegistry;
 import dev.udsboot.health.UdsHealthContributor;
-import dev.udsboot.listener.UdsListenerEndpointRegistry;
 
 /**
  * Registers the {@code uds} health contributor when Spring Boot's health module is present and

@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.micrometer.core.instrument.binder.MeterBinder;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -14,7 +13,7 @@ import org.springframework.context.annotation.Bean;
 
 import dev.udsboot.autoconfigure.UdsAutoConfiguration;
 import dev.udsboot.autoconfigure.UdsProperties;
-import dev.udsboot.listener.UdsListenerEndpointRegistry;
+import dev.udsboot.config.UdsListenerEndpointRegistry;
 import dev.udsboot.listener.UdsListenerType;
 import dev.udsboot.metrics.UdsListenerMetrics;
 

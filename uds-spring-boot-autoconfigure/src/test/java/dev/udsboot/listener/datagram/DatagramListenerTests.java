@@ -15,7 +15,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -26,8 +25,8 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.udsboot.annotation.UdsHandler;
 import dev.udsboot.autoconfigure.UdsAutoConfiguration;
+import dev.udsboot.config.UdsListenerEndpointRegistry;
 import dev.udsboot.listener.UdsListenerContainer;
-import dev.udsboot.listener.UdsListenerEndpointRegistry;
 import dev.udsboot.listener.UdsListenerStatistics;
 import dev.udsboot.listener.UdsPeer;
 import dev.udsboot.listener.UdsReply;

@@ -1,15 +1,18 @@
-package dev.udsboot.listener;
+package dev.udsboot.config;
 
 import java.lang.reflect.Method;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.core.MethodParameter;
 
 import dev.udsboot.UdsStartupException;
 import dev.udsboot.invocation.UdsMessageHandlerMethodFactory;
 import dev.udsboot.invocation.UdsMessageListenerAdapter;
+import dev.udsboot.listener.UdsListenerDefinition;
+import dev.udsboot.listener.UdsListenerType;
+import dev.udsboot.listener.UdsMessageListener;
+import dev.udsboot.listener.UdsSession;
 import dev.udsboot.listener.api.DefaultUdsListenerErrorHandler;
 import dev.udsboot.listener.api.UdsListenerErrorHandler;
 import dev.udsboot.socket.PeerCredentials;

@@ -1,4 +1,4 @@
-package dev.udsboot.listener;
+package dev.udsboot.config;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,6 +6,9 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 import dev.udsboot.UdsStartupException;
+import dev.udsboot.listener.UdsListenerDefinition;
+import dev.udsboot.listener.UdsListenerType;
+import dev.udsboot.listener.UdsMessageListener;
 import dev.udsboot.listener.api.UdsListenerErrorHandler;
 
 /**

@@ -1,9 +1,11 @@
-package dev.udsboot.listener;
+package dev.udsboot.config;
 
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.udsboot.listener.UdsListenerDefinition;
+import dev.udsboot.listener.UdsMessageListener;
 import dev.udsboot.listener.api.UdsListenerErrorHandler;
 
 /**

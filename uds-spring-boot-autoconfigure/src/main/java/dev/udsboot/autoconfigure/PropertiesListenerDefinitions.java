@@ -1,41 +1,33 @@
 package dev.udsboot.autoconfigure;
 
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 
+import dev.udsboot.config.UdsListenerDefinitions;
 import dev.udsboot.framing.Framing;
-import dev.udsboot.listener.DefaultUdsListenerContainerFactory;
 import dev.udsboot.listener.UdsListenerDefinition;
 import dev.udsboot.socket.SocketFileOptions;
 
 /**
- * Applies {@code uds.*} properties to a {@link DefaultUdsListenerContainerFactory}, so a factory
- * built by hand can start from the same settings as the auto-configured one.
+ * Maps {@code uds.listeners.*} to the runtime's {@link UdsListenerDefinitions}, applying the
+ * defaults of unset properties.
  */
-public class UdsListenerContainerFactoryConfigurer {
+final class PropertiesListenerDefinitions {
 
-	private final UdsProperties properties;
-
-	/**
-	 * Creates a configurer.
-	 * @param properties the validated properties
-	 */
-	public UdsListenerContainerFactoryConfigurer(UdsProperties properties) {
-		this.properties = properties;
+	private PropertiesListenerDefinitions() {
 	}
 
 	/**
-	 * Applies the listener definitions.
-	 * @param factory the factory to configure
+	 * Returns the configured listeners.
+	 * @param properties the validated properties
+	 * @return one definition per {@code uds.listeners.<name>}, in configuration order
 	 */
-	public void configure(DefaultUdsListenerContainerFactory factory) {
-		List<UdsListenerDefinition> definitions = this.properties.getListeners()
+	static UdsListenerDefinitions from(UdsProperties properties) {
+		return UdsListenerDefinitions.of(properties.getListeners()
 			.entrySet()
 			.stream()
-			.map(UdsListenerContainerFactoryConfigurer::toDefinition)
-			.toList();
-		factory.setListenerDefinitions(definitions);
+			.map(PropertiesListenerDefinitions::toDefinition)
+			.toList());
 	}
 
 	private static UdsListenerDefinition toDefinition(Map.Entry<String, UdsProperties.Listener> entry) {

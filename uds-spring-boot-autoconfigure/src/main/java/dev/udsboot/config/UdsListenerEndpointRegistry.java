@@ -1,4 +1,4 @@
-package dev.udsboot.listener;
+package dev.udsboot.config;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -9,9 +9,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
+
+import dev.udsboot.listener.UdsListenerContainer;
 
 /**
  * Holds the listener containers (they are not beans) and runs them as one {@link SmartLifecycle}:

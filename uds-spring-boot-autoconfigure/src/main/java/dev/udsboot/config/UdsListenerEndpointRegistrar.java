@@ -1,4 +1,4 @@
-package dev.udsboot.listener;
+package dev.udsboot.config;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,7 +10,7 @@ import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 import dev.udsboot.UdsStartupException;
-import dev.udsboot.config.NearestName;
+import dev.udsboot.listener.UdsListenerDefinition;
 
 /**
  * Collects endpoints while beans are processed, then checks them against the configured listeners
@@ -30,12 +30,22 @@ public class UdsListenerEndpointRegistrar {
 
 	private @Nullable UdsListenerContainerFactory containerFactory;
 
+	private UdsListenerDefinitions definitions = UdsListenerDefinitions.none();
+
 	/**
 	 * Sets the registry the containers are registered with.
 	 * @param registry the registry
 	 */
 	public void setEndpointRegistry(UdsListenerEndpointRegistry registry) {
 		this.registry = registry;
+	}
+
+	/**
+	 * Sets the configured listeners, which the endpoints are checked against.
+	 * @param definitions the configured listeners; none if never set
+	 */
+	public void setListenerDefinitions(UdsListenerDefinitions definitions) {
+		this.definitions = definitions;
 	}
 
 	/**
@@ -76,8 +86,7 @@ public class UdsListenerEndpointRegistrar {
 	 */
 	public void registerAllEndpoints() {
 		if (this.endpoints.isEmpty() && this.openedEndpoints.isEmpty() && this.closedEndpoints.isEmpty()
-				&& (this.containerFactory == null
-				|| this.containerFactory.getListenerNames().isEmpty())) {
+				&& this.definitions.isEmpty()) {
 			return;
 		}
 		UdsListenerContainerFactory factory = this.containerFactory;
@@ -88,12 +97,12 @@ public class UdsListenerEndpointRegistrar {
 							+ "define a bean named '" + dev.udsboot.config.UdsConfigUtils.UDS_LISTENER_CONTAINER_FACTORY_BEAN_NAME
 							+ "'.");
 		}
-		Map<String, UdsListenerEndpoint> byListener = endpointsByListener(factory.getListenerNames());
+		Map<String, UdsListenerEndpoint> byListener = endpointsByListener(this.definitions.names());
 		Map<String, List<UdsListenerEndpoint>> opened = eventEndpointsByListener(this.openedEndpoints,
-				factory.getListenerNames(), "@UdsConnectionOpened");
+				this.definitions.names(), "@UdsConnectionOpened");
 		Map<String, List<UdsListenerEndpoint>> closed = eventEndpointsByListener(this.closedEndpoints,
-				factory.getListenerNames(), "@UdsConnectionClosed");
-		Set<String> unserved = new TreeSet<>(factory.getListenerNames());
+				this.definitions.names(), "@UdsConnectionClosed");
+		Set<String> unserved = new TreeSet<>(this.definitions.names());
 		unserved.removeAll(byListener.keySet());
 		unserved.removeAll(opened.keySet());
 		unserved.removeAll(closed.keySet());
@@ -106,10 +115,11 @@ public class UdsListenerEndpointRegistrar {
 							+ "in a package the application scans), or remove uds.listeners." + name
 							+ " from the configuration.");
 		}
-		for (String name : factory.getListenerNames()) {
+		for (UdsListenerDefinition definition : this.definitions) {
+			String name = definition.name();
 			UdsListenerEndpoint group = new UdsListenerEndpointGroup(name, byListener.get(name),
 					opened.getOrDefault(name, List.of()), closed.getOrDefault(name, List.of()));
-			target.registerListenerContainer(name, factory.createListenerContainer(group, name));
+			target.registerListenerContainer(name, factory.createListenerContainer(definition, group));
 		}
 	}
 

@@ -1,4 +1,4 @@
-package dev.udsboot.listener;
+package dev.udsboot.config;
 
 import java.io.FileDescriptor;
 import java.util.List;
@@ -6,6 +6,11 @@ import java.util.List;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+
+import dev.udsboot.listener.RateLimitedLog;
+import dev.udsboot.listener.UdsMessageListener;
+import dev.udsboot.listener.UdsPeer;
+import dev.udsboot.listener.UdsSession;
 
 /**
  * A listener's message handling plus its connection-event handlers. Event handlers are message

@@ -1,0 +1,22 @@
+package dev.udsboot.config;
+
+import dev.udsboot.listener.UdsListenerContainer;
+import dev.udsboot.listener.UdsListenerDefinition;
+
+/**
+ * Creates the container that serves one listener: decides how a listener is served (threads,
+ * error handling), never which listeners exist (that is {@link UdsListenerDefinitions}).
+ */
+@FunctionalInterface
+public interface UdsListenerContainerFactory {
+
+	/**
+	 * Creates the container that serves a listener with an endpoint.
+	 * @param definition the configured listener
+	 * @param endpoint the endpoint serving it
+	 * @return a container, not yet started
+	 * @throws dev.udsboot.UdsStartupException if the endpoint cannot serve that listener
+	 */
+	UdsListenerContainer createListenerContainer(UdsListenerDefinition definition, UdsListenerEndpoint endpoint);
+
+}
