@@ -17,10 +17,10 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
  * sending to, the file while junixsocket's bind leaves it {@code rw-rw-rw-}. The guard has a random
  * abstract name; it never sends, and is closed with this binder.
  * <p>
- * The guard needs junixsocket's native disconnect ({@link JunixsocketWorkarounds.Workaround#DATAGRAM_BIND_GUARD}):
- * without it the channel could never take other senders again. Binding without the guard then fails
- * before anything is bound, unless the application accepted that loss, in which case the file is bound
- * unguarded and a warning names it.
+ * The guard needs junixsocket's native disconnect
+ * ({@link JunixsocketWorkarounds.Workaround#DATAGRAM_BIND_GUARD}): without it the channel could
+ * never take other senders again. Binding then fails before anything is bound, unless the
+ * application accepted that loss, in which case the file is bound unguarded and a warning names it.
  */
 final class GuardedDatagramBinder implements SocketFileBinder.PrivateSocketBinder<AFUNIXDatagramChannel>, Closeable {
 
