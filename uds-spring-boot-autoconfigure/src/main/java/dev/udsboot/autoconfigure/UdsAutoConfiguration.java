@@ -19,6 +19,7 @@ import dev.udsboot.config.DefaultUdsListenerContainerFactory;
 import dev.udsboot.config.UdsConfigUtils;
 import dev.udsboot.config.UdsListenerDefinitions;
 import dev.udsboot.invocation.UdsMessageHandlerMethodFactory;
+import dev.udsboot.socket.JunixsocketWorkarounds;
 
 /**
  * Auto-configuration of Unix domain socket listeners: the listeners of {@code uds.listeners.*},
@@ -51,6 +52,25 @@ public final class UdsAutoConfiguration {
 	@ConditionalOnMissingBean(name = UdsConfigUtils.UDS_MESSAGE_HANDLER_METHOD_FACTORY_BEAN_NAME)
 	UdsMessageHandlerMethodFactory udsMessageHandlerMethodFactory(ObjectProvider<JsonMapper> jsonMapper) {
 		return UdsMessageHandlerMethodFactory.withJsonMapper(jsonMapper.getIfAvailable(JsonMapper::new));
+	}
+
+	/**
+	 * Hands {@code uds.accept-missing-workarounds} to the socket layer, which cannot read the
+	 * environment, and logs the one line saying which junixsocket workarounds are active (once
+	 * per JVM). A bean rather than part of the container factory, so that a factory of the
+	 * application's own does not lose it.
+	 */
+	@Bean
+	JunixsocketWorkarounds udsJunixsocketWorkarounds(UdsProperties properties) {
+		JunixsocketWorkarounds.acceptMissing(properties.getAcceptMissingWorkarounds());
+		JunixsocketWorkarounds.logOnce();
+		return JunixsocketWorkarounds.current();
+	}
+
+	@Bean
+	static LazyInitializationExcludeFilter udsJunixsocketWorkaroundsLazyInitializationExcludeFilter() {
+		// with spring.main.lazy-initialization, the acceptance must still be set before listeners bind
+		return LazyInitializationExcludeFilter.forBeanTypes(JunixsocketWorkarounds.class);
 	}
 
 	@Bean

@@ -6,8 +6,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
@@ -21,6 +23,7 @@ import org.springframework.util.unit.DataSize;
 
 import dev.udsboot.framing.Framing;
 import dev.udsboot.listener.UdsListenerType;
+import dev.udsboot.socket.JunixsocketWorkarounds;
 import dev.udsboot.socket.SocketFileOptions;
 import dev.udsboot.socket.UdsAddress;
 
@@ -54,6 +57,15 @@ public class UdsProperties implements InitializingBean, EnvironmentAware {
 	 */
 	private final Map<String, Listener> listeners = new LinkedHashMap<>();
 
+	/**
+	 * junixsocket workarounds whose absence the application accepts, by name
+	 * (datagram-bind-guard, ...). Startup logs which are active. Only datagram-bind-guard touches
+	 * security: without it a datagram socket file is writable by every user for a moment after its
+	 * bind, so binding one fails unless it is listed here (then it is bound with a warning). The
+	 * junixsocket version the starter depends on has every workaround; leave this empty.
+	 */
+	private Set<JunixsocketWorkarounds.Workaround> acceptMissingWorkarounds = new LinkedHashSet<>();
+
 	private @Nullable Environment environment;
 
 	public boolean isEnabled() {
@@ -66,6 +78,14 @@ public class UdsProperties implements InitializingBean, EnvironmentAware {
 
 	public Map<String, Listener> getListeners() {
 		return this.listeners;
+	}
+
+	public Set<JunixsocketWorkarounds.Workaround> getAcceptMissingWorkarounds() {
+		return this.acceptMissingWorkarounds;
+	}
+
+	public void setAcceptMissingWorkarounds(Set<JunixsocketWorkarounds.Workaround> acceptMissingWorkarounds) {
+		this.acceptMissingWorkarounds = acceptMissingWorkarounds;
 	}
 
 	@Override

@@ -21,6 +21,7 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
 import dev.udsboot.client.StreamClientConnection.Reply;
 import dev.udsboot.socket.BoundSocketFile;
 import dev.udsboot.socket.DatagramChannels;
+import dev.udsboot.socket.DescriptorReception;
 import dev.udsboot.socket.ReceivedDescriptors;
 import dev.udsboot.socket.SocketFileBinder;
 import dev.udsboot.socket.SocketFileOptions;
@@ -160,8 +161,8 @@ final class DatagramTransport implements ClientTransport {
 
 	private @Nullable Reply exchangeOn(AFUNIXDatagramChannel channel, byte[] payload,
 			List<FileDescriptor> descriptors, boolean awaitReply) throws IOException {
-		@Nullable Object ancillary = (awaitReply && this.maxFileDescriptors > 0) ? ReceivedDescriptors.enable(channel)
-				: null;
+		DescriptorReception reception = (awaitReply && this.maxFileDescriptors > 0)
+				? ReceivedDescriptors.enable(channel) : DescriptorReception.off();
 		if (!descriptors.isEmpty()) {
 			DatagramChannels.setOutboundFileDescriptors(channel, descriptors.toArray(new FileDescriptor[0]));
 		}
@@ -184,7 +185,7 @@ final class DatagramTransport implements ClientTransport {
 		if (!awaitReply) {
 			return null;
 		}
-		return receive(channel, ancillary);
+		return receive(channel, reception);
 	}
 
 	private void bind(AFUNIXDatagramChannel channel, AFUNIXSocketAddress address) {
@@ -207,16 +208,15 @@ final class DatagramTransport implements ClientTransport {
 	 * answer to an earlier one), closing any descriptors it brought.
 	 */
 	private void discardWaiting(AFUNIXDatagramChannel channel) throws IOException {
-		@Nullable Object ancillary = (this.maxFileDescriptors > 0) ? ReceivedDescriptors.enable(channel) : null;
+		DescriptorReception reception = (this.maxFileDescriptors > 0) ? ReceivedDescriptors.enable(channel)
+				: DescriptorReception.off();
 		ByteBuffer scratch = takeBuffer();
 		channel.configureBlocking(false);
 		try {
 			while (true) {
 				scratch.clear();
 				AFUNIXSocketAddress from = channel.receive(scratch);
-				List<FileDescriptor> received = (ancillary != null) ? ReceivedDescriptors.takeReceived(channel, ancillary)
-						: List.of();
-				ReceivedDescriptors.close(received);
+				ReceivedDescriptors.close(ReceivedDescriptors.takeReceived(channel, reception));
 				if (from == null && scratch.position() == 0) {
 					return;
 				}
@@ -228,10 +228,10 @@ final class DatagramTransport implements ClientTransport {
 		}
 	}
 
-	private Reply receive(AFUNIXDatagramChannel channel, @Nullable Object ancillary) throws IOException {
+	private Reply receive(AFUNIXDatagramChannel channel, DescriptorReception reception) throws IOException {
 		ByteBuffer buffer = takeBuffer();
 		try {
-			return receiveInto(buffer, channel, ancillary);
+			return receiveInto(buffer, channel, reception);
 		}
 		finally {
 			this.buffers.offerFirst(buffer);
@@ -248,7 +248,7 @@ final class DatagramTransport implements ClientTransport {
 		return buffer;
 	}
 
-	private Reply receiveInto(ByteBuffer buffer, AFUNIXDatagramChannel channel, @Nullable Object ancillary)
+	private Reply receiveInto(ByteBuffer buffer, AFUNIXDatagramChannel channel, DescriptorReception reception)
 			throws IOException {
 		channel.socket().setSoTimeout(this.timeoutMillis);
 		AFUNIXSocketAddress from;
@@ -258,8 +258,7 @@ final class DatagramTransport implements ClientTransport {
 		catch (SocketTimeoutException ex) {
 			throw noReply();
 		}
-		List<FileDescriptor> received = (ancillary != null) ? ReceivedDescriptors.takeReceived(channel, ancillary)
-				: List.of();
+		List<FileDescriptor> received = ReceivedDescriptors.takeReceived(channel, reception);
 		if (from == null && buffer.position() == 0 && received.isEmpty()) {
 			// what junixsocket returns when a receive times out
 			throw noReply();

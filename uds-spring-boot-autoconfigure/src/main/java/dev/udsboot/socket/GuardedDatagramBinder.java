@@ -15,8 +15,12 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
  * file has its mode. A connected datagram socket accepts datagrams, and connections, only from its
  * peer ({@code unix_may_send} in the kernel), so nobody can send to, or connect to and keep
  * sending to, the file while junixsocket's bind leaves it {@code rw-rw-rw-}. The guard has a random
- * abstract name; it never sends, and is closed with this binder. Without junixsocket's native
- * disconnect (see {@link JunixsocketInternals}) there is no guard, and a warning at startup.
+ * abstract name; it never sends, and is closed with this binder.
+ * <p>
+ * The guard needs junixsocket's native disconnect
+ * ({@link JunixsocketWorkarounds.Workaround#DATAGRAM_BIND_GUARD}): without it the channel could
+ * never take other senders again. Binding then fails before anything is bound, unless the
+ * application accepted that loss, in which case the file is bound unguarded and a warning names it.
  */
 final class GuardedDatagramBinder implements SocketFileBinder.PrivateSocketBinder<AFUNIXDatagramChannel>, Closeable {
 
@@ -24,17 +28,27 @@ final class GuardedDatagramBinder implements SocketFileBinder.PrivateSocketBinde
 
 	private final SocketFileBinder.DatagramOpener opener;
 
+	private final JunixsocketWorkarounds workarounds;
+
 	private @Nullable AFUNIXDatagramSocket guard;
 
-	GuardedDatagramBinder(SocketFileBinder.DatagramOpener opener) {
+	GuardedDatagramBinder(SocketFileBinder.DatagramOpener opener, JunixsocketWorkarounds workarounds) {
 		this.opener = opener;
+		this.workarounds = workarounds;
 	}
 
+	/**
+	 * Opens the channel, connects it to a new guard, and binds it.
+	 * @throws dev.udsboot.UdsStartupException if there can be no guard and that was not accepted
+	 */
 	@Override
 	public AFUNIXDatagramChannel bind(AFUNIXSocketAddress address) throws IOException {
+		// checked before anything is opened, so a refusal leaves nothing behind
+		boolean guarded = this.workarounds.require(JunixsocketWorkarounds.Workaround.DATAGRAM_BIND_GUARD,
+				"the datagram socket file " + address.getPath());
 		AFUNIXDatagramChannel channel = this.opener.open();
 		try {
-			if (JunixsocketInternals.canDisconnect()) {
+			if (guarded) {
 				channel.connect(openGuard());
 			}
 			channel.bind(address);

@@ -3,8 +3,9 @@ package dev.udsboot.socket;
 import java.io.FileDescriptor;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
-import java.util.LinkedHashMap;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -13,6 +14,8 @@ import org.newsclub.net.unix.AFDatagramSocket;
 import org.newsclub.net.unix.AFSocket;
 import org.newsclub.net.unix.AFUNIXDatagramChannel;
 import org.newsclub.net.unix.AFUNIXSocket;
+
+import dev.udsboot.socket.JunixsocketWorkarounds.Workaround;
 
 /**
  * Reaches what junixsocket's public API does not offer, or gets wrong for a server facing
@@ -35,8 +38,10 @@ import org.newsclub.net.unix.AFUNIXSocket;
  * timeout too, and a datagram receive that times out returns what an empty datagram from an
  * unbound sender returns, so the two could not be told apart.</li>
  * </ul>
- * If a later junixsocket removes these internals, the public setter is used and a warning says
- * what is lost.
+ * If a later junixsocket removes these internals, the public setter is used where there is one;
+ * {@link JunixsocketWorkarounds} reports once which workarounds are active, and refuses to bind a
+ * datagram socket file without the disconnect unless that loss was accepted. Nothing is logged
+ * here when an internal is missing: one report says it all, rather than warnings at class load.
  */
 final class JunixsocketInternals {
 
@@ -50,32 +55,34 @@ final class JunixsocketInternals {
 
 	private static final @Nullable Internals INTERNALS = Internals.find();
 
-	private static final @Nullable Method SET_SOCKET_OPTION = findNative("setSocketOptionInt",
-			"a datagram listener's reply to a sender that does not read blocks until it does", FileDescriptor.class,
+	private static final @Nullable Method SET_SOCKET_OPTION = findNative("setSocketOptionInt", FileDescriptor.class,
 			int.class, int.class);
 
-	private static final @Nullable Method DISCONNECT = findNative("disconnect",
-			"a datagram listener's socket file is open to every user between its bind and the setting of its mode",
-			FileDescriptor.class);
+	private static final @Nullable Method DISCONNECT = findNative("disconnect", FileDescriptor.class);
 
 	private JunixsocketInternals() {
 	}
 
 	/**
-	 * Tells which workarounds this junixsocket lets the starter apply, each named by what it
-	 * protects; one missing was also warned about when this class loaded. A test checks that all
-	 * are there on the pinned junixsocket, so an upgrade that removes an internal fails the build
-	 * instead of degrading quietly.
-	 * @return each workaround and whether it is active
+	 * Tells which workarounds this junixsocket lets the starter apply; {@link JunixsocketWorkarounds}
+	 * reports them. A test checks that all are there on the pinned junixsocket, so an upgrade that
+	 * removes an internal fails the build instead of degrading quietly.
+	 * @return the workarounds whose internals resolved
 	 */
-	static Map<String, Boolean> workarounds() {
-		Map<String, Boolean> workarounds = new LinkedHashMap<>();
-		workarounds.put("up to 253 received descriptors per message", INTERNALS != null);
-		workarounds.put("received descriptors closed once, by the starter", INTERNALS != null);
-		workarounds.put("descriptors in datagram replies", INTERNALS != null);
-		workarounds.put("a send timeout for datagram replies", SET_SOCKET_OPTION != null);
-		workarounds.put("no other sender until a datagram socket file has its mode", DISCONNECT != null);
-		return workarounds;
+	static Set<Workaround> resolved() {
+		Set<Workaround> resolved = EnumSet.noneOf(Workaround.class);
+		if (INTERNALS != null) {
+			resolved.add(Workaround.DESCRIPTOR_RECEIVE_BUFFER);
+			resolved.add(Workaround.RECEIVED_DESCRIPTOR_OWNERSHIP);
+			resolved.add(Workaround.DATAGRAM_REPLY_DESCRIPTORS);
+		}
+		if (SET_SOCKET_OPTION != null) {
+			resolved.add(Workaround.DATAGRAM_SEND_TIMEOUT);
+		}
+		if (DISCONNECT != null) {
+			resolved.add(Workaround.DATAGRAM_BIND_GUARD);
+		}
+		return resolved;
 	}
 
 	/**
@@ -107,14 +114,6 @@ final class JunixsocketInternals {
 	}
 
 	/**
-	 * Whether {@link #disconnect} can be used.
-	 * @return {@code true} if junixsocket's native disconnect is reachable
-	 */
-	static boolean canDisconnect() {
-		return DISCONNECT != null;
-	}
-
-	/**
 	 * Dissolves a datagram socket's association with its peer. junixsocket's own {@code
 	 * disconnect()} goes through the JDK's datagram socket, which never passes it on to the native
 	 * socket: the socket stays connected and keeps refusing every other sender.
@@ -139,7 +138,7 @@ final class JunixsocketInternals {
 		}
 	}
 
-	private static @Nullable Method findNative(String name, String lostWithout, Class<?>... parameterTypes) {
+	private static @Nullable Method findNative(String name, Class<?>... parameterTypes) {
 		try {
 			Method method = Class.forName("org.newsclub.net.unix.NativeUnixSocket")
 				.getDeclaredMethod(name, parameterTypes);
@@ -147,17 +146,19 @@ final class JunixsocketInternals {
 			return method;
 		}
 		catch (ReflectiveOperationException | RuntimeException ex) {
-			logger.warn("This junixsocket's native " + name + " cannot be reached: " + lostWithout + " (" + ex + ")");
+			// reported by JunixsocketWorkarounds; the cause is for whoever debugs an upgrade
+			logger.debug("This junixsocket's native " + name + " cannot be reached", ex);
 			return null;
 		}
 	}
 
 	/**
-	 * Returns a stream socket's ancillary data, with a receive buffer that holds 253 descriptors.
+	 * Makes a stream socket receive descriptors, with a receive buffer that holds 253.
 	 * @param socket a connected socket
-	 * @return junixsocket's ancillary data object, or {@code null} if its internals are not there
+	 * @return the socket's reception; {@linkplain DescriptorReception#isOwned() owned} unless
+	 * junixsocket's internals are not there
 	 */
-	static @Nullable Object enable(AFUNIXSocket socket) {
+	static DescriptorReception enable(AFUNIXSocket socket) {
 		if (INTERNALS != null) {
 			try {
 				return INTERNALS.enable(INTERNALS.support.get(INTERNALS.streamImpl.invoke(socket)));
@@ -167,16 +168,16 @@ final class JunixsocketInternals {
 			}
 		}
 		socket.setAncillaryReceiveBufferSize(RECEIVE_BUFFER_SIZE);
-		return null;
+		return DescriptorReception.publicApiOnly();
 	}
 
 	/**
-	 * Returns a datagram channel's ancillary data, with a receive buffer that holds 253
-	 * descriptors.
+	 * Makes a datagram channel receive descriptors, with a receive buffer that holds 253.
 	 * @param channel a bound channel
-	 * @return junixsocket's ancillary data object, or {@code null} if its internals are not there
+	 * @return the channel's reception; {@linkplain DescriptorReception#isOwned() owned} unless
+	 * junixsocket's internals are not there
 	 */
-	static @Nullable Object enable(AFUNIXDatagramChannel channel) {
+	static DescriptorReception enable(AFUNIXDatagramChannel channel) {
 		if (INTERNALS != null) {
 			try {
 				return INTERNALS.enable(INTERNALS.datagramSupport.invoke(channel.socket()));
@@ -186,7 +187,7 @@ final class JunixsocketInternals {
 			}
 		}
 		channel.setAncillaryReceiveBufferSize(RECEIVE_BUFFER_SIZE);
-		return null;
+		return DescriptorReception.publicApiOnly();
 	}
 
 	/**
@@ -219,9 +220,10 @@ final class JunixsocketInternals {
 	/**
 	 * Takes the descriptors received so far off junixsocket's list of descriptors to close with
 	 * the socket; the caller has taken them with {@code getReceivedFileDescriptors} and owns them.
-	 * @param ancillaryData what {@link #enable} returned
+	 * @param reception what {@link #enable} returned; nothing is done unless it is owned
 	 */
-	static void forgetReceived(@Nullable Object ancillaryData) {
+	static void forgetReceived(DescriptorReception reception) {
+		Object ancillaryData = reception.ancillaryData();
 		if (ancillaryData != null && INTERNALS != null) {
 			try {
 				((Map<?, ?>) INTERNALS.openReceived.get(ancillaryData)).clear();
@@ -254,16 +256,15 @@ final class JunixsocketInternals {
 				return new Internals(streamImpl, support, datagramSupport, setSize, openReceived, setOutbound);
 			}
 			catch (ReflectiveOperationException | RuntimeException ex) {
-				logger.warn("This junixsocket's ancillary data cannot be reached: a message carrying more than 60 "
-						+ "descriptors will fail to read and its descriptors will leak, and received descriptors "
-						+ "are closed by junixsocket too when their socket closes (" + ex + ")");
+				// reported by JunixsocketWorkarounds; the cause is for whoever debugs an upgrade
+				logger.debug("This junixsocket's ancillary data cannot be reached", ex);
 				return null;
 			}
 		}
 
-		Object enable(Object ancillaryData) throws ReflectiveOperationException {
+		DescriptorReception enable(Object ancillaryData) throws ReflectiveOperationException {
 			this.setSize.invoke(ancillaryData, RECEIVE_BUFFER_SIZE);
-			return ancillaryData;
+			return DescriptorReception.owned(ancillaryData);
 		}
 
 	}

@@ -10,7 +10,6 @@ import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
 
-import org.jspecify.annotations.Nullable;
 import org.newsclub.net.unix.AFUNIXDatagramChannel;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.FileDescriptorCast;
@@ -38,7 +37,7 @@ public final class ReceivedDescriptors {
 
 	private final int maxPerMessage;
 
-	private final @Nullable Object ancillaryData;
+	private final DescriptorReception reception;
 
 	private final Deque<Batch> batches = new ArrayDeque<>();
 
@@ -52,7 +51,7 @@ public final class ReceivedDescriptors {
 	public ReceivedDescriptors(AFUNIXSocket socket, int maxPerMessage) {
 		this.socket = socket;
 		this.maxPerMessage = maxPerMessage;
-		this.ancillaryData = JunixsocketInternals.enable(socket);
+		this.reception = JunixsocketInternals.enable(socket);
 	}
 
 	/**
@@ -67,7 +66,7 @@ public final class ReceivedDescriptors {
 		if (received == null || received.length == 0) {
 			return;
 		}
-		JunixsocketInternals.forgetReceived(this.ancillaryData);
+		JunixsocketInternals.forgetReceived(this.reception);
 		// junixsocket hands over a fresh array: wrapped, not copied
 		List<FileDescriptor> batch = Arrays.asList(received);
 		// what is pending belongs to the frame being read; this batch to it or to the next one
@@ -87,28 +86,32 @@ public final class ReceivedDescriptors {
 	/**
 	 * Takes the descriptors that arrived with the datagram just received on a channel; the
 	 * caller owns them.
-	 * @param channel the channel, whose ancillary data {@link #enable(AFUNIXDatagramChannel)}
-	 * returned
-	 * @param ancillaryData what {@link #enable(AFUNIXDatagramChannel)} returned
-	 * @return the descriptors, possibly none
+	 * @param channel the channel
+	 * @param reception what {@link #enable(AFUNIXDatagramChannel)} returned for the channel, or
+	 * {@link DescriptorReception#off()} if it takes no descriptors
+	 * @return the descriptors, possibly none; none when reception is off
 	 * @throws IOException if junixsocket fails
 	 */
-	public static List<FileDescriptor> takeReceived(AFUNIXDatagramChannel channel, @Nullable Object ancillaryData)
+	public static List<FileDescriptor> takeReceived(AFUNIXDatagramChannel channel, DescriptorReception reception)
 			throws IOException {
+		if (!reception.isEnabled()) {
+			return List.of();
+		}
 		FileDescriptor[] received = channel.getReceivedFileDescriptors();
 		if (received == null || received.length == 0) {
 			return List.of();
 		}
-		JunixsocketInternals.forgetReceived(ancillaryData);
+		JunixsocketInternals.forgetReceived(reception);
 		return Arrays.asList(received);
 	}
 
 	/**
-	 * Makes a datagram channel receive descriptors: up to the kernel's 253 per datagram.
+	 * Makes a datagram channel receive descriptors: up to the kernel's 253 per datagram (60 if
+	 * junixsocket's internals are missing, which {@link JunixsocketWorkarounds} reports).
 	 * @param channel the channel
-	 * @return a handle for {@link #takeReceived}
+	 * @return the channel's reception, for {@link #takeReceived}; never {@link DescriptorReception#off()}
 	 */
-	public static @Nullable Object enable(AFUNIXDatagramChannel channel) {
+	public static DescriptorReception enable(AFUNIXDatagramChannel channel) {
 		return JunixsocketInternals.enable(channel);
 	}
 

@@ -72,6 +72,8 @@ public final class SocketFileBinder {
 
 	private final Runnable beforeModeApplied;
 
+	private final JunixsocketWorkarounds workarounds;
+
 	/**
 	 * Creates a binder.
 	 */
@@ -86,7 +88,17 @@ public final class SocketFileBinder {
 	 * @param beforeModeApplied the task
 	 */
 	SocketFileBinder(Runnable beforeModeApplied) {
+		this(beforeModeApplied, JunixsocketWorkarounds.current());
+	}
+
+	/**
+	 * Creates a binder that sees a given junixsocket, for tests of one that lacks a workaround.
+	 * @param beforeModeApplied run between binding a socket and applying its mode
+	 * @param workarounds what junixsocket lets the binder do
+	 */
+	SocketFileBinder(Runnable beforeModeApplied, JunixsocketWorkarounds workarounds) {
 		this.beforeModeApplied = beforeModeApplied;
+		this.workarounds = workarounds;
 	}
 
 	/**
@@ -116,16 +128,19 @@ public final class SocketFileBinder {
 	 * the kernel then refuses every other sender ({@code EPERM}), so nobody the mode would have
 	 * kept out can send, or connect and keep sending, in that moment. One gap remains, documented
 	 * in the README: when a file appears after the check (not from a binder holding the lock),
-	 * junixsocket's bind removes it if it cannot connect to it, rather than failing.
+	 * junixsocket's bind removes it if it cannot connect to it, rather than failing. A junixsocket
+	 * that cannot dissolve the guard's connection fails the bind (see {@link JunixsocketWorkarounds}).
 	 * @param path the public path
 	 * @param options mode, group and directory creation
 	 * @param opener opens the channel, not yet bound
 	 * @return the bound file, which owns the channel and removes the path when closed
 	 * @throws SocketFileException if the path is taken, is not a socket, or cannot be bound
+	 * @throws dev.udsboot.UdsStartupException if junixsocket cannot guard the bind and the
+	 * application did not accept that ({@link JunixsocketWorkarounds#ACCEPT_PROPERTY})
 	 */
 	public BoundSocketFile<AFUNIXDatagramChannel> bindInPlace(Path path, SocketFileOptions options,
 			DatagramOpener opener) {
-		try (GuardedDatagramBinder binder = new GuardedDatagramBinder(opener)) {
+		try (GuardedDatagramBinder binder = new GuardedDatagramBinder(opener, this.workarounds)) {
 			return bind(path, options, binder, true);
 		}
 	}

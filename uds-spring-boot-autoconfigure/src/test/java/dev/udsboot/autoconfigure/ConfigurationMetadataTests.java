@@ -49,6 +49,8 @@ class ConfigurationMetadataTests {
 			assertThat(this.properties.get(name).get("description").asString()).as(name).isNotBlank();
 		}
 		assertThat(this.properties.get("uds.enabled").get("description").asString()).isNotBlank();
+		assertThat(this.properties.get("uds.accept-missing-workarounds").get("description").asString())
+			.contains("datagram-bind-guard");
 	}
 
 	@Test

@@ -17,6 +17,7 @@ import dev.udsboot.config.UdsConfigUtils;
 import dev.udsboot.config.UdsListenerEndpointRegistry;
 import dev.udsboot.invocation.UdsMessageHandlerMethodFactory;
 import dev.udsboot.listener.UdsListenerContainer;
+import dev.udsboot.socket.JunixsocketWorkarounds;
 import dev.udsboot.socket.SocketFileOptions;
 import dev.udsboot.test.EchoHandlerConfiguration;
 import dev.udsboot.test.LineClient;
@@ -41,6 +42,29 @@ class UdsAutoConfigurationTests {
 			assertThat(context).hasBean(UdsConfigUtils.UDS_HANDLER_ANNOTATION_PROCESSOR_BEAN_NAME);
 			assertThat(context.getBean(UdsListenerEndpointRegistry.class).getListenerContainers()).isEmpty();
 		});
+	}
+
+	@Test
+	void handsTheAcceptedMissingWorkaroundsToTheSocketLayer() {
+		try {
+			this.runner.withPropertyValues("uds.accept-missing-workarounds=datagram-bind-guard").run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).hasSingleBean(JunixsocketWorkarounds.class);
+				assertThat(JunixsocketWorkarounds.acceptedMissing())
+					.containsExactly(JunixsocketWorkarounds.Workaround.DATAGRAM_BIND_GUARD);
+			});
+			this.runner.run((context) -> assertThat(JunixsocketWorkarounds.acceptedMissing())
+				.as("the next startup replaces the acceptance").isEmpty());
+		}
+		finally {
+			JunixsocketWorkarounds.acceptMissing(java.util.Set.of());
+		}
+	}
+
+	@Test
+	void anUnknownWorkaroundNameFailsStartup() {
+		this.runner.withPropertyValues("uds.accept-missing-workarounds=no-such-workaround")
+			.run((context) -> assertThat(context).hasFailed());
 	}
 
 	@Test

@@ -468,6 +468,40 @@ class SocketFileBinderTests {
 		}
 	}
 
+	@Test
+	void aJunixsocketThatCannotGuardTheBindFailsItBeforeAnythingIsBound() throws Exception {
+		Path path = this.dir.resolve("unguarded.sock");
+		SocketFileBinder withoutGuard = new SocketFileBinder(() -> {
+		}, withoutBindGuard());
+		assertThatThrownBy(() -> withoutGuard.bindInPlace(path, options("rw-------"), DATAGRAM))
+			.isInstanceOf(dev.udsboot.UdsStartupException.class)
+			.hasMessageContaining("the datagram socket file " + path)
+			.satisfies((ex) -> assertThat(((dev.udsboot.UdsStartupException) ex).getAction())
+				.contains("uds.accept-missing-workarounds=datagram-bind-guard"));
+		assertThat(listDir()).as("neither the socket file nor a private directory").isEmpty();
+	}
+
+	@Test
+	void aMissingBindGuardThatWasAcceptedBindsUnguarded() throws Exception {
+		Path path = this.dir.resolve("accepted.sock");
+		SocketFileBinder withoutGuard = new SocketFileBinder(() -> {
+		}, withoutBindGuard());
+		JunixsocketWorkarounds.acceptMissing(Set.of(JunixsocketWorkarounds.Workaround.DATAGRAM_BIND_GUARD));
+		try (BoundSocketFile<org.newsclub.net.unix.AFUNIXDatagramChannel> bound = withoutGuard.bindInPlace(path,
+				options("rw-------"), DATAGRAM)) {
+			assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(path))).isEqualTo("rw-------");
+			assertThat(bound.socket().isConnected()).as("no guard was connected").isFalse();
+		}
+		finally {
+			JunixsocketWorkarounds.acceptMissing(Set.of());
+		}
+	}
+
+	private static JunixsocketWorkarounds withoutBindGuard() {
+		return new JunixsocketWorkarounds(java.util.EnumSet.complementOf(
+				java.util.EnumSet.of(JunixsocketWorkarounds.Workaround.DATAGRAM_BIND_GUARD)), "9.9.9");
+	}
+
 	private static String runPython(String script, String... args) throws Exception {
 		List<String> command = new ArrayList<>(List.of(RequiredTools.require("python3"), "-c", script));
 		command.addAll(List.of(args));

@@ -32,6 +32,7 @@ import dev.udsboot.listener.exception.UdsInvalidRequestException;
 import dev.udsboot.listener.exception.UdsListenerExecutionFailedException;
 import dev.udsboot.socket.BoundSocketFile;
 import dev.udsboot.socket.DatagramChannels;
+import dev.udsboot.socket.DescriptorReception;
 import dev.udsboot.socket.ReceivedDescriptors;
 import dev.udsboot.socket.SocketFileException;
 
@@ -194,7 +195,7 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 
 		private final AFUNIXDatagramChannel channel;
 
-		private final @Nullable Object ancillaryData;
+		private final DescriptorReception ancillaryData;
 
 		private final boolean takesDescriptors;
 
@@ -227,7 +228,8 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 			this.socket = socket;
 			this.channel = socket.socket();
 			this.takesDescriptors = DatagramListenerContainer.this.messageListener.acceptsFileDescriptors();
-			this.ancillaryData = this.takesDescriptors ? ReceivedDescriptors.enable(this.channel) : null;
+			this.ancillaryData = this.takesDescriptors ? ReceivedDescriptors.enable(this.channel)
+					: DescriptorReception.off();
 			DatagramSender sender = null;
 			try {
 				sender = new DatagramSender(this.channel, DatagramListenerContainer.this.definition,
