@@ -42,8 +42,9 @@ public class DefaultUdsListenerContainerFactory implements UdsListenerContainerF
 	public UdsListenerContainer createListenerContainer(UdsListenerDefinition definition, UdsListenerEndpoint endpoint) {
 		UdsMessageListener listener = endpoint.createMessageListener(definition, this.errorHandler);
 		return switch (definition.type()) {
-			case STREAM -> new StreamListenerContainer(definition, listener, this.threadKeepAlive);
-			case DATAGRAM -> new DatagramListenerContainer(definition, listener);
+			case STREAM -> new StreamListenerContainer(definition, definition.newSocketSource(), listener,
+					this.threadKeepAlive);
+			case DATAGRAM -> new DatagramListenerContainer(definition, definition.newSocketSource(), listener);
 		};
 	}
 

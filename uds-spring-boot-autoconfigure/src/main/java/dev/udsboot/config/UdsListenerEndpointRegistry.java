@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 
+import dev.udsboot.listener.GracefulStop;
 import dev.udsboot.listener.UdsListenerContainer;
 
 /**
@@ -24,9 +25,6 @@ public class UdsListenerEndpointRegistry implements SmartLifecycle, DisposableBe
 
 	/** The phase: late start, early stop, like Spring's other listener registries. */
 	public static final int DEFAULT_PHASE = Integer.MAX_VALUE - 100;
-
-	/** How long a direct {@link #stop()} waits before closing what is still busy. */
-	private static final long STOP_TIMEOUT_SECONDS = 30;
 
 	private final Map<String, UdsListenerContainer> containers = new LinkedHashMap<>();
 
@@ -82,15 +80,7 @@ public class UdsListenerEndpointRegistry implements SmartLifecycle, DisposableBe
 
 	@Override
 	public void stop() {
-		java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
-		stop(stopped::countDown);
-		try {
-			if (!stopped.await(STOP_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
-				destroy();
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+		if (!GracefulStop.await(this::stop)) {
 			destroy();
 		}
 	}

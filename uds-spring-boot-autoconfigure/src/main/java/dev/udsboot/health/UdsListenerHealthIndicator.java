@@ -7,7 +7,6 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
@@ -87,7 +86,7 @@ public class UdsListenerHealthIndicator implements HealthIndicator {
 		if (this.container.getDefinition().address().path() == null) {
 			return null;
 		}
-		BoundSocketFile<?> file = this.container.getSocketFile();
+		BoundSocketFile<?> file = this.container.getSource().socketFile();
 		if (file == null) {
 			return "the listener has no socket file";
 		}

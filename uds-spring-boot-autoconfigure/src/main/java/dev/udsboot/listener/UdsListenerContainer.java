@@ -1,25 +1,18 @@
 package dev.udsboot.listener;
 
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-
-import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.Lifecycle;
 
-import dev.udsboot.socket.BoundSocketFile;
+import dev.udsboot.listener.source.ListenerSocketSource;
 
 /**
  * Serves one configured listener: binds its socket, accepts connections or datagrams, hands each
- * message to its {@link UdsMessageListener}. Containers are not beans; the
- * {@link UdsListenerEndpointRegistry} creates, starts and stops them.
+ * message to its {@link UdsMessageListener}. Containers are not beans; the endpoint registry
+ * ({@code dev.udsboot.config.UdsListenerEndpointRegistry}) creates, starts and stops them.
+ * {@link AbstractUdsListenerContainer} is the base of the starter's own.
  */
 public interface UdsListenerContainer extends Lifecycle {
-
-	/** How long {@link #stop()} waits for in-flight messages before closing at once. */
-	Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
 	/**
 	 * Returns what this container serves.
@@ -50,10 +43,11 @@ public interface UdsListenerContainer extends Lifecycle {
 	}
 
 	/**
-	 * Returns the socket file this container bound and removes when it stops.
-	 * @return the file, or {@code null} if it is not running or listens on an abstract name
+	 * Returns where this listener's socket comes from, and so what it offers beyond messages: its
+	 * socket file, if it has one.
+	 * @return the source
 	 */
-	@Nullable BoundSocketFile<?> getSocketFile();
+	ListenerSocketSource getSource();
 
 	/**
 	 * Checks that the listener serves: a connection or datagram of the starter's own goes through
@@ -72,24 +66,10 @@ public interface UdsListenerContainer extends Lifecycle {
 	void stop(Runnable callback);
 
 	/**
-	 * Stops gracefully and waits for it, {@link #STOP_TIMEOUT} at most; then closes at once.
+	 * Stops gracefully and waits for it, {@link GracefulStop#TIMEOUT} at most; then closes at once.
 	 */
 	@Override
-	default void stop() {
-		CountDownLatch latch = new CountDownLatch(1);
-		stop(latch::countDown);
-		try {
-			if (!latch.await(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-				LogFactory.getLog(getClass()).warn("Closing " + getDefinition().describe()
-						+ ": messages still being handled after " + STOP_TIMEOUT.toSeconds() + " s");
-				close();
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			close();
-		}
-	}
+	void stop();
 
 	/**
 	 * Stops at once: closes every connection and the socket without waiting. Idempotent.

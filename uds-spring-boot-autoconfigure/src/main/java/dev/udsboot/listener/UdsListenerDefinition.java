@@ -1,10 +1,14 @@
 package dev.udsboot.listener;
 
 import java.nio.charset.Charset;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 
 import dev.udsboot.framing.Framing;
+import dev.udsboot.listener.source.AbstractNameSource;
+import dev.udsboot.listener.source.ListenerSocketSource;
+import dev.udsboot.listener.source.SocketFileSource;
 import dev.udsboot.socket.PeerCredentials;
 import dev.udsboot.socket.SocketFileOptions;
 import dev.udsboot.socket.UdsAddress;
@@ -62,6 +66,17 @@ public record UdsListenerDefinition(String name, UdsListenerType type, UdsAddres
 	 */
 	public String propertyPrefix() {
 		return "uds.listeners." + this.name + ".";
+	}
+
+	/**
+	 * Creates the source of this listener's socket: its path, whose socket file the starter owns,
+	 * or its abstract name.
+	 * @return a new source
+	 */
+	public ListenerSocketSource newSocketSource() {
+		Path path = this.address.path();
+		return (path != null) ? new SocketFileSource(this.name, propertyPrefix(), path, this.socketFile)
+				: new AbstractNameSource(this.name, propertyPrefix(), this.address);
 	}
 
 	/**

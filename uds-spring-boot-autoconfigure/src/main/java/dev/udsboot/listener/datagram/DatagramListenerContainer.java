@@ -17,20 +17,20 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.newsclub.net.unix.AFUNIXDatagramChannel;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
-
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 import dev.udsboot.framing.FrameRejectedException;
+import dev.udsboot.listener.AbstractUdsListenerContainer;
+import dev.udsboot.listener.GracefulStop;
 import dev.udsboot.listener.ListenerProbes;
-import dev.udsboot.listener.ListenerSocket;
 import dev.udsboot.listener.RateLimitedLog;
-import dev.udsboot.listener.UdsListenerContainer;
 import dev.udsboot.listener.UdsListenerDefinition;
 import dev.udsboot.listener.UdsListenerStatistics;
 import dev.udsboot.listener.UdsMessageListener;
 import dev.udsboot.listener.exception.UdsInvalidRequestException;
 import dev.udsboot.listener.exception.UdsListenerExecutionFailedException;
-import dev.udsboot.socket.BoundSocketFile;
+import dev.udsboot.listener.source.ListenerSocket;
+import dev.udsboot.listener.source.ListenerSocketSource;
 import dev.udsboot.socket.DatagramChannels;
 import dev.udsboot.socket.DescriptorReception;
 import dev.udsboot.socket.ReceivedDescriptors;
@@ -50,7 +50,7 @@ import dev.udsboot.socket.SocketFileException;
  * own is then queued behind those already received by the kernel, and every datagram before it is
  * handled and answered before the socket closes.
  */
-public class DatagramListenerContainer implements UdsListenerContainer {
+public class DatagramListenerContainer extends AbstractUdsListenerContainer {
 
 	private static final Log logger = LogFactory.getLog(DatagramListenerContainer.class);
 
@@ -59,25 +59,23 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 
 	private static final SecureRandom RANDOM = new SecureRandom();
 
-	private final UdsListenerDefinition definition;
+	private final ListenerSocketSource source;
 
 	private final UdsMessageListener messageListener;
 
-	private final UdsListenerStatistics statistics = new UdsListenerStatistics();
-
 	private final ListenerProbes probes = new ListenerProbes();
 
-	private final RateLimitedLog oversized = new RateLimitedLog(logger, Duration.ofSeconds(10));
+	private final RateLimitedLog oversized = rateLimited(logger);
 
-	private final RateLimitedLog tooManyDescriptors = new RateLimitedLog(logger, Duration.ofSeconds(10));
+	private final RateLimitedLog tooManyDescriptors = rateLimited(logger);
 
 	private final Object monitor = new Object();
 
-	private final RateLimitedLog receiveFailures = new RateLimitedLog(logger, Duration.ofSeconds(10));
+	private final RateLimitedLog receiveFailures = rateLimited(logger);
 
-	private final RateLimitedLog invalidPayloads = new RateLimitedLog(logger, Duration.ofSeconds(10));
+	private final RateLimitedLog invalidPayloads = rateLimited(logger);
 
-	private final RateLimitedLog handlerFailures = new RateLimitedLog(logger, Duration.ofSeconds(10));
+	private final RateLimitedLog handlerFailures = rateLimited(logger);
 
 	private volatile @Nullable Run current;
 
@@ -85,23 +83,26 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 	private final Set<Run> draining = ConcurrentHashMap.newKeySet();
 
 	/**
-	 * Creates a container; nothing is bound until {@link #start()}.
+	 * Creates a container for a listener's own socket source; nothing is bound until
+	 * {@link #start()}.
 	 * @param definition the listener to serve
 	 * @param messageListener receives each datagram
 	 */
 	public DatagramListenerContainer(UdsListenerDefinition definition, UdsMessageListener messageListener) {
-		this.definition = definition;
+		this(definition, definition.newSocketSource(), messageListener);
+	}
+
+	/**
+	 * Creates a container; nothing is bound until {@link #start()}.
+	 * @param definition the listener to serve
+	 * @param source where its socket comes from
+	 * @param messageListener receives each datagram
+	 */
+	public DatagramListenerContainer(UdsListenerDefinition definition, ListenerSocketSource source,
+			UdsMessageListener messageListener) {
+		super(definition);
+		this.source = source;
 		this.messageListener = messageListener;
-	}
-
-	@Override
-	public UdsListenerDefinition getDefinition() {
-		return this.definition;
-	}
-
-	@Override
-	public UdsListenerStatistics getStatistics() {
-		return this.statistics;
 	}
 
 	@Override
@@ -115,13 +116,12 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 	 */
 	@Override
 	public ListenerProbes.ProbeResult probe(Duration timeout) {
-		return this.probes.probeDatagram(this.definition.address(), timeout);
+		return this.probes.probeDatagram(getDefinition().address(), timeout);
 	}
 
 	@Override
-	public @Nullable BoundSocketFile<AFUNIXDatagramChannel> getSocketFile() {
-		Run run = this.current;
-		return (run != null) ? run.socket.file() : null;
+	public ListenerSocketSource getSource() {
+		return this.source;
 	}
 
 	@Override
@@ -130,8 +130,7 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 			if (isRunning()) {
 				return;
 			}
-			Run run = new Run(ListenerSocket.bindDatagram(this.definition,
-					() -> DatagramChannels.open(DatagramSender.SEND_TIMEOUT)));
+			Run run = new Run(this.source.openDatagramChannel(() -> DatagramChannels.open(DatagramSender.SEND_TIMEOUT)));
 			try {
 				run.start();
 			}
@@ -140,8 +139,8 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 				throw ex;
 			}
 			this.current = run;
-			logger.info("Started " + this.definition.describe() + " (datagram, " + this.definition.concurrency()
-					+ " thread" + ((this.definition.concurrency() == 1) ? "" : "s") + ")");
+			logger.info("Started " + getDefinition().describe() + " (datagram, " + getDefinition().concurrency()
+					+ " thread" + ((getDefinition().concurrency() == 1) ? "" : "s") + ")");
 		}
 	}
 
@@ -165,7 +164,7 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 		this.draining.add(run);
 		run.drain(() -> {
 			this.draining.remove(run);
-			logger.info("Stopped " + this.definition.describe());
+			logger.info("Stopped " + getDefinition().describe());
 			callback.run();
 		});
 	}
@@ -232,8 +231,8 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 					: DescriptorReception.off();
 			DatagramSender sender = null;
 			try {
-				sender = new DatagramSender(this.channel, DatagramListenerContainer.this.definition,
-						DatagramListenerContainer.this.statistics);
+				sender = new DatagramSender(this.channel, getDefinition(),
+						getStatistics());
 				this.stopper = AFUNIXDatagramChannel.open();
 				try {
 					this.stopper.connect(this.channel.getLocalAddress());
@@ -249,13 +248,13 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 				}
 				socket.close();
 				throw new SocketFileException(
-						"Cannot start " + DatagramListenerContainer.this.definition.describe() + ": " + ex, ex);
+						"Cannot start " + getDefinition().describe() + ": " + ex, ex);
 			}
 			this.sender = sender;
 		}
 
 		void start() {
-			UdsListenerDefinition definition = DatagramListenerContainer.this.definition;
+			UdsListenerDefinition definition = getDefinition();
 			CustomizableThreadFactory factory = new CustomizableThreadFactory("uds-" + definition.name() + "-");
 			for (int i = 0; i < definition.concurrency(); i++) {
 				Thread thread = factory.newThread(this::receiveLoop);
@@ -275,7 +274,7 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 			try {
 				// one byte over the limit tells a datagram over it; never too small for the stop token
 				ByteBuffer buffer = ByteBuffer.allocateDirect(
-						Math.max(DatagramListenerContainer.this.definition.maxMessageSize(), STOP_TOKEN_BYTES) + 1);
+						Math.max(getDefinition().maxMessageSize(), STOP_TOKEN_BYTES) + 1);
 				while (true) {
 					Datagram datagram = null;
 					IOException failure = null;
@@ -313,7 +312,7 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 				return;
 			}
 			DatagramListenerContainer.this.receiveFailures.warn((count) -> count + " receive(s) failed on "
-					+ DatagramListenerContainer.this.definition.describe() + "; the latest: " + failure);
+					+ getDefinition().describe() + "; the latest: " + failure);
 			pause();
 		}
 
@@ -327,9 +326,9 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 				handle(datagram);
 			}
 			catch (RuntimeException | Error ex) {
-				DatagramListenerContainer.this.statistics.handlerFailed();
+				getStatistics().handlerFailed();
 				DatagramListenerContainer.this.handlerFailures.error((count) -> "Failed to handle " + count
-						+ " datagram(s) on " + DatagramListenerContainer.this.definition.describe(), ex);
+						+ " datagram(s) on " + getDefinition().describe(), ex);
 			}
 			finally {
 				if (this.receiving) {
@@ -345,7 +344,7 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 		 * @throws IOException if receiving failed
 		 */
 		private @Nullable Datagram receive(ByteBuffer buffer) throws IOException {
-			UdsListenerDefinition definition = DatagramListenerContainer.this.definition;
+			UdsListenerDefinition definition = getDefinition();
 			buffer.clear();
 			AFUNIXSocketAddress received = this.channel.receive(buffer);
 			List<FileDescriptor> descriptors = this.takesDescriptors
@@ -378,7 +377,7 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 			}
 			if (buffer.remaining() > definition.maxMessageSize()) {
 				ReceivedDescriptors.close(descriptors);
-				DatagramListenerContainer.this.statistics.frameRejected(FrameRejectedException.Reason.TOO_LARGE);
+				getStatistics().frameRejected(FrameRejectedException.Reason.TOO_LARGE);
 				DatagramListenerContainer.this.oversized.warn((count) -> "Dropped " + count
 						+ " datagram(s) larger than max-message-size " + definition.maxMessageSize() + " bytes on "
 						+ definition.describe() + "; the latest from " + describe(from));
@@ -399,8 +398,8 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 				this.sender.answerProbe(java.util.Objects.requireNonNull(datagram.from()), datagram.payload());
 				return;
 			}
-			UdsListenerDefinition definition = DatagramListenerContainer.this.definition;
-			UdsListenerStatistics statistics = DatagramListenerContainer.this.statistics;
+			UdsListenerDefinition definition = getDefinition();
+			UdsListenerStatistics statistics = getStatistics();
 			List<FileDescriptor> descriptors = datagram.descriptors();
 			if (descriptors.size() > definition.maxFileDescriptors()) {
 				ReceivedDescriptors.close(descriptors);
@@ -466,9 +465,9 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 			}
 			// the queue is full behind a slow handler: wait for room on a thread of its own, so that
 			// the caller (the registry, stopping every listener) does not wait here
-			new CustomizableThreadFactory("uds-" + DatagramListenerContainer.this.definition.name() + "-stop-")
+			new CustomizableThreadFactory("uds-" + getDefinition().name() + "-stop-")
 				.newThread(() -> {
-					if (!sendStopDatagram(STOP_TIMEOUT)) {
+					if (!sendStopDatagram(GracefulStop.TIMEOUT)) {
 						closeSocket();
 					}
 					closeIfDone();
@@ -500,7 +499,7 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 				return this.stopper.write(ByteBuffer.wrap(this.stopToken)) == STOP_TOKEN_BYTES;
 			}
 			catch (IOException | RuntimeException ex) {
-				logger.warn("Could not wake the threads of " + DatagramListenerContainer.this.definition.describe()
+				logger.warn("Could not wake the threads of " + getDefinition().describe()
 						+ ": " + ex);
 				return false;
 			}
@@ -518,7 +517,7 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 				this.stopper.close();
 			}
 			catch (IOException ex) {
-				logger.debug("Failed to close the stopper of " + DatagramListenerContainer.this.definition.describe(), ex);
+				logger.debug("Failed to close the stopper of " + getDefinition().describe(), ex);
 			}
 			this.socket.close();
 		}

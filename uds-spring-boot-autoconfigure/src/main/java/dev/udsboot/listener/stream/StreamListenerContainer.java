@@ -16,19 +16,17 @@ import org.jspecify.annotations.Nullable;
 import org.newsclub.net.unix.AFUNIXServerSocket;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
-
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 import dev.udsboot.framing.FrameCodec;
+import dev.udsboot.listener.AbstractUdsListenerContainer;
 import dev.udsboot.listener.FileDescriptorLimit;
 import dev.udsboot.listener.ListenerProbes;
-import dev.udsboot.listener.ListenerSocket;
 import dev.udsboot.listener.RateLimitedLog;
-import dev.udsboot.listener.UdsListenerContainer;
 import dev.udsboot.listener.UdsListenerDefinition;
-import dev.udsboot.listener.UdsListenerStatistics;
 import dev.udsboot.listener.UdsMessageListener;
-import dev.udsboot.socket.BoundSocketFile;
+import dev.udsboot.listener.source.ListenerSocket;
+import dev.udsboot.listener.source.ListenerSocketSource;
 
 /**
  * Serves a stream listener: one acceptor thread, and one pooled platform thread per open
@@ -40,21 +38,19 @@ import dev.udsboot.socket.BoundSocketFile;
  * waits behind an idle one. junixsocket's selector and its virtual-thread poller add hand-offs per
  * message; see the README for the measurements.
  */
-public class StreamListenerContainer implements UdsListenerContainer {
+public class StreamListenerContainer extends AbstractUdsListenerContainer {
 
 	private static final Log logger = LogFactory.getLog(StreamListenerContainer.class);
 
 
 
-	private final UdsListenerDefinition definition;
+	private final ListenerSocketSource source;
 
 	private final UdsMessageListener messageListener;
 
 	private final FrameCodec codec;
 
 	private final Duration threadKeepAlive;
-
-	private final UdsListenerStatistics statistics = new UdsListenerStatistics();
 
 	private final ListenerProbes probes = new ListenerProbes();
 
@@ -66,23 +62,23 @@ public class StreamListenerContainer implements UdsListenerContainer {
 
 	private volatile boolean running;
 
-	private final RateLimitedLog refusals = new RateLimitedLog(logger, Duration.ofSeconds(10));
+	private final RateLimitedLog refusals = rateLimited(logger);
 
-	private final RateLimitedLog serveFailures = new RateLimitedLog(logger, Duration.ofSeconds(10));
+	private final RateLimitedLog serveFailures = rateLimited(logger);
 
 	// a client's mistakes, one WARN per interval and kind, so that one kind never hides another
 
 	/** Payloads a handler could not take. */
-	private final RateLimitedLog invalidPayloads = new RateLimitedLog(StreamConnection.logger, Duration.ofSeconds(10));
+	private final RateLimitedLog invalidPayloads = rateLimited(StreamConnection.logger);
 
 	/** Frames the framing rejected, and messages with too many descriptors. */
-	private final RateLimitedLog rejectedFrames = new RateLimitedLog(StreamConnection.logger, Duration.ofSeconds(10));
+	private final RateLimitedLog rejectedFrames = rateLimited(StreamConnection.logger);
 
 	/** Peers the allow-lists refused. */
-	private final RateLimitedLog refusedPeers = new RateLimitedLog(StreamConnection.logger, Duration.ofSeconds(10));
+	private final RateLimitedLog refusedPeers = rateLimited(StreamConnection.logger);
 
 	/** Handler failures of every connection: one ERROR with its stack trace per interval. */
-	private final RateLimitedLog handlerFailures = new RateLimitedLog(StreamConnection.logger, Duration.ofSeconds(10));
+	private final RateLimitedLog handlerFailures = rateLimited(StreamConnection.logger);
 
 	private @Nullable AFUNIXServerSocket serverSocket;
 
@@ -97,27 +93,31 @@ public class StreamListenerContainer implements UdsListenerContainer {
 	private @Nullable Runnable drainedCallback;
 
 	/**
-	 * Creates a container; nothing is bound until {@link #start()}.
+	 * Creates a container for a listener's own socket source; nothing is bound until
+	 * {@link #start()}.
 	 * @param definition the listener to serve
 	 * @param messageListener receives each message
 	 * @param threadKeepAlive how long an idle connection thread is kept for reuse
 	 */
 	public StreamListenerContainer(UdsListenerDefinition definition, UdsMessageListener messageListener,
 			Duration threadKeepAlive) {
-		this.definition = definition;
+		this(definition, definition.newSocketSource(), messageListener, threadKeepAlive);
+	}
+
+	/**
+	 * Creates a container; nothing is bound until {@link #start()}.
+	 * @param definition the listener to serve
+	 * @param source where its socket comes from
+	 * @param messageListener receives each message
+	 * @param threadKeepAlive how long an idle connection thread is kept for reuse
+	 */
+	public StreamListenerContainer(UdsListenerDefinition definition, ListenerSocketSource source,
+			UdsMessageListener messageListener, Duration threadKeepAlive) {
+		super(definition);
+		this.source = source;
 		this.messageListener = messageListener;
 		this.threadKeepAlive = threadKeepAlive;
 		this.codec = new FrameCodec(definition.framing(), definition.maxMessageSize());
-	}
-
-	@Override
-	public UdsListenerDefinition getDefinition() {
-		return this.definition;
-	}
-
-	@Override
-	public UdsListenerStatistics getStatistics() {
-		return this.statistics;
 	}
 
 	@Override
@@ -159,7 +159,7 @@ public class StreamListenerContainer implements UdsListenerContainer {
 	 */
 	@Override
 	public ListenerProbes.ProbeResult probe(Duration timeout) {
-		return this.probes.probeStream(this.definition.address(), timeout);
+		return this.probes.probeStream(getDefinition().address(), timeout);
 	}
 
 	@Override
@@ -169,9 +169,8 @@ public class StreamListenerContainer implements UdsListenerContainer {
 	}
 
 	@Override
-	public @Nullable BoundSocketFile<AFUNIXServerSocket> getSocketFile() {
-		ListenerSocket<AFUNIXServerSocket> socket = this.listenerSocket;
-		return (socket != null) ? socket.file() : null;
+	public ListenerSocketSource getSource() {
+		return this.source;
 	}
 
 	@Override
@@ -180,21 +179,21 @@ public class StreamListenerContainer implements UdsListenerContainer {
 			if (this.running) {
 				return;
 			}
-			ListenerSocket<AFUNIXServerSocket> socket = ListenerSocket.bind(this.definition, this::newServerSocket);
+			ListenerSocket<AFUNIXServerSocket> socket = this.source.openServerSocket(this::newServerSocket);
 			this.listenerSocket = socket;
 			this.serverSocket = socket.socket();
-			FileDescriptorLimit.warnIfBelowMaxConnections(this.definition, logger);
-			this.shedding = new DescriptorShedding(this.definition, this.statistics, Duration.ofSeconds(10));
-			CustomizableThreadFactory threads = new CustomizableThreadFactory("uds-" + this.definition.name() + "-");
+			FileDescriptorLimit.warnIfBelowMaxConnections(getDefinition(), logger);
+			this.shedding = new DescriptorShedding(getDefinition(), getStatistics(), Duration.ofSeconds(10));
+			CustomizableThreadFactory threads = new CustomizableThreadFactory("uds-" + getDefinition().name() + "-");
 			// max-connections bounds the connections; the headroom covers threads still finishing
 			// a connection that has already been counted as closed
-			this.executor = new ThreadPoolExecutor(0, this.definition.maxConnections() * 2,
+			this.executor = new ThreadPoolExecutor(0, getDefinition().maxConnections() * 2,
 					this.threadKeepAlive.toMillis(), TimeUnit.MILLISECONDS, new SynchronousQueue<>(), threads);
-			Thread thread = new Thread(this::acceptLoop, "uds-" + this.definition.name() + "-acceptor");
+			Thread thread = new Thread(this::acceptLoop, "uds-" + getDefinition().name() + "-acceptor");
 			this.acceptor = thread;
 			this.running = true;
 			thread.start();
-			logger.info("Started " + this.definition.describe() + " with " + this.definition.framing().name()
+			logger.info("Started " + getDefinition().describe() + " with " + getDefinition().framing().name()
 				.toLowerCase(java.util.Locale.ROOT) + " framing");
 		}
 	}
@@ -205,7 +204,7 @@ public class StreamListenerContainer implements UdsListenerContainer {
 			// junixsocket's defaults take over whatever is at the path and delete the path on close
 			server.setReuseAddress(false);
 			server.setDeleteOnClose(false);
-			server.bind(address, this.definition.backlog());
+			server.bind(address, getDefinition().backlog());
 			return server;
 		}
 		catch (IOException ex) {
@@ -228,7 +227,7 @@ public class StreamListenerContainer implements UdsListenerContainer {
 				}
 				if (server.isClosed()) {
 					// junixsocket closes the server when its bound file is deleted or moved
-					logger.error("Stopped accepting on " + this.definition.describe()
+					logger.error("Stopped accepting on " + getDefinition().describe()
 							+ ": the server socket was closed (was its socket file deleted?): " + ex);
 					this.running = false;
 					// nothing accepts from now on; the rest goes when the listener is stopped or closed
@@ -254,23 +253,23 @@ public class StreamListenerContainer implements UdsListenerContainer {
 			closeQuietly(socket);
 			return;
 		}
-		if (this.connections.size() >= this.definition.maxConnections()) {
+		if (this.connections.size() >= getDefinition().maxConnections()) {
 			refuse(socket);
 			return;
 		}
 		StreamConnection connection = null;
 		try {
-			if (!this.definition.idleTimeout().isZero()) {
-				socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, this.definition.idleTimeout().toMillis()));
+			if (!getDefinition().idleTimeout().isZero()) {
+				socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, getDefinition().idleTimeout().toMillis()));
 			}
 			connection = new StreamConnection(this.connectionIds.incrementAndGet(), socket, this);
 			this.connections.add(connection);
 			this.executor.execute(connection);
 		}
 		catch (IOException | RejectedExecutionException ex) {
-			this.statistics.connectionRefused();
+			getStatistics().connectionRefused();
 			this.serveFailures.warn((count) -> "Could not serve " + count + " new connection(s) on "
-					+ this.definition.describe() + "; the latest: " + ex);
+					+ getDefinition().describe() + "; the latest: " + ex);
 			if (connection != null) {
 				this.connections.remove(connection);
 			}
@@ -280,9 +279,9 @@ public class StreamListenerContainer implements UdsListenerContainer {
 
 	private void refuse(AFUNIXSocket socket) {
 		closeQuietly(socket);
-		this.statistics.connectionRefused();
-		this.refusals.warn((count) -> "Refused " + count + " connection(s) on " + this.definition.describe()
-				+ ": max-connections " + this.definition.maxConnections() + " reached");
+		getStatistics().connectionRefused();
+		this.refusals.warn((count) -> "Refused " + count + " connection(s) on " + getDefinition().describe()
+				+ ": max-connections " + getDefinition().maxConnections() + " reached");
 	}
 
 	void connectionClosed(StreamConnection connection) {
@@ -320,7 +319,7 @@ public class StreamListenerContainer implements UdsListenerContainer {
 		ThreadPoolExecutor pool = this.executor;
 		Runnable finish = () -> {
 			release(bound, pool, false);
-			logger.info("Stopped " + this.definition.describe());
+			logger.info("Stopped " + getDefinition().describe());
 			callback.run();
 		};
 		boolean drained;
@@ -385,7 +384,7 @@ public class StreamListenerContainer implements UdsListenerContainer {
 			return true;
 		}
 		catch (IOException | RuntimeException ex) {
-			logger.debug("Could not wake the acceptor of " + this.definition.describe() + ": " + ex);
+			logger.debug("Could not wake the acceptor of " + getDefinition().describe() + ": " + ex);
 			return false;
 		}
 	}

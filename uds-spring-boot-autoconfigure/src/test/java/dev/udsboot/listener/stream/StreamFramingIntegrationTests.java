@@ -2,8 +2,8 @@ package dev.udsboot.listener.stream;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -195,7 +195,7 @@ class StreamFramingIntegrationTests {
 		String name = "uds-it-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
 		UdsListenerDefinition definition = TestListeners.abstractName(name).maxMessageSize(MAX).build();
 		StreamListenerContainer container = startEcho(definition);
-		assertThat(container.getSocketFile()).isNull();
+		assertThat(container.getSource().socketFile()).isNull();
 		try (LineClient client = connect(container)) {
 			assertThat(client.request("over the abstract namespace")).isEqualTo("over the abstract namespace");
 			assertThat(client.request("twice")).isEqualTo("twice");

@@ -24,10 +24,9 @@ import dev.udsboot.socket.SocketFileException;
 import dev.udsboot.socket.SocketFileOptions;
 import dev.udsboot.socket.SocketFiles;
 import dev.udsboot.socket.UdsAddress;
+import dev.udsboot.test.ForeignServers;
 import dev.udsboot.test.LineClient;
 import dev.udsboot.test.TestListeners;
-
-import dev.udsboot.test.ForeignServers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -88,7 +87,7 @@ class StreamListenerLifecycleTests {
 			.withMessageContaining("Listener 'second'")
 			.withMessageContaining(path.toString())
 			.withMessageContaining("another listener or the management socket of this application");
-		assertThat(first.getSocketFile().isStillOurs()).isTrue();
+		assertThat(first.getSource().socketFile().isStillOurs()).isTrue();
 		assertEchoes(path);
 		first.stop();
 		assertThat(listDir()).isEmpty();
@@ -100,7 +99,7 @@ class StreamListenerLifecycleTests {
 		StreamListenerContainer container = echo(TestListeners.at(path).build());
 		container.start();
 		assertThat(SocketFiles.kindOf(path)).isEqualTo(SocketFiles.Kind.SOCKET);
-		assertThat(container.getSocketFile().isStillOurs()).isTrue();
+		assertThat(container.getSource().socketFile().isStillOurs()).isTrue();
 		assertEchoes(path);
 		container.stop();
 		assertThat(container.isRunning()).isFalse();
@@ -119,7 +118,7 @@ class StreamListenerLifecycleTests {
 		second.start();
 		// (not compared with the first file's inode number: the filesystem may reuse it)
 		assertThat(second.isRunning()).isTrue();
-		assertThat(second.getSocketFile().isStillOurs()).isTrue();
+		assertThat(second.getSource().socketFile().isStillOurs()).isTrue();
 		assertEchoes(path);
 		second.stop();
 		assertThat(listDir()).isEmpty();
@@ -131,7 +130,7 @@ class StreamListenerLifecycleTests {
 		Path abandoned = bindAndDieWithoutCleanup(path);
 		StreamListenerContainer container = echo(TestListeners.at(path).build());
 		container.start();
-		assertThat(container.getSocketFile().isStillOurs()).isTrue();
+		assertThat(container.getSource().socketFile().isStillOurs()).isTrue();
 		assertEchoes(path);
 		container.stop();
 		assertThat(path).doesNotExist();
@@ -172,7 +171,7 @@ class StreamListenerLifecycleTests {
 		String name = "udsboot-test-" + UUID.randomUUID();
 		StreamListenerContainer container = echo(TestListeners.abstractName(name).build());
 		container.start();
-		assertThat(container.getSocketFile()).isNull();
+		assertThat(container.getSource().socketFile()).isNull();
 		assertThat(abstractNamesInUse()).contains("@" + name);
 		try (LineClient client = LineClient.connect(UdsAddress.ofAbstractName(name))) {
 			assertThat(client.request("abstract")).isEqualTo("abstract");
