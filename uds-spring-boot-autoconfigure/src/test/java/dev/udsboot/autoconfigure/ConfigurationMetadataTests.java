@@ -80,6 +80,20 @@ class ConfigurationMetadataTests {
 		assertThat(defaultOf("type")).isEqualTo(listener.getType().name().toLowerCase(java.util.Locale.ROOT));
 		assertThat(java.time.Duration.parse("PT" + defaultOf("idle-timeout").toUpperCase(java.util.Locale.ROOT)))
 			.isEqualTo(listener.getIdleTimeout());
+		// unset in the properties, so that a datagram listener has none: the runtime's default applies
+		assertThat(defaultOf("framing"))
+			.isEqualTo(dev.udsboot.listener.UdsListenerDefaults.FRAMING.name().toLowerCase(java.util.Locale.ROOT));
+		assertThat(defaultOf("concurrency")).isEqualTo(String.valueOf(dev.udsboot.listener.UdsListenerDefaults.CONCURRENCY));
+	}
+
+	@Test
+	void socketFileDefaultsOfTheManagementSocketAreDocumented() {
+		// generated from SocketFileProperties' initialisers, which must be literals for that
+		SocketFileProperties defaults = new SocketFileProperties();
+		assertThat(this.properties.get("uds.management.file-mode").get("defaultValue").asString())
+			.isEqualTo(defaults.getFileMode());
+		assertThat(this.properties.get("uds.management.directory-mode").get("defaultValue").asString())
+			.isEqualTo(defaults.getDirectoryMode());
 	}
 
 	private String defaultOf(String property) {

@@ -15,7 +15,9 @@ import dev.udsboot.framing.Framing;
 /**
  * Defaults for every {@link dev.udsboot.client.UdsTemplate} built from the auto-configured
  * builder; the templates of this application's listeners take framing, size, charset and
- * descriptors from their listener instead.
+ * descriptors from their listener instead. The field initialisers are the defaults of a
+ * {@link UdsTemplateBuilder} spelt as literals, which the configuration metadata processor can
+ * read; a test holds them equal.
  */
 @ConfigurationProperties("uds.client")
 public class UdsClientProperties implements InitializingBean {
