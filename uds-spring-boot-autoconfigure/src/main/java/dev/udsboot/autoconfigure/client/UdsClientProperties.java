@@ -6,6 +6,7 @@ import java.time.Duration;
 
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.util.unit.DataSize;
 
 import dev.udsboot.client.UdsTemplateBuilder;
@@ -64,7 +65,8 @@ public class UdsClientProperties implements InitializingBean {
 
 	/**
 	 * Checks the values at startup, naming the property that is wrong.
-	 * @throws IllegalStateException if a value is out of range
+	 * @throws InvalidConfigurationPropertyValueException if a value is out of range, which Spring
+	 * Boot reports with the property, its value and where it was set
 	 */
 	@Override
 	public void afterPropertiesSet() {
@@ -80,7 +82,8 @@ public class UdsClientProperties implements InitializingBean {
 
 	private static void check(boolean valid, String key, String expected, Object value) {
 		if (!valid) {
-			throw new IllegalStateException("uds.client." + key + " must be " + expected + ", not " + value);
+			throw new InvalidConfigurationPropertyValueException("uds.client." + key, value,
+					"uds.client." + key + " must be " + expected);
 		}
 	}
 

@@ -20,6 +20,7 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
 
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
+import dev.udsboot.UdsStartupException;
 import dev.udsboot.framing.FrameRejectedException;
 import dev.udsboot.listener.ListenerProbes;
 import dev.udsboot.listener.ListenerSocket;
@@ -33,7 +34,6 @@ import dev.udsboot.listener.exception.UdsListenerExecutionFailedException;
 import dev.udsboot.socket.BoundSocketFile;
 import dev.udsboot.socket.DatagramChannels;
 import dev.udsboot.socket.ReceivedDescriptors;
-import dev.udsboot.socket.SocketFileException;
 
 /**
  * Serves a datagram listener: {@code concurrency} platform threads take turns receiving (one waits
@@ -246,8 +246,9 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 					sender.close();
 				}
 				socket.close();
-				throw new SocketFileException(
-						"Cannot start " + DatagramListenerContainer.this.definition.describe() + ": " + ex, ex);
+				throw new UdsStartupException("Cannot start " + DatagramListenerContainer.this.definition.describe()
+						+ ": its socket is bound, but the sockets for replies and for stopping could not be opened: "
+						+ ex, "Check the open-files limit of the process (ulimit -n) and the cause below.", ex);
 			}
 			this.sender = sender;
 		}
