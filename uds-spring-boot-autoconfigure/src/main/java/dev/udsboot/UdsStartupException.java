@@ -7,6 +7,13 @@ import org.jspecify.annotations.Nullable;
  * or a socket cannot be bound where it is configured. It carries the two parts of a Spring Boot
  * failure report, a description naming the full property and its value, and the action to take;
  * {@code UdsStartupFailureAnalyzer} turns it into that report.
+ * <p>
+ * It is the type of every startup failure the starter raises, but one: a property value that is
+ * invalid on its own (a negative backlog, an unparsable file mode) is Spring Boot's
+ * {@code InvalidConfigurationPropertyValueException}, as for Spring Boot's own properties, so that
+ * Spring Boot's report names where the value was set. Lower layers throw their own types (a
+ * {@code SocketFileException} when a socket file cannot be bound, which a client meets too); the
+ * listener or management socket that bound it converts them to this type where it binds.
  */
 public class UdsStartupException extends UdsException {
 

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import dev.udsboot.config.UdsListenerDefinitions;
 import dev.udsboot.framing.Framing;
+import dev.udsboot.listener.UdsListenerDefaults;
 import dev.udsboot.listener.UdsListenerDefinition;
 import dev.udsboot.socket.SocketFileOptions;
 
@@ -34,14 +35,14 @@ final class PropertiesListenerDefinitions {
 		String name = entry.getKey();
 		UdsProperties.Listener listener = entry.getValue();
 		SocketFileOptions socketFile = listener.toSocketFileOptions("uds.listeners." + name + ".");
-		Framing framing = (listener.getFraming() != null) ? listener.getFraming() : Framing.LINE;
+		Framing framing = (listener.getFraming() != null) ? listener.getFraming() : UdsListenerDefaults.FRAMING;
 		return new UdsListenerDefinition(name, listener.getType(),
 				UdsProperties.address("uds.listeners." + name + ".", listener), framing,
 				(int) listener.getMaxMessageSize().toBytes(), socketFile, listener.getBacklog(),
 				listener.getMaxConnections(), listener.getIdleTimeout(),
 				new LinkedHashSet<>(listener.getAllowedUids()), new LinkedHashSet<>(listener.getAllowedGids()),
 				listener.getMaxFileDescriptors(), listener.getCharset(),
-				(listener.getConcurrency() != null) ? listener.getConcurrency() : 1);
+				(listener.getConcurrency() != null) ? listener.getConcurrency() : UdsListenerDefaults.CONCURRENCY);
 	}
 
 }

@@ -9,14 +9,16 @@ import dev.udsboot.socket.SocketFileOptions;
 
 /**
  * How a socket file is created, as configured: the part of a listener's properties, and of the
- * management socket's, that becomes {@link SocketFileOptions}.
+ * management socket's, that becomes {@link SocketFileOptions}. The modes' initialisers are
+ * {@link SocketFileOptions#defaults()} spelt as literals, which the configuration metadata
+ * processor can read (it cannot read a constant of another class); a test holds them equal.
  */
 public class SocketFileProperties {
 
 	/**
 	 * Permissions of the socket file, symbolic (rw-rw----) or octal (0660).
 	 */
-	private String fileMode = SocketFileOptions.DEFAULT_FILE_MODE;
+	private String fileMode = "rw-rw----";
 
 	/**
 	 * Group owner of the socket file; the process's group when not set.
@@ -31,7 +33,7 @@ public class SocketFileProperties {
 	/**
 	 * Permissions of parent directories created for the socket file.
 	 */
-	private String directoryMode = SocketFileOptions.DEFAULT_DIRECTORY_MODE;
+	private String directoryMode = "rwx------";
 
 	public String getFileMode() {
 		return this.fileMode;

@@ -22,6 +22,7 @@ import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 
 import dev.udsboot.framing.Framing;
+import dev.udsboot.listener.UdsListenerDefaults;
 import dev.udsboot.listener.UdsListenerType;
 import dev.udsboot.socket.JunixsocketWorkarounds;
 import dev.udsboot.socket.SocketFileOptions;
@@ -177,7 +178,8 @@ public class UdsProperties implements InitializingBean, EnvironmentAware {
 					listener.getMaxMessageSize(), "A Unix datagram is at most the sender's socket buffer "
 							+ "(net.core.wmem_max); the limit here is " + MAX_DATAGRAM_SIZE / (1024 * 1024) + "MB");
 		}
-		int concurrency = (listener.getConcurrency() != null) ? listener.getConcurrency() : 1;
+		int concurrency = (listener.getConcurrency() != null) ? listener.getConcurrency()
+				: UdsListenerDefaults.CONCURRENCY;
 		if (concurrency < 1 || concurrency > MAX_DATAGRAM_CONCURRENCY) {
 			throw new InvalidConfigurationPropertyValueException(prefix + "concurrency", concurrency,
 					"Must be between 1 and " + MAX_DATAGRAM_CONCURRENCY);
@@ -215,7 +217,12 @@ public class UdsProperties implements InitializingBean, EnvironmentAware {
 	}
 
 	/**
-	 * One listener: a socket and how its messages are read.
+	 * One listener: a socket and how its messages are read. The field initialisers are the
+	 * defaults of {@link UdsListenerDefaults} spelt as literals, as for every properties class of
+	 * the starter (the configuration metadata processor reads only literals); a test holds them
+	 * equal. A map's values are not described by the processor, so
+	 * {@code additional-spring-configuration-metadata.json} documents these defaults, and a test
+	 * holds that equal too.
 	 */
 	public static class Listener extends SocketFileProperties {
 

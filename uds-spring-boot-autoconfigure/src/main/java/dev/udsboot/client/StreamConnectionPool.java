@@ -26,9 +26,9 @@ import dev.udsboot.socket.UdsAddress;
  * Written here rather than taken from commons-pool2: what is needed is a bound, a LIFO stack and
  * a validity check, and commons-pool2's general pool adds a lock-based deque, eviction threads
  * and a dependency for that. One lock guards the count of connections in use and the idle stacks,
- * so taking and giving back a connection costs one uncontended lock each (a semaphore and
- * concurrent deques took three times the atomic operations, and a node allocation, between a
- * reply and the next request); connecting, checking and closing happen outside it.
+ * so taking and giving back a connection costs one uncontended lock each, where a semaphore beside
+ * concurrent deques would cost several atomic operations and a node allocation between a reply and
+ * the next request; connecting, checking and closing happen outside it.
  */
 final class StreamConnectionPool implements AutoCloseable {
 

@@ -56,8 +56,8 @@ public final class PayloadCodec {
 	 */
 	public byte[] encode(Object payload, MessageHeaders headers, String what) {
 		Object value = (payload instanceof Message<?> message) ? message.getPayload() : payload;
-		// the two commonest payloads are encoded here: through the converter chain each one built
-		// a Message and copied its headers, the largest cost of a small message
+		// the two commonest payloads are encoded here: the converter chain would build a Message and
+		// copy its headers for each, only to return the bytes or the string's encoding
 		if (value instanceof byte[] bytes) {
 			return bytes;
 		}

@@ -48,8 +48,7 @@ public record UdsListenerDefinition(String name, UdsListenerType type, UdsAddres
 		if (this.allowedUids.isEmpty() && this.allowedGids.isEmpty()) {
 			return true;
 		}
-		return this.allowedUids.contains((int) peer.uid())
-				|| peer.gids().stream().anyMatch((gid) -> this.allowedGids.contains(gid.intValue()));
+		return this.allowedUids.contains((int) peer.uid()) || this.allowedGids.stream().anyMatch(peer::isInGroup);
 	}
 
 	/**

@@ -14,7 +14,9 @@ import dev.udsboot.UdsStartupException;
  * Thrown when a socket file cannot be bound or is in a state the starter refuses to touch (a live
  * socket of another process, a regular file, a directory, a missing parent directory). It names
  * the {@link Problem} and the path, so that whoever configured the path can turn it into a startup
- * failure report naming its property ({@link #toStartupFailure(String, String)}).
+ * failure report naming its property ({@link #toStartupFailure(String, String, Path)}). It is not a
+ * startup failure itself: a client binds sockets too, and a listener or the management socket
+ * converts it where it binds, so a failed startup always reports a {@link UdsStartupException}.
  */
 public class SocketFileException extends UdsException {
 
@@ -51,23 +53,6 @@ public class SocketFileException extends UdsException {
 	private final @Nullable Path path;
 
 	private final @Nullable String detail;
-
-	/**
-	 * Creates an exception of an unclassified problem.
-	 * @param message what was found at the path and why it was refused
-	 */
-	public SocketFileException(String message) {
-		this(Problem.OTHER, null, null, message, null);
-	}
-
-	/**
-	 * Creates an exception of an unclassified problem with a cause.
-	 * @param message what was found at the path and why it was refused
-	 * @param cause the underlying failure
-	 */
-	public SocketFileException(String message, Throwable cause) {
-		this(Problem.OTHER, null, null, message, cause);
-	}
 
 	/**
 	 * Creates an exception.

@@ -82,6 +82,53 @@ class ConfigurationMetadataTests {
 		assertThat(defaultOf("type")).isEqualTo(listener.getType().name().toLowerCase(java.util.Locale.ROOT));
 		assertThat(java.time.Duration.parse("PT" + defaultOf("idle-timeout").toUpperCase(java.util.Locale.ROOT)))
 			.isEqualTo(listener.getIdleTimeout());
+		// unset in the properties, so that a datagram listener has none: the runtime's default applies
+		assertThat(defaultOf("framing"))
+			.isEqualTo(dev.udsboot.listener.UdsListenerDefaults.FRAMING.name().toLowerCase(java.util.Locale.ROOT));
+		assertThat(defaultOf("concurrency")).isEqualTo(String.valueOf(dev.udsboot.listener.UdsListenerDefaults.CONCURRENCY));
+	}
+
+	@Test
+	void socketFileDefaultsOfTheManagementSocketAreDocumented() {
+		// generated from SocketFileProperties' initialisers, which must be literals for that
+		SocketFileProperties defaults = new SocketFileProperties();
+		assertThat(this.properties.get("uds.management.file-mode").get("defaultValue").asString())
+			.isEqualTo(defaults.getFileMode());
+		assertThat(this.properties.get("uds.management.directory-mode").get("defaultValue").asString())
+			.isEqualTo(defaults.getDirectoryMode());
+	}
+
+	@Test
+	void theDefaultsInTheConfigurationGuideAreTheMetadatas() throws java.io.IOException {
+		// a table row: | `name` | `default` | meaning |; per-listener names are relative
+		java.util.regex.Pattern row = java.util.regex.Pattern.compile("^\\| `([a-z.-]+)` \\| `([^`]*)` \\|");
+		String prefix = "";
+		int checked = 0;
+		for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("../docs/configuration.md"))) {
+			if (line.startsWith("Per listener, ")) {
+				prefix = "uds.listeners.*.";
+			}
+			else if (line.startsWith("## ")) {
+				prefix = "";
+			}
+			java.util.regex.Matcher matcher = row.matcher(line);
+			if (!matcher.find()) {
+				continue;
+			}
+			String name = matcher.group(1).startsWith("uds.") || matcher.group(1).startsWith("management.")
+					? matcher.group(1) : prefix + matcher.group(1);
+			// a Set initialiser, which the metadata processor cannot read
+			if (name.equals("uds.management.exposure.include")) {
+				continue;
+			}
+			assertThat(this.properties).as(name).containsKey(name);
+			JsonNode documented = this.properties.get(name).get("defaultValue");
+			assertThat(documented).as("default of %s in the metadata", name).isNotNull();
+			String value = documented.isArray() ? documented.toString() : documented.asString();
+			assertThat(matcher.group(2)).as("default of %s in docs/configuration.md", name).isEqualTo(value);
+			checked++;
+		}
+		assertThat(checked).isGreaterThan(25);
 	}
 
 	private String defaultOf(String property) {

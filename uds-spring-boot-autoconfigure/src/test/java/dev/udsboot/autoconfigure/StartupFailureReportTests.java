@@ -151,6 +151,15 @@ class StartupFailureReportTests {
 	}
 
 	@Test
+	void clientPropertyOutOfRange(CapturedOutput output) {
+		String report = failToStart(output,
+				List.of(EchoHandlerConfiguration.class, ClientAutoconfigured.class),
+				"uds.listeners.echo.path=" + this.dir.resolve("echo.sock"), "uds.client.max-connections=0");
+		assertThat(report).contains("Invalid value '0' for configuration property 'uds.client.max-connections'",
+				"uds.client.max-connections must be at least 1", "Action:");
+	}
+
+	@Test
 	void misspeltPropertyNames(CapturedOutput output) {
 		String report = failToStart(output, List.of(EchoHandlerConfiguration.class),
 				"uds.listeners.echo.path=" + this.dir.resolve("echo.sock"), "uds.listeners.echo.file-mod=0600",
@@ -205,6 +214,12 @@ class StartupFailureReportTests {
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ UdsAutoConfiguration.class, JacksonAutoConfiguration.class })
 	static class Autoconfigured {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration(dev.udsboot.autoconfigure.client.UdsClientAutoConfiguration.class)
+	static class ClientAutoconfigured {
 
 	}
 

@@ -1,11 +1,11 @@
 package dev.udsboot.test;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 
 import dev.udsboot.framing.Framing;
+import dev.udsboot.listener.UdsListenerDefaults;
 import dev.udsboot.listener.UdsListenerDefinition;
 import dev.udsboot.listener.UdsListenerType;
 import dev.udsboot.socket.FileModes;
@@ -13,7 +13,7 @@ import dev.udsboot.socket.SocketFileOptions;
 import dev.udsboot.socket.UdsAddress;
 
 /**
- * Builds {@link UdsListenerDefinition}s for tests, starting from the property defaults.
+ * Builds {@link UdsListenerDefinition}s for tests, starting from {@link UdsListenerDefaults}.
  */
 public final class TestListeners {
 
@@ -21,23 +21,23 @@ public final class TestListeners {
 
 	private UdsAddress address;
 
-	private Framing framing = Framing.LINE;
+	private Framing framing = UdsListenerDefaults.FRAMING;
 
-	private int maxMessageSize = 64 * 1024;
+	private int maxMessageSize = UdsListenerDefaults.MAX_MESSAGE_SIZE;
 
 	private SocketFileOptions socketFile = SocketFileOptions.defaults();
 
-	private int backlog = 128;
+	private int backlog = UdsListenerDefaults.BACKLOG;
 
-	private int maxConnections = 1024;
+	private int maxConnections = UdsListenerDefaults.MAX_CONNECTIONS;
 
-	private Duration idleTimeout = Duration.ZERO;
+	private Duration idleTimeout = UdsListenerDefaults.IDLE_TIMEOUT;
 
-	private UdsListenerType type = UdsListenerType.STREAM;
+	private UdsListenerType type = UdsListenerDefaults.TYPE;
 
-	private int concurrency = 1;
+	private int concurrency = UdsListenerDefaults.CONCURRENCY;
 
-	private int maxFileDescriptors = 16;
+	private int maxFileDescriptors = UdsListenerDefaults.MAX_FILE_DESCRIPTORS;
 
 	private TestListeners(UdsAddress address) {
 		this.address = address;
@@ -121,7 +121,7 @@ public final class TestListeners {
 	public UdsListenerDefinition build() {
 		return new UdsListenerDefinition(this.name, this.type, this.address, this.framing, this.maxMessageSize,
 				this.socketFile, this.backlog, this.maxConnections, this.idleTimeout, Set.of(), Set.of(),
-				this.maxFileDescriptors, StandardCharsets.UTF_8, this.concurrency);
+				this.maxFileDescriptors, UdsListenerDefaults.CHARSET, this.concurrency);
 	}
 
 }

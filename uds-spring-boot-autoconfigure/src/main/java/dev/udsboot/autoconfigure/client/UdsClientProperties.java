@@ -6,6 +6,7 @@ import java.time.Duration;
 
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.util.unit.DataSize;
 
 import dev.udsboot.client.UdsTemplateBuilder;
@@ -15,7 +16,9 @@ import dev.udsboot.framing.Framing;
 /**
  * Defaults for every {@link dev.udsboot.client.UdsTemplate} built from the auto-configured
  * builder; the templates of this application's listeners take framing, size, charset and
- * descriptors from their listener instead.
+ * descriptors from their listener instead. The field initialisers are the defaults of a
+ * {@link UdsTemplateBuilder} spelt as literals, which the configuration metadata processor can
+ * read; a test holds them equal.
  */
 @ConfigurationProperties("uds.client")
 public class UdsClientProperties implements InitializingBean {
@@ -62,7 +65,8 @@ public class UdsClientProperties implements InitializingBean {
 
 	/**
 	 * Checks the values at startup, naming the property that is wrong.
-	 * @throws IllegalStateException if a value is out of range
+	 * @throws InvalidConfigurationPropertyValueException if a value is out of range, which Spring
+	 * Boot reports with the property, its value and where it was set
 	 */
 	@Override
 	public void afterPropertiesSet() {
@@ -78,7 +82,8 @@ public class UdsClientProperties implements InitializingBean {
 
 	private static void check(boolean valid, String key, String expected, Object value) {
 		if (!valid) {
-			throw new IllegalStateException("uds.client." + key + " must be " + expected + ", not " + value);
+			throw new InvalidConfigurationPropertyValueException("uds.client." + key, value,
+					"uds.client." + key + " must be " + expected);
 		}
 	}
 

@@ -19,6 +19,7 @@ import org.newsclub.net.unix.AFUNIXDatagramChannel;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
+import dev.udsboot.UdsStartupException;
 import dev.udsboot.framing.FrameRejectedException;
 import dev.udsboot.listener.AbstractUdsListenerContainer;
 import dev.udsboot.listener.GracefulStop;
@@ -34,7 +35,6 @@ import dev.udsboot.listener.source.ListenerSocketSource;
 import dev.udsboot.socket.DatagramChannels;
 import dev.udsboot.socket.DescriptorReception;
 import dev.udsboot.socket.ReceivedDescriptors;
-import dev.udsboot.socket.SocketFileException;
 
 /**
  * Serves a datagram listener: {@code concurrency} platform threads take turns receiving (one waits
@@ -247,8 +247,9 @@ public class DatagramListenerContainer extends AbstractUdsListenerContainer {
 					sender.close();
 				}
 				socket.close();
-				throw new SocketFileException(
-						"Cannot start " + getDefinition().describe() + ": " + ex, ex);
+				throw new UdsStartupException("Cannot start " + getDefinition().describe()
+						+ ": its socket is bound, but the sockets for replies and for stopping could not be opened: "
+						+ ex, "Check the open-files limit of the process (ulimit -n) and the cause below.", ex);
 			}
 			this.sender = sender;
 		}

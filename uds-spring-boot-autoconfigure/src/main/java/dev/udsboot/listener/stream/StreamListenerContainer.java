@@ -33,10 +33,10 @@ import dev.udsboot.listener.source.ListenerSocketSource;
  * connection (up to max-connections; idle pool threads end after a keep-alive). A connection
  * beyond the limit is closed as soon as it is accepted.
  * <p>
- * Why a thread per connection: it is what the raw junixsocket server the benchmark compares
- * against does, a blocking read costs no more than the system call, and a ready connection never
- * waits behind an idle one. junixsocket's selector and its virtual-thread poller add hand-offs per
- * message; see the README for the measurements.
+ * Why a thread per connection: a blocking read costs no more than its system call, and a
+ * connection with a message ready never waits behind another. junixsocket's selector, and the
+ * poller behind virtual threads, would add a hand-off between threads for every message. The price
+ * is a thread per open connection, which max-connections bounds.
  */
 public class StreamListenerContainer extends AbstractUdsListenerContainer {
 
