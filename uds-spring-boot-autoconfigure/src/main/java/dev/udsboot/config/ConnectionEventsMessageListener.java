@@ -7,6 +7,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import dev.udsboot.listener.EncodedReply;
 import dev.udsboot.listener.RateLimitedLog;
 import dev.udsboot.listener.UdsMessageListener;
 import dev.udsboot.listener.UdsPeer;
@@ -41,12 +42,12 @@ final class ConnectionEventsMessageListener implements UdsMessageListener {
 	}
 
 	@Override
-	public byte @Nullable [] onMessage(byte[] payload, UdsPeer peer) {
+	public @Nullable EncodedReply onMessage(byte[] payload, UdsPeer peer) {
 		return this.messages.onMessage(payload, peer);
 	}
 
 	@Override
-	public byte @Nullable [] onMessage(byte[] payload, List<FileDescriptor> descriptors, UdsPeer peer) {
+	public @Nullable EncodedReply onMessage(byte[] payload, List<FileDescriptor> descriptors, UdsPeer peer) {
 		return this.messages.onMessage(payload, descriptors, peer);
 	}
 
@@ -58,9 +59,9 @@ final class ConnectionEventsMessageListener implements UdsMessageListener {
 	@Override
 	public void onConnectionOpened(UdsSession session) {
 		for (UdsMessageListener handler : this.opened) {
-			byte[] greeting = handler.onMessage(NO_PAYLOAD, session);
+			EncodedReply greeting = handler.onMessage(NO_PAYLOAD, session);
 			if (greeting != null) {
-				session.send(greeting);
+				greeting.sendTo(session);
 			}
 		}
 	}

@@ -2,11 +2,13 @@ package dev.udsboot.config;
 
 import java.lang.reflect.Method;
 import java.util.List;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.MethodParameter;
 
 import dev.udsboot.UdsStartupException;
+import dev.udsboot.framing.FrameCodec;
 import dev.udsboot.invocation.UdsMessageHandlerMethodFactory;
 import dev.udsboot.invocation.UdsMessageListenerAdapter;
 import dev.udsboot.listener.UdsListenerDefinition;
@@ -72,9 +74,13 @@ public class MethodUdsListenerEndpoint implements UdsListenerEndpoint {
 		}
 		UdsListenerErrorHandler handler = (this.errorHandler != null) ? this.errorHandler
 				: (defaultErrorHandler != null) ? defaultErrorHandler : DefaultUdsListenerErrorHandler.INSTANCE;
+		// a stream reply must be one frame; a datagram is one message whatever its bytes
+		Consumer<byte[]> replyCheck = (definition.type() == UdsListenerType.STREAM)
+				? new FrameCodec(definition.framing(), definition.maxMessageSize())::checkReply : (reply) -> {
+				};
 		return new UdsMessageListenerAdapter(definition.name(), definition.charset(),
 				this.handlerMethodFactory.createInvocableHandlerMethod(this.bean, this.method),
-				this.handlerMethodFactory.getMessageConverter(), handler);
+				this.handlerMethodFactory.getMessageConverter(), handler, replyCheck);
 	}
 
 	/**

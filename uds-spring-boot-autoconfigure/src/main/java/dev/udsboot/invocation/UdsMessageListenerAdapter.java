@@ -3,6 +3,7 @@ package dev.udsboot.invocation;
 import java.io.FileDescriptor;
 import java.nio.charset.Charset;
 import java.util.List;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 
@@ -12,6 +13,7 @@ import org.springframework.messaging.converter.MessageConverter;
 import org.springframework.messaging.handler.invocation.InvocableHandlerMethod;
 import org.springframework.messaging.support.GenericMessage;
 
+import dev.udsboot.listener.EncodedReply;
 import dev.udsboot.listener.UdsMessageListener;
 import dev.udsboot.listener.UdsReply;
 import dev.udsboot.listener.UdsPeer;
@@ -43,6 +45,8 @@ public class UdsMessageListenerAdapter implements UdsMessageListener {
 
 	private final boolean acceptsFileDescriptors;
 
+	private final Consumer<byte[]> replyCheck;
+
 	/**
 	 * Creates an adapter.
 	 * @param listenerName the listener it serves
@@ -50,15 +54,19 @@ public class UdsMessageListenerAdapter implements UdsMessageListener {
 	 * @param handlerMethod the method, with its argument resolvers
 	 * @param messageConverter converts return values to bytes
 	 * @param errorHandler decides the reply when the method fails
+	 * @param replyCheck throws if a reply cannot be sent on the listener (a stream reply that
+	 * contains its framing's terminator, say), so that the error handler decides what is sent
+	 * instead, as for any other failure of the method's
 	 */
 	public UdsMessageListenerAdapter(String listenerName, Charset charset, InvocableHandlerMethod handlerMethod,
-			MessageConverter messageConverter, UdsListenerErrorHandler errorHandler) {
+			MessageConverter messageConverter, UdsListenerErrorHandler errorHandler, Consumer<byte[]> replyCheck) {
 		this.listenerName = listenerName;
 		this.charset = charset;
 		this.handlerMethod = handlerMethod;
 		this.payloads = new PayloadCodec(charset, messageConverter);
 		this.replyDescription = "a reply for listener '" + listenerName + "'";
 		this.errorHandler = errorHandler;
+		this.replyCheck = replyCheck;
 		FileDescriptorArgumentResolver descriptors = new FileDescriptorArgumentResolver();
 		this.acceptsFileDescriptors = java.util.Arrays.stream(handlerMethod.getMethodParameters())
 			.anyMatch(descriptors::supportsParameter);
@@ -74,23 +82,20 @@ public class UdsMessageListenerAdapter implements UdsMessageListener {
 	}
 
 	@Override
-	public byte @Nullable [] onMessage(byte[] payload, UdsPeer peer) {
+	public @Nullable EncodedReply onMessage(byte[] payload, UdsPeer peer) {
 		return onMessage(payload, List.of(), peer);
 	}
 
 	@Override
-	public byte @Nullable [] onMessage(byte[] payload, List<FileDescriptor> descriptors, UdsPeer peer) {
+	public @Nullable EncodedReply onMessage(byte[] payload, List<FileDescriptor> descriptors, UdsPeer peer) {
 		Message<byte[]> message = new GenericMessage<>(payload,
 				new UdsMessageHeaders(this.listenerName, peer, this.charset, descriptors));
 		try {
-			Object result = this.handlerMethod.invoke(message);
-			if (result instanceof UdsReply reply) {
-				// sent here, in order with any earlier reply: the descriptors go with its first bytes
-				byte[] payloadBytes = toReply(reply.payload(), message.getHeaders());
-				peer.send((payloadBytes != null) ? payloadBytes : new byte[0], reply.descriptors());
-				return null;
+			EncodedReply reply = toReply(this.handlerMethod.invoke(message), message.getHeaders());
+			if (reply != null) {
+				this.replyCheck.accept(reply.payload());
 			}
-			return toReply(result, message.getHeaders());
+			return reply;
 		}
 		catch (Exception ex) {
 			UdsListenerExecutionFailedException failure = wrap(ex);
@@ -106,7 +111,7 @@ public class UdsMessageListenerAdapter implements UdsMessageListener {
 						"Error handler failed for " + describeMethod() + ": " + errorHandlerFailure.getMessage(),
 						errorHandlerFailure);
 			}
-			byte[] reply;
+			EncodedReply reply;
 			try {
 				reply = toReply(errorReply, message.getHeaders());
 			}
@@ -115,14 +120,22 @@ public class UdsMessageListenerAdapter implements UdsMessageListener {
 			}
 			if (failure instanceof UdsInvalidRequestException invalid) {
 				// the client's mistake: the container logs it as such and sends the reply
-				throw invalid.answeredWith(reply);
+				throw invalid.answeredWith((reply != null) ? reply.payload() : null);
 			}
 			return reply;
 		}
 	}
 
-	private byte @Nullable [] toReply(@Nullable Object result, MessageHeaders headers) {
-		return (result != null) ? this.payloads.encode(result, headers, this.replyDescription) : null;
+	/**
+	 * Converts a return value to the reply the container sends: a {@link UdsReply}'s payload with
+	 * its descriptors, or any other value alone.
+	 */
+	private @Nullable EncodedReply toReply(@Nullable Object result, MessageHeaders headers) {
+		if (result instanceof UdsReply reply) {
+			byte[] payload = this.payloads.encode(reply.payload(), headers, this.replyDescription);
+			return new EncodedReply(payload, reply.descriptors());
+		}
+		return (result != null) ? EncodedReply.of(this.payloads.encode(result, headers, this.replyDescription)) : null;
 	}
 
 	private UdsListenerExecutionFailedException wrap(Exception ex) {

@@ -16,11 +16,11 @@ public interface UdsMessageListener {
 	 * Handles one message.
 	 * @param payload the frame's or datagram's payload
 	 * @param peer where it came from: the connection, or the datagram's sender
-	 * @return the reply payload, or {@code null} for no reply
+	 * @return the reply, which the container sends, or {@code null} for no reply
 	 * @throws dev.udsboot.listener.exception.UdsListenerExecutionFailedException if the handler
 	 * failed: a stream connection is closed, a datagram gets no reply
 	 */
-	byte @Nullable [] onMessage(byte[] payload, UdsPeer peer);
+	@Nullable EncodedReply onMessage(byte[] payload, UdsPeer peer);
 
 	/**
 	 * Handles one message that arrived with file descriptors. The container closes the
@@ -28,9 +28,9 @@ public interface UdsMessageListener {
 	 * @param payload the frame's or datagram's payload
 	 * @param descriptors the descriptors that arrived with this message, possibly none
 	 * @param peer where it came from
-	 * @return the reply payload, or {@code null} for no reply
+	 * @return the reply, which the container sends, or {@code null} for no reply
 	 */
-	default byte @Nullable [] onMessage(byte[] payload, List<FileDescriptor> descriptors, UdsPeer peer) {
+	default @Nullable EncodedReply onMessage(byte[] payload, List<FileDescriptor> descriptors, UdsPeer peer) {
 		return onMessage(payload, peer);
 	}
 

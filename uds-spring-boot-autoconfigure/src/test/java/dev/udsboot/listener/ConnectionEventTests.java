@@ -7,6 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.newsclub.net.unix.AFUNIXSocket;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -42,7 +43,43 @@ class ConnectionEventTests {
 			.withPropertyValues("uds.listeners.greeted.path=" + this.dir.resolve("greeted.sock"),
 					"uds.listeners.refusing.path=" + this.dir.resolve("refusing.sock"),
 					"uds.listeners.events-only.path=" + this.dir.resolve("events-only.sock"),
-					"uds.listeners.farewell.path=" + this.dir.resolve("farewell.sock"));
+					"uds.listeners.farewell.path=" + this.dir.resolve("farewell.sock"),
+					"uds.listeners.handing.path=" + this.dir.resolve("handing.sock"),
+					"uds.listeners.failing-close.path=" + this.dir.resolve("failing-close.sock"));
+	}
+
+	@Test
+	void anOpenedHandlersUdsReplyTakesTheOneReplyPathWithItsDescriptor() {
+		// a greeting is a reply like any other: its descriptor travels with its first byte
+		runner().run((context) -> {
+			try (AFUNIXSocket socket = AFUNIXSocket.connectTo(
+					container(context, "handing").getDefinition().address().toSocketAddress())) {
+				socket.setAncillaryReceiveBufferSize(1024);
+				socket.setSoTimeout(5000);
+				byte[] greeting = socket.getInputStream().readNBytes("here\n".length());
+				assertThat(new String(greeting, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("here\n");
+				java.io.FileDescriptor[] received = socket.getReceivedFileDescriptors();
+				assertThat(received).hasSize(1);
+				try (java.io.FileInputStream file = new java.io.FileInputStream(received[0])) {
+					assertThat(file.readAllBytes()).isEqualTo(java.nio.file.Files.readAllBytes(Path.of("/etc/hostname")));
+				}
+			}
+			assertThat(container(context, "handing").getStatistics().messagesSent()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void aFailingClosedHandlerIsCountedAndTheListenerServesOn() {
+		runner().run((context) -> {
+			for (int i = 0; i < 2; i++) {
+				try (LineClient client = client(context, "failing-close")) {
+					assertThat(client.request("still " + i)).isEqualTo("still " + i);
+				}
+			}
+			Events events = context.getBean(Events.class);
+			await().atMost(Duration.ofSeconds(5)).until(() -> events.closeAttempts.size() == 2);
+			assertThat(container(context, "failing-close").isRunning()).isTrue();
+		});
 	}
 
 	@Test
@@ -204,6 +241,40 @@ class ConnectionEventTests {
 		String handle(String line) {
 			this.messages.add(line);
 			return line;
+		}
+
+		final java.io.FileInputStream hostname;
+
+		Events() {
+			try {
+				this.hostname = new java.io.FileInputStream("/etc/hostname");
+			}
+			catch (java.io.IOException ex) {
+				throw new java.io.UncheckedIOException(ex);
+			}
+		}
+
+		@UdsConnectionOpened("handing")
+		UdsReply handOver() throws java.io.IOException {
+			return UdsReply.of("here", this.hostname.getFD());
+		}
+
+		@UdsHandler("handing")
+		String unused(String line) {
+			return line;
+		}
+
+		final List<String> closeAttempts = new CopyOnWriteArrayList<>();
+
+		@UdsHandler("failing-close")
+		String echoBeforeFailing(String line) {
+			return line;
+		}
+
+		@UdsConnectionClosed("failing-close")
+		void failOnClose(UdsSession session) {
+			this.closeAttempts.add(session.listenerName());
+			throw new IllegalStateException("closed handler fails");
 		}
 
 		@UdsConnectionOpened("events-only")

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
-
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -120,7 +119,7 @@ class SocketFileWatchTests {
 	void deletedDatagramSocketFileIsReportedOnceAndAGracefulStopSaysNothing(CapturedOutput output) throws Exception {
 		Path path = this.dir.resolve("events.sock");
 		DatagramListenerContainer events = new DatagramListenerContainer(
-				TestListeners.at(path).name("events").datagram().build(), (payload, peer) -> payload);
+				TestListeners.at(path).name("events").datagram().build(), (payload, peer) -> EncodedReply.of(payload));
 		this.containers.add(events);
 		events.start();
 		Files.delete(path);
@@ -129,7 +128,7 @@ class SocketFileWatchTests {
 		events.stop();
 		Path kept = this.dir.resolve("kept.sock");
 		DatagramListenerContainer stopped = new DatagramListenerContainer(
-				TestListeners.at(kept).name("kept").datagram().build(), (payload, peer) -> payload);
+				TestListeners.at(kept).name("kept").datagram().build(), (payload, peer) -> EncodedReply.of(payload));
 		this.containers.add(stopped);
 		stopped.start();
 		stopped.stop();
@@ -172,7 +171,7 @@ class SocketFileWatchTests {
 
 	private StreamListenerContainer stream(String name, Path path) {
 		StreamListenerContainer container = new StreamListenerContainer(TestListeners.at(path).name(name).build(),
-				(payload, session) -> payload, Duration.ofSeconds(1));
+				(payload, session) -> EncodedReply.of(payload), Duration.ofSeconds(1));
 		this.containers.add(container);
 		container.start();
 		return container;

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.udsboot.listener.EncodedReply;
 import dev.udsboot.listener.UdsListenerDefinition;
 import dev.udsboot.listener.stream.StreamListenerContainer;
 import dev.udsboot.test.LineClient;
@@ -115,7 +116,7 @@ class SocketFilePermissionTests {
 		SocketFileOptions options = new SocketFileOptions(FileModes.parse(mode), fileGroup, false,
 				FileModes.parse("rwx------"));
 		UdsListenerDefinition definition = TestListeners.at(path).socketFile(options).build();
-		StreamListenerContainer container = new StreamListenerContainer(definition, (payload, session) -> payload,
+		StreamListenerContainer container = new StreamListenerContainer(definition, (payload, session) -> EncodedReply.of(payload),
 				Duration.ofSeconds(1));
 		this.containers.add(container);
 		container.start();

@@ -22,6 +22,7 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import dev.udsboot.UdsStartupException;
 import dev.udsboot.framing.FrameRejectedException;
 import dev.udsboot.listener.AbstractUdsListenerContainer;
+import dev.udsboot.listener.EncodedReply;
 import dev.udsboot.listener.GracefulStop;
 import dev.udsboot.listener.ListenerProbes;
 import dev.udsboot.listener.RateLimitedLog;
@@ -416,39 +417,44 @@ public class DatagramListenerContainer extends AbstractUdsListenerContainer {
 				statistics.descriptorsReceived(descriptors.size());
 			}
 			DatagramPeer peer = new DatagramPeer(definition.name(), datagram.from(), this.sender);
-			byte[] reply;
-			long start = System.nanoTime();
+			// received descriptors are closed after the reply is sent: a reply may send them back
 			try {
-				reply = DatagramListenerContainer.this.messageListener.onMessage(datagram.payload(), descriptors, peer);
-			}
-			catch (UdsInvalidRequestException ex) {
-				statistics.payloadRejected();
-				DatagramListenerContainer.this.invalidPayloads.warn((count) -> count + " datagram(s) with an invalid "
-						+ "payload on " + definition.describe() + "; the latest, from " + describe(datagram.from())
-						+ ": " + ex.getClientMessage() + ((ex.getReply() != null) ? " (answered with an error reply)"
-								: " (not answered)"));
-				reply = ex.getReply();
-			}
-			catch (UdsListenerExecutionFailedException ex) {
-				statistics.handlerFailed();
-				DatagramListenerContainer.this.handlerFailures.error((count) -> "No reply to " + count
-						+ " datagram(s) on " + definition.describe() + "; the latest, from " + describe(datagram.from())
-						+ ": " + ex.getMessage(), ex.getCause());
-				return;
-			}
-			catch (RuntimeException | Error ex) {
-				statistics.handlerFailed();
-				DatagramListenerContainer.this.handlerFailures.error((count) -> "No reply to " + count
-						+ " datagram(s) on " + definition.describe() + " after an unexpected failure; the latest from "
-						+ describe(datagram.from()), ex);
-				return;
+				EncodedReply reply;
+				long start = System.nanoTime();
+				try {
+					reply = DatagramListenerContainer.this.messageListener.onMessage(datagram.payload(), descriptors, peer);
+				}
+				catch (UdsInvalidRequestException ex) {
+					statistics.payloadRejected();
+					DatagramListenerContainer.this.invalidPayloads.warn((count) -> count + " datagram(s) with an invalid "
+							+ "payload on " + definition.describe() + "; the latest, from " + describe(datagram.from())
+							+ ": " + ex.getClientMessage() + ((ex.getReply() != null) ? " (answered with an error reply)"
+									: " (not answered)"));
+					reply = (ex.getReply() != null) ? EncodedReply.of(ex.getReply()) : null;
+				}
+				catch (UdsListenerExecutionFailedException ex) {
+					statistics.handlerFailed();
+					DatagramListenerContainer.this.handlerFailures.error((count) -> "No reply to " + count
+							+ " datagram(s) on " + definition.describe() + "; the latest, from " + describe(datagram.from())
+							+ ": " + ex.getMessage(), ex.getCause());
+					return;
+				}
+				catch (RuntimeException | Error ex) {
+					statistics.handlerFailed();
+					DatagramListenerContainer.this.handlerFailures.error((count) -> "No reply to " + count
+							+ " datagram(s) on " + definition.describe() + " after an unexpected failure; the latest from "
+							+ describe(datagram.from()), ex);
+					return;
+				}
+				finally {
+					statistics.handlerCompleted(System.nanoTime() - start);
+				}
+				if (reply != null) {
+					reply.sendTo(peer);
+				}
 			}
 			finally {
-				statistics.handlerCompleted(System.nanoTime() - start);
 				ReceivedDescriptors.close(descriptors);
-			}
-			if (reply != null) {
-				peer.send(reply);
 			}
 		}
 

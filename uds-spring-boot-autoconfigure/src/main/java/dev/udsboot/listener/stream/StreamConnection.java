@@ -1,5 +1,6 @@
 package dev.udsboot.listener.stream;
 
+import dev.udsboot.listener.EncodedReply;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -102,29 +103,34 @@ final class StreamConnection implements Runnable, UdsSession {
 				if (!accept(frame, received)) {
 					break;
 				}
-				byte[] reply;
-				long start = System.nanoTime();
+				// received descriptors are closed after the reply is sent: a reply may send them back
 				try {
-					reply = this.listener.onMessage(frame, received, this);
-				}
-				catch (UdsInvalidRequestException ex) {
-					if (ex.isClosingConnection()) {
-						throw ex;
+					EncodedReply reply;
+					long start = System.nanoTime();
+					try {
+						reply = this.listener.onMessage(frame, received, this);
 					}
-					this.statistics.payloadRejected();
-					this.container.invalidPayloads().warn((count) -> "Connection " + this.id + " of "
-							+ this.container.getDefinition().describe() + " sent an invalid payload: "
-							+ ex.getClientMessage() + ((ex.getReply() != null) ? "; answered with an error reply"
-									: "; not answered")
-							+ sinceLastLine(count));
-					reply = ex.getReply();
+					catch (UdsInvalidRequestException ex) {
+						if (ex.isClosingConnection()) {
+							throw ex;
+						}
+						this.statistics.payloadRejected();
+						this.container.invalidPayloads().warn((count) -> "Connection " + this.id + " of "
+								+ this.container.getDefinition().describe() + " sent an invalid payload: "
+								+ ex.getClientMessage() + ((ex.getReply() != null) ? "; answered with an error reply"
+										: "; not answered")
+								+ sinceLastLine(count));
+						reply = (ex.getReply() != null) ? EncodedReply.of(ex.getReply()) : null;
+					}
+					finally {
+						this.statistics.handlerCompleted(System.nanoTime() - start);
+					}
+					if (reply != null) {
+						reply.sendTo(this);
+					}
 				}
 				finally {
-					this.statistics.handlerCompleted(System.nanoTime() - start);
 					ReceivedDescriptors.close(received);
-				}
-				if (reply != null) {
-					send(reply);
 				}
 			}
 		}

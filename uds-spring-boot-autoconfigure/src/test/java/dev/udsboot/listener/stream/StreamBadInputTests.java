@@ -22,11 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import dev.udsboot.framing.Framing;
+import dev.udsboot.listener.EncodedReply;
 import dev.udsboot.listener.UdsListenerDefinition;
 import dev.udsboot.listener.UdsListenerStatistics;
 import dev.udsboot.listener.UdsMessageListener;
@@ -49,7 +49,7 @@ class StreamBadInputTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
 
-	private static final UdsMessageListener ECHO = (payload, session) -> payload;
+	private static final UdsMessageListener ECHO = (payload, session) -> EncodedReply.of(payload);
 
 	@TempDir
 	Path dir;
@@ -220,7 +220,7 @@ class StreamBadInputTests {
 			if (text.equals("crash")) {
 				throw new IllegalStateException("unexpected");
 			}
-			return payload;
+			return EncodedReply.of(payload);
 		};
 		StreamListenerContainer container = start(listener().build(), failing);
 		UdsListenerStatistics statistics = container.getStatistics();
@@ -365,7 +365,7 @@ class StreamBadInputTests {
 	private static UdsMessageListener recording(List<String> handled) {
 		return (payload, session) -> {
 			handled.add(new String(payload, StandardCharsets.UTF_8));
-			return payload;
+			return EncodedReply.of(payload);
 		};
 	}
 

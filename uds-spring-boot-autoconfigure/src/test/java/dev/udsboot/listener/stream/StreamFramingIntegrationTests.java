@@ -20,6 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.udsboot.framing.Framing;
+import dev.udsboot.listener.EncodedReply;
 import dev.udsboot.listener.UdsListenerDefinition;
 import dev.udsboot.listener.UdsListenerStatistics;
 import dev.udsboot.test.LineClient;
@@ -213,7 +214,7 @@ class StreamFramingIntegrationTests {
 	}
 
 	private StreamListenerContainer startEcho(UdsListenerDefinition definition) {
-		StreamListenerContainer container = new StreamListenerContainer(definition, (payload, session) -> payload,
+		StreamListenerContainer container = new StreamListenerContainer(definition, (payload, session) -> EncodedReply.of(payload),
 				Duration.ofSeconds(1));
 		container.start();
 		this.containers.add(container);

@@ -7,9 +7,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.udsboot.listener.EncodedReply;
+import dev.udsboot.listener.UdsListenerDefinition;
 import dev.udsboot.test.LineClient;
 import dev.udsboot.test.TestListeners;
-import dev.udsboot.listener.UdsListenerDefinition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,7 +22,7 @@ class StreamListenerContainerTests {
 	@Test
 	void echoesLinesAndRemovesSocketFileOnStop() throws Exception {
 		UdsListenerDefinition definition = TestListeners.at(this.dir.resolve("echo.sock")).build();
-		StreamListenerContainer container = new StreamListenerContainer(definition, (payload, session) -> payload,
+		StreamListenerContainer container = new StreamListenerContainer(definition, (payload, session) -> EncodedReply.of(payload),
 				Duration.ofSeconds(1));
 		container.start();
 		try (LineClient client = LineClient.connect(definition.address())) {

@@ -12,11 +12,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import dev.udsboot.framing.Framing;
+import dev.udsboot.listener.EncodedReply;
 import dev.udsboot.listener.UdsListenerDefinition;
 import dev.udsboot.test.LineClient;
 import dev.udsboot.test.TestListeners;
@@ -40,7 +40,7 @@ class StreamListenerEdgeCaseTests {
 		UdsListenerDefinition definition = TestListeners.at(this.dir.resolve("eof.sock")).framing(Framing.EOF).build();
 		StreamListenerContainer container = new StreamListenerContainer(definition, (payload, session) -> {
 			handled.add(new String(payload, StandardCharsets.UTF_8));
-			return payload;
+			return EncodedReply.of(payload);
 		}, Duration.ofSeconds(1));
 		container.start();
 		try (LineClient client = LineClient.connect(definition.address())) {
@@ -58,8 +58,8 @@ class StreamListenerEdgeCaseTests {
 	void replyContainingTheTerminatorClosesTheConnectionInsteadOfSplitting(CapturedOutput output) throws Exception {
 		UdsListenerDefinition definition = TestListeners.at(this.dir.resolve("line.sock")).build();
 		StreamListenerContainer container = new StreamListenerContainer(definition,
-				(payload, session) -> new String(payload, StandardCharsets.UTF_8).equals("split")
-						? "first\nsecond".getBytes(StandardCharsets.UTF_8) : payload,
+				(payload, session) -> EncodedReply.of(new String(payload, StandardCharsets.UTF_8).equals("split")
+						? "first\nsecond".getBytes(StandardCharsets.UTF_8) : payload),
 				Duration.ofSeconds(1));
 		container.start();
 		try (LineClient bad = LineClient.connect(definition.address());
@@ -79,7 +79,7 @@ class StreamListenerEdgeCaseTests {
 	void listenerWhoseSocketFileIsDeletedStopsAcceptingOnceAndSaysSo(CapturedOutput output) throws Exception {
 		Path socket = this.dir.resolve("gone.sock");
 		UdsListenerDefinition definition = TestListeners.at(socket).build();
-		StreamListenerContainer container = new StreamListenerContainer(definition, (payload, session) -> payload,
+		StreamListenerContainer container = new StreamListenerContainer(definition, (payload, session) -> EncodedReply.of(payload),
 				Duration.ofSeconds(1));
 		container.start();
 		try (var entries = Files.list(this.dir)) {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.newsclub.net.unix.AFUNIXServerSocket;
 
 import dev.udsboot.UdsStartupException;
+import dev.udsboot.listener.EncodedReply;
 import dev.udsboot.listener.UdsListenerDefinition;
 import dev.udsboot.socket.BoundSocketFile;
 import dev.udsboot.socket.SocketFileBinder;
@@ -203,7 +204,7 @@ class StreamListenerLifecycleTests {
 	}
 
 	private StreamListenerContainer echo(UdsListenerDefinition definition) {
-		StreamListenerContainer container = new StreamListenerContainer(definition, (payload, session) -> payload,
+		StreamListenerContainer container = new StreamListenerContainer(definition, (payload, session) -> EncodedReply.of(payload),
 				Duration.ofSeconds(1));
 		this.containers.add(container);
 		return container;
