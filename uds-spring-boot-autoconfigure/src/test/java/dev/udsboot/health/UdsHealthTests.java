@@ -188,7 +188,9 @@ class UdsHealthTests {
 		runner().run((context) -> {
 			UdsListenerEndpointRegistry registry = registry(context);
 			// a probe that gave up at once: its token is looked for in this process's connections
-			assertThat(registry.getListenerContainer("fds").probe(Duration.ofNanos(1)).answered()).isFalse();
+			assertThat(ListenerProber.forContainer(registry.getListenerContainer("fds"))
+				.probeStream(dev.udsboot.socket.UdsAddress.ofPath(this.dir.resolve("fds.sock")), Duration.ofNanos(1))
+				.answered()).isFalse();
 			try (java.io.FileInputStream first = new java.io.FileInputStream("/etc/hostname");
 					java.io.FileInputStream second = new java.io.FileInputStream("/etc/hostname");
 					org.newsclub.net.unix.AFUNIXSocket socket = org.newsclub.net.unix.AFUNIXSocket

@@ -21,11 +21,11 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 import dev.udsboot.framing.FrameRejectedException;
-import dev.udsboot.listener.ListenerProbes;
 import dev.udsboot.listener.ListenerSocket;
 import dev.udsboot.listener.RateLimitedLog;
 import dev.udsboot.listener.UdsListenerContainer;
 import dev.udsboot.listener.UdsListenerDefinition;
+import dev.udsboot.listener.UdsListenerInterceptor;
 import dev.udsboot.listener.UdsListenerStatistics;
 import dev.udsboot.listener.UdsMessageListener;
 import dev.udsboot.listener.exception.UdsInvalidRequestException;
@@ -65,7 +65,7 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 
 	private final UdsListenerStatistics statistics = new UdsListenerStatistics();
 
-	private final ListenerProbes probes = new ListenerProbes();
+	private volatile UdsListenerInterceptor interceptor = UdsListenerInterceptor.NONE;
 
 	private final RateLimitedLog oversized = new RateLimitedLog(logger, Duration.ofSeconds(10));
 
@@ -109,13 +109,9 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 		return 0;
 	}
 
-	/**
-	 * Returns the bound socket file, for health checks.
-	 * @return the socket file, or {@code null} if not running or abstract
-	 */
 	@Override
-	public ListenerProbes.ProbeResult probe(Duration timeout) {
-		return this.probes.probeDatagram(this.definition.address(), timeout);
+	public void setInterceptor(UdsListenerInterceptor interceptor) {
+		this.interceptor = interceptor;
 	}
 
 	@Override
@@ -369,12 +365,12 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 				this.receiving = false;
 				return null;
 			}
-			if (DatagramListenerContainer.this.probes.isDatagramProbe(from)) {
-				// answered by handle(), outside the receive lock
+			InterceptedReplies intercepted = InterceptedReplies.intercept(DatagramListenerContainer.this.interceptor,
+					from, buffer, this.sender);
+			if (intercepted != null) {
+				// the starter's own (a health probe): its replies are sent by handle(), outside the receive lock
 				ReceivedDescriptors.close(descriptors);
-				byte[] probe = new byte[buffer.remaining()];
-				buffer.get(probe);
-				return new Datagram(probe, from, List.of(), true);
+				return new Datagram(new byte[0], from, List.of(), intercepted);
 			}
 			if (buffer.remaining() > definition.maxMessageSize()) {
 				ReceivedDescriptors.close(descriptors);
@@ -386,7 +382,7 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 			}
 			byte[] payload = new byte[buffer.remaining()];
 			buffer.get(payload);
-			return new Datagram(payload, from, descriptors, false);
+			return new Datagram(payload, from, descriptors, null);
 		}
 
 		private boolean isStopDatagram(ByteBuffer datagram) {
@@ -395,8 +391,9 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 		}
 
 		private void handle(Datagram datagram) {
-			if (datagram.probe()) {
-				this.sender.answerProbe(java.util.Objects.requireNonNull(datagram.from()), datagram.payload());
+			InterceptedReplies intercepted = datagram.intercepted();
+			if (intercepted != null) {
+				intercepted.send();
 				return;
 			}
 			UdsListenerDefinition definition = DatagramListenerContainer.this.definition;
@@ -554,9 +551,9 @@ public class DatagramListenerContainer implements UdsListenerContainer {
 
 	}
 
-	/** A datagram received; a health probe's is only sent back. */
+	/** A datagram received; one the interceptor took only has its replies sent. */
 	private record Datagram(byte[] payload, @Nullable AFUNIXSocketAddress from, List<FileDescriptor> descriptors,
-			boolean probe) {
+			@Nullable InterceptedReplies intercepted) {
 	}
 
 }

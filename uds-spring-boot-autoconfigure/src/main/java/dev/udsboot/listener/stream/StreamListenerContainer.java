@@ -21,11 +21,11 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 import dev.udsboot.framing.FrameCodec;
 import dev.udsboot.listener.FileDescriptorLimit;
-import dev.udsboot.listener.ListenerProbes;
 import dev.udsboot.listener.ListenerSocket;
 import dev.udsboot.listener.RateLimitedLog;
 import dev.udsboot.listener.UdsListenerContainer;
 import dev.udsboot.listener.UdsListenerDefinition;
+import dev.udsboot.listener.UdsListenerInterceptor;
 import dev.udsboot.listener.UdsListenerStatistics;
 import dev.udsboot.listener.UdsMessageListener;
 import dev.udsboot.socket.BoundSocketFile;
@@ -56,7 +56,7 @@ public class StreamListenerContainer implements UdsListenerContainer {
 
 	private final UdsListenerStatistics statistics = new UdsListenerStatistics();
 
-	private final ListenerProbes probes = new ListenerProbes();
+	private volatile UdsListenerInterceptor interceptor = UdsListenerInterceptor.NONE;
 
 	private final Set<StreamConnection> connections = ConcurrentHashMap.newKeySet();
 
@@ -141,8 +141,8 @@ public class StreamListenerContainer implements UdsListenerContainer {
 		return this.handlerFailures;
 	}
 
-	ListenerProbes probes() {
-		return this.probes;
+	UdsListenerInterceptor interceptor() {
+		return this.interceptor;
 	}
 
 	FrameCodec codec() {
@@ -153,13 +153,9 @@ public class StreamListenerContainer implements UdsListenerContainer {
 		return this.messageListener;
 	}
 
-	/**
-	 * Returns the bound socket file, for health checks.
-	 * @return the socket file, or {@code null} if not running or abstract
-	 */
 	@Override
-	public ListenerProbes.ProbeResult probe(Duration timeout) {
-		return this.probes.probeStream(this.definition.address(), timeout);
+	public void setInterceptor(UdsListenerInterceptor interceptor) {
+		this.interceptor = interceptor;
 	}
 
 	@Override
