@@ -48,8 +48,9 @@ public interface UdsListenerInterceptor {
 	 * @param from the sender's address, or {@code null} if it bound none
 	 * @param payload the datagram's bytes, read-only, valid during this call only (a datagram
 	 * larger than max-message-size is cut one byte over it)
-	 * @param reply sends a datagram back to {@code from}, uncounted; what is given during this
-	 * call is sent once the receiving thread has let go of the socket
+	 * @param reply sends a datagram back to {@code from} (if it bound one), uncounted; what is
+	 * given during this call is sent if the datagram is taken, once the receiving thread has let
+	 * go of the socket; what is given later is sent at once
 	 * @return {@code true} if the interceptor took the datagram: the container closes its
 	 * descriptors, if any, and does nothing else with it; {@code false} to handle it as usual
 	 */

@@ -216,6 +216,31 @@ class UdsHealthTests {
 	}
 
 	@Test
+	void aDatagramProbeIsAnsweredThoughLargerThanMaxMessageSize() {
+		runner().withPropertyValues("uds.listeners.events.max-message-size=8B").run((context) -> {
+			Health events = healthOf(context).get("events");
+			assertThat(events.getStatus()).isEqualTo(Status.UP);
+			assertThat(context.getBean(Handlers.class).seen).isEmpty();
+			assertThat(registry(context).getListenerContainer("events").getStatistics().toMap().values())
+				.containsOnly(0L);
+		});
+	}
+
+	@Test
+	void eachContainerHasOneProberWhateverTheNumberOfChecks() {
+		runner().run((context) -> {
+			healthOf(context);
+			healthOf(context);
+			for (String name : List.of("lines", "events", "hidden")) {
+				dev.udsboot.listener.UdsListenerContainer container = registry(context).getListenerContainer(name);
+				assertThat(ListenerProber.forContainer(container)).as(name)
+					.isSameAs(ListenerProber.forContainer(container))
+					.isNotSameAs(ListenerProber.forContainer(registry(context).getListenerContainer("fds")));
+			}
+		});
+	}
+
+	@Test
 	void probesLeaveNoDescriptorBehind() {
 		runner().run((context) -> {
 			healthOf(context);
