@@ -11,7 +11,6 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 import dev.udsboot.listener.FileDescriptorLimit;
-import dev.udsboot.listener.ListenerProbes;
 import dev.udsboot.listener.UdsListenerContainer;
 import dev.udsboot.listener.UdsListenerDefinition;
 import dev.udsboot.listener.UdsListenerStatistics;
@@ -53,7 +52,7 @@ public class UdsListenerHealthIndicator implements HealthIndicator {
 			reason = outOfDescriptors();
 		}
 		if (reason == null) {
-			ListenerProbes.ProbeResult probe = this.container.probe(this.probeTimeout);
+			ListenerProber.ProbeResult probe = probe();
 			builder.withDetail("probe", probe.detail());
 			if (!probe.answered()) {
 				reason = probeFailure(probe);
@@ -67,11 +66,19 @@ public class UdsListenerHealthIndicator implements HealthIndicator {
 	 * and the listener sheds it), so that is said plainly rather than as the probe's symptom. The
 	 * reason stays the same while it lasts; the count is in the counters.
 	 */
-	private String probeFailure(ListenerProbes.ProbeResult probe) {
+	private String probeFailure(ListenerProber.ProbeResult probe) {
 		if (this.container.isOutOfFileDescriptors() || FileDescriptorLimit.isExhaustion(probe.detail())) {
 			return outOfDescriptors();
 		}
 		return "a probe through the socket failed: " + probe.detail();
+	}
+
+	/** A probe through the socket, answered by the container's {@link ListenerProber}. */
+	private ListenerProber.ProbeResult probe() {
+		ListenerProber prober = ListenerProber.forContainer(this.container);
+		UdsListenerDefinition definition = this.container.getDefinition();
+		return (definition.type() == UdsListenerType.STREAM) ? prober.probeStream(definition.address(), this.probeTimeout)
+				: prober.probeDatagram(definition.address(), this.probeTimeout);
 	}
 
 	private static String outOfDescriptors() {

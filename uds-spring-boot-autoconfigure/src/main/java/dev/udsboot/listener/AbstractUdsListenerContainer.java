@@ -6,8 +6,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * What every container shares: the listener it serves, its statistics, rate-limited log lines,
- * and a {@link #stop()} that waits for the graceful stop. A container adds how it receives: a
+ * What every container shares: the listener it serves, its statistics, its interceptor,
+ * rate-limited log lines, and a {@link #stop()} that waits for the graceful stop. A container adds how it receives: a
  * stream container accepts connections, a datagram container receives datagrams.
  */
 public abstract class AbstractUdsListenerContainer implements UdsListenerContainer {
@@ -18,6 +18,8 @@ public abstract class AbstractUdsListenerContainer implements UdsListenerContain
 	private final UdsListenerDefinition definition;
 
 	private final UdsListenerStatistics statistics = new UdsListenerStatistics();
+
+	private volatile UdsListenerInterceptor interceptor = UdsListenerInterceptor.NONE;
 
 	/**
 	 * Creates a container.
@@ -35,6 +37,19 @@ public abstract class AbstractUdsListenerContainer implements UdsListenerContain
 	@Override
 	public final UdsListenerStatistics getStatistics() {
 		return this.statistics;
+	}
+
+	@Override
+	public final void setInterceptor(UdsListenerInterceptor interceptor) {
+		this.interceptor = interceptor;
+	}
+
+	/**
+	 * Returns the interceptor the read paths ask before handling a connection or datagram.
+	 * @return the interceptor; {@link UdsListenerInterceptor#NONE} unless one was set
+	 */
+	public final UdsListenerInterceptor getInterceptor() {
+		return this.interceptor;
 	}
 
 	/**

@@ -1,6 +1,5 @@
 package dev.udsboot.listener;
 
-import java.time.Duration;
 
 import org.springframework.context.Lifecycle;
 
@@ -50,13 +49,11 @@ public interface UdsListenerContainer extends Lifecycle {
 	ListenerSocketSource getSource();
 
 	/**
-	 * Checks that the listener serves: a connection or datagram of the starter's own goes through
-	 * its socket and is answered by the container, without reaching a handler or the statistics
-	 * (see {@link ListenerProbes}).
-	 * @param timeout how long the probe may take
-	 * @return the outcome
+	 * Sets what is asked first about each new connection or datagram (the starter's health probes
+	 * answer through it). One interceptor per container: this replaces the previous one.
+	 * @param interceptor the interceptor, or {@link UdsListenerInterceptor#NONE}
 	 */
-	ListenerProbes.ProbeResult probe(Duration timeout);
+	void setInterceptor(UdsListenerInterceptor interceptor);
 
 	/**
 	 * Stops gracefully: stops accepting, lets in-flight messages finish and be answered, closes

@@ -188,7 +188,9 @@ class UdsHealthTests {
 		runner().run((context) -> {
 			UdsListenerEndpointRegistry registry = registry(context);
 			// a probe that gave up at once: its token is looked for in this process's connections
-			assertThat(registry.getListenerContainer("fds").probe(Duration.ofNanos(1)).answered()).isFalse();
+			assertThat(ListenerProber.forContainer(registry.getListenerContainer("fds"))
+				.probeStream(dev.udsboot.socket.UdsAddress.ofPath(this.dir.resolve("fds.sock")), Duration.ofNanos(1))
+				.answered()).isFalse();
 			try (java.io.FileInputStream first = new java.io.FileInputStream("/etc/hostname");
 					java.io.FileInputStream second = new java.io.FileInputStream("/etc/hostname");
 					org.newsclub.net.unix.AFUNIXSocket socket = org.newsclub.net.unix.AFUNIXSocket
@@ -210,6 +212,31 @@ class UdsHealthTests {
 			assertThat(statistics.connectionsOpened()).isEqualTo(1);
 			assertThat(statistics.messagesReceived()).isEqualTo(3);
 			assertThat(statistics.descriptorsReceived()).isEqualTo(2);
+		});
+	}
+
+	@Test
+	void aDatagramProbeIsAnsweredThoughLargerThanMaxMessageSize() {
+		runner().withPropertyValues("uds.listeners.events.max-message-size=8B").run((context) -> {
+			Health events = healthOf(context).get("events");
+			assertThat(events.getStatus()).isEqualTo(Status.UP);
+			assertThat(context.getBean(Handlers.class).seen).isEmpty();
+			assertThat(registry(context).getListenerContainer("events").getStatistics().toMap().values())
+				.containsOnly(0L);
+		});
+	}
+
+	@Test
+	void eachContainerHasOneProberWhateverTheNumberOfChecks() {
+		runner().run((context) -> {
+			healthOf(context);
+			healthOf(context);
+			for (String name : List.of("lines", "events", "hidden")) {
+				dev.udsboot.listener.UdsListenerContainer container = registry(context).getListenerContainer(name);
+				assertThat(ListenerProber.forContainer(container)).as(name)
+					.isSameAs(ListenerProber.forContainer(container))
+					.isNotSameAs(ListenerProber.forContainer(registry(context).getListenerContainer("fds")));
+			}
 		});
 	}
 

@@ -24,7 +24,6 @@ import dev.udsboot.framing.FrameRejectedException;
 import dev.udsboot.listener.AbstractUdsListenerContainer;
 import dev.udsboot.listener.EncodedReply;
 import dev.udsboot.listener.GracefulStop;
-import dev.udsboot.listener.ListenerProbes;
 import dev.udsboot.listener.RateLimitedLog;
 import dev.udsboot.listener.UdsListenerDefinition;
 import dev.udsboot.listener.UdsListenerStatistics;
@@ -64,7 +63,6 @@ public class DatagramListenerContainer extends AbstractUdsListenerContainer {
 
 	private final UdsMessageListener messageListener;
 
-	private final ListenerProbes probes = new ListenerProbes();
 
 	private final RateLimitedLog oversized = rateLimited(logger);
 
@@ -109,15 +107,6 @@ public class DatagramListenerContainer extends AbstractUdsListenerContainer {
 	@Override
 	public int getActiveConnections() {
 		return 0;
-	}
-
-	/**
-	 * Returns the bound socket file, for health checks.
-	 * @return the socket file, or {@code null} if not running or abstract
-	 */
-	@Override
-	public ListenerProbes.ProbeResult probe(Duration timeout) {
-		return this.probes.probeDatagram(getDefinition().address(), timeout);
 	}
 
 	@Override
@@ -370,12 +359,12 @@ public class DatagramListenerContainer extends AbstractUdsListenerContainer {
 				this.receiving = false;
 				return null;
 			}
-			if (DatagramListenerContainer.this.probes.isDatagramProbe(from)) {
-				// answered by handle(), outside the receive lock
+			InterceptedReplies intercepted = InterceptedReplies.intercept(getInterceptor(),
+					from, buffer, this.sender);
+			if (intercepted != null) {
+				// the starter's own (a health probe): its replies are sent by handle(), outside the receive lock
 				ReceivedDescriptors.close(descriptors);
-				byte[] probe = new byte[buffer.remaining()];
-				buffer.get(probe);
-				return new Datagram(probe, from, List.of(), true);
+				return new Datagram(new byte[0], from, List.of(), intercepted);
 			}
 			if (buffer.remaining() > definition.maxMessageSize()) {
 				ReceivedDescriptors.close(descriptors);
@@ -387,7 +376,7 @@ public class DatagramListenerContainer extends AbstractUdsListenerContainer {
 			}
 			byte[] payload = new byte[buffer.remaining()];
 			buffer.get(payload);
-			return new Datagram(payload, from, descriptors, false);
+			return new Datagram(payload, from, descriptors, null);
 		}
 
 		private boolean isStopDatagram(ByteBuffer datagram) {
@@ -396,8 +385,9 @@ public class DatagramListenerContainer extends AbstractUdsListenerContainer {
 		}
 
 		private void handle(Datagram datagram) {
-			if (datagram.probe()) {
-				this.sender.answerProbe(java.util.Objects.requireNonNull(datagram.from()), datagram.payload());
+			InterceptedReplies intercepted = datagram.intercepted();
+			if (intercepted != null) {
+				intercepted.send();
 				return;
 			}
 			UdsListenerDefinition definition = getDefinition();
@@ -560,9 +550,9 @@ public class DatagramListenerContainer extends AbstractUdsListenerContainer {
 
 	}
 
-	/** A datagram received; a health probe's is only sent back. */
+	/** A datagram received; one the interceptor took only has its replies sent. */
 	private record Datagram(byte[] payload, @Nullable AFUNIXSocketAddress from, List<FileDescriptor> descriptors,
-			boolean probe) {
+			@Nullable InterceptedReplies intercepted) {
 	}
 
 }

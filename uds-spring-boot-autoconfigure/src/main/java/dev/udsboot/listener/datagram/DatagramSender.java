@@ -121,15 +121,15 @@ final class DatagramSender {
 	}
 
 	/**
-	 * Sends a probe's datagram back to it (see {@link dev.udsboot.listener.ListenerProbes}),
-	 * uncounted: a probe that gets no answer fails by itself.
-	 * @param to the probe's address
-	 * @param payload what it sent
+	 * Sends the reply to a datagram the container's interceptor took (a health probe), uncounted:
+	 * a probe that gets no answer fails by itself.
+	 * @param to the sender's address
+	 * @param payload the reply
 	 */
-	void answerProbe(AFUNIXSocketAddress to, byte[] payload) {
+	void sendUncounted(AFUNIXSocketAddress to, byte[] payload) {
 		String failure = deliver(to, payload, List.of());
 		if (failure != null) {
-			logger.debug("Could not answer a health probe on " + this.definition.describe() + ": " + failure);
+			logger.debug("Could not answer an intercepted datagram on " + this.definition.describe() + ": " + failure);
 		}
 	}
 

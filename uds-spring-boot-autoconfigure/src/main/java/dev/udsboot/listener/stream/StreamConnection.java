@@ -1,6 +1,5 @@
 package dev.udsboot.listener.stream;
 
-import dev.udsboot.listener.EncodedReply;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,14 +10,16 @@ import java.util.List;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import org.newsclub.net.unix.AFUNIXSocket;
 
 import dev.udsboot.framing.FrameCodec;
 import dev.udsboot.framing.FrameInputStream;
-import dev.udsboot.framing.Framing;
-import dev.udsboot.framing.InvalidReplyException;
 import dev.udsboot.framing.FrameReader;
 import dev.udsboot.framing.FrameRejectedException;
-import dev.udsboot.listener.ListenerProbes;
+import dev.udsboot.framing.Framing;
+import dev.udsboot.framing.InvalidReplyException;
+import dev.udsboot.listener.EncodedReply;
+import dev.udsboot.listener.UdsListenerInterceptor;
 import dev.udsboot.listener.UdsListenerStatistics;
 import dev.udsboot.listener.UdsMessageListener;
 import dev.udsboot.listener.UdsSession;
@@ -28,7 +29,6 @@ import dev.udsboot.listener.exception.UdsListenerExecutionFailedException;
 import dev.udsboot.socket.PeerCredentials;
 import dev.udsboot.socket.PeerCredentialsReader;
 import dev.udsboot.socket.ReceivedDescriptors;
-import org.newsclub.net.unix.AFUNIXSocket;
 
 /**
  * One accepted connection: reads frames, hands each to the listener on this thread, writes the
@@ -86,8 +86,8 @@ final class StreamConnection implements Runnable, UdsSession {
 			if (tracker != null) {
 				input.setReadObserver(tracker::afterRead);
 			}
-			if (isProbe(input)) {
-				// a health probe: accepted and acknowledged, which is what it checks; seen by nobody
+			if (isIntercepted(input)) {
+				// the starter's own (a health probe), answered by the interceptor; seen by nobody
 				return;
 			}
 			this.statistics.connectionOpened();
@@ -222,35 +222,14 @@ final class StreamConnection implements Runnable, UdsSession {
 		return true;
 	}
 
-	/**
-	 * Looks at the first bytes of a connection that may be a health probe (see
-	 * {@link dev.udsboot.listener.ListenerProbes}) without consuming them; a probe's token is
-	 * consumed and acknowledged.
-	 */
-	private boolean isProbe(FrameInputStream input) throws IOException {
-		ListenerProbes probes = this.container.probes();
-		if (!probes.mayBeStreamProbe(peerPid())) {
-			return false;
-		}
-		int timeout = this.socket.getSoTimeout();
-		byte[] first;
-		try {
-			this.socket.setSoTimeout(ListenerProbes.tokenWaitMillis());
-			first = input.peek();
-		}
-		finally {
-			this.socket.setSoTimeout(timeout);
-		}
-		if (!probes.isStreamProbe(first)) {
-			return false;
-		}
-		input.readNBytes(first.length);
-		this.output.write(ListenerProbes.ACKNOWLEDGEMENT);
-		this.output.flush();
-		return true;
+	/** Asks the container's {@link UdsListenerInterceptor} whether it takes this connection. */
+	private boolean isIntercepted(FrameInputStream input) throws IOException {
+		UdsListenerInterceptor interceptor = this.container.getInterceptor();
+		return interceptor != UdsListenerInterceptor.NONE && interceptor
+			.interceptConnection(new InterceptedStreamConnection(this.socket, input, this.output, this::peerPid));
 	}
 
-	/** The peer's pid, or -1 if its credentials cannot be read (then it is no probe). */
+	/** The peer's pid, or -1 if its credentials cannot be read. */
 	private long peerPid() {
 		try {
 			return peerCredentials().pid();

@@ -21,7 +21,6 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import dev.udsboot.framing.FrameCodec;
 import dev.udsboot.listener.AbstractUdsListenerContainer;
 import dev.udsboot.listener.FileDescriptorLimit;
-import dev.udsboot.listener.ListenerProbes;
 import dev.udsboot.listener.RateLimitedLog;
 import dev.udsboot.listener.UdsListenerDefinition;
 import dev.udsboot.listener.UdsMessageListener;
@@ -52,7 +51,6 @@ public class StreamListenerContainer extends AbstractUdsListenerContainer {
 
 	private final Duration threadKeepAlive;
 
-	private final ListenerProbes probes = new ListenerProbes();
 
 	private final Set<StreamConnection> connections = ConcurrentHashMap.newKeySet();
 
@@ -141,9 +139,6 @@ public class StreamListenerContainer extends AbstractUdsListenerContainer {
 		return this.handlerFailures;
 	}
 
-	ListenerProbes probes() {
-		return this.probes;
-	}
 
 	FrameCodec codec() {
 		return this.codec;
@@ -151,15 +146,6 @@ public class StreamListenerContainer extends AbstractUdsListenerContainer {
 
 	UdsMessageListener messageListener() {
 		return this.messageListener;
-	}
-
-	/**
-	 * Returns the bound socket file, for health checks.
-	 * @return the socket file, or {@code null} if not running or abstract
-	 */
-	@Override
-	public ListenerProbes.ProbeResult probe(Duration timeout) {
-		return this.probes.probeStream(getDefinition().address(), timeout);
 	}
 
 	@Override

@@ -1,4 +1,4 @@
-package dev.udsboot.listener;
+package dev.udsboot.health;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -9,32 +9,42 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 import org.newsclub.net.unix.AFUNIXDatagramChannel;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 
+import dev.udsboot.listener.UdsListenerContainer;
+import dev.udsboot.listener.UdsListenerInterceptor;
 import dev.udsboot.socket.UdsAddress;
 
 /**
  * Checks from inside the application that a listener serves, for its health: a connection or a
- * datagram of the starter's own goes through the listener's socket, and its container answers it
- * (one acknowledgement byte on a connection, the datagram sent back) without handing it to a
- * handler, an event handler or the statistics.
+ * datagram of the starter's own goes through the listener's socket, and is answered (one
+ * acknowledgement byte on a connection, the datagram sent back) without reaching a handler, an
+ * event handler or the statistics. Both ends are here: the client side ({@link #probeStream},
+ * {@link #probeDatagram}) and the server side, the container's {@link UdsListenerInterceptor},
+ * which the prober installs on first use. One prober per container ({@link #forContainer}), since
+ * a container has one interceptor.
  * <p>
  * Telling probes apart: a datagram probe comes from a socket bound to a random abstract name that
  * only this object knows. A stream probe cannot be told by its address (junixsocket neither binds
  * a client socket nor reports a connection's peer address), so it writes a random token as soon
- * as it connects; a container looks at the first bytes of a connection from its own process (the
- * peer pid is the kernel's, and cannot be forged) while a probe is pending, without consuming
- * them (see {@link dev.udsboot.framing.FrameInputStream#peek}). A probe that gave up before its
- * container reached it is remembered for {@link #RETIRED_FOR}, so that it is still dropped
- * unseen when the container gets to it. Nothing is looked at while no probe is pending or
- * retired, so a listener pays nothing when nobody probes it.
+ * as it connects; the interceptor looks at the first bytes of a connection from its own process
+ * (the peer pid is the kernel's, and cannot be forged) while a probe is pending, without
+ * consuming them. A probe that gave up before its container reached it is remembered for
+ * {@link #RETIRED_FOR}, so that it is still dropped unseen when the container gets to it. Nothing
+ * is looked at while no probe is pending or retired, so a listener pays nothing when nobody
+ * probes it.
  */
-public final class ListenerProbes {
+public final class ListenerProber implements UdsListenerInterceptor {
+
+	/** The prober of each container; weak, so that a discarded container goes with its prober. */
+	private static final Map<UdsListenerContainer, ListenerProber> PROBERS = new WeakHashMap<>();
 
 	private static final String NAME_PREFIX = "uds-probe-";
 
@@ -43,7 +53,7 @@ public final class ListenerProbes {
 	/** Bytes of a stream probe's token. */
 	static final int TOKEN_BYTES = 16;
 
-	/** How long a container waits for the token from a connection that may be a probe. */
+	/** How long the prober waits for the token from a connection that may be a probe. */
 	private static final int TOKEN_WAIT_MILLIS = 200;
 
 	private static final long OWN_PID = ProcessHandle.current().pid();
@@ -53,7 +63,7 @@ public final class ListenerProbes {
 
 	private static final int MAX_RETIRED = 1024;
 
-	/** What a container writes to a stream probe it recognised. */
+	/** What the prober writes to a stream probe it recognised. */
 	public static final int ACKNOWLEDGEMENT = 'U';
 
 	/** Abstract names of pending datagram probes, and tokens of pending stream probes. */
@@ -62,46 +72,60 @@ public final class ListenerProbes {
 	/** Names and tokens of probes that gave up unanswered, until when they are recognised. */
 	private final Map<String, Long> retired = new ConcurrentHashMap<>();
 
+	private ListenerProber() {
+	}
+
 	/**
-	 * Tells whether a datagram comes from a pending probe.
-	 * @param from the sender's address, as junixsocket reports it
-	 * @return {@code true} for a probe, which the container answers and otherwise ignores
+	 * Returns the prober of a container, made and installed as its interceptor on first use; the
+	 * same one afterwards, so that a probe that gave up is still recognised by the next call.
+	 * @param container the listener's container
+	 * @return its prober
 	 */
-	public boolean isDatagramProbe(@Nullable AFUNIXSocketAddress from) {
-		if (!anyKnown() || from == null || !from.isInAbstractNamespace()) {
+	public static ListenerProber forContainer(UdsListenerContainer container) {
+		synchronized (PROBERS) {
+			ListenerProber prober = PROBERS.get(container);
+			if (prober == null) {
+				prober = new ListenerProber();
+				container.setInterceptor(prober);
+				PROBERS.put(container, prober);
+			}
+			return prober;
+		}
+	}
+
+	/**
+	 * Takes a connection from this process whose first bytes are a pending (or retired) probe's
+	 * token: consumes the token and writes {@link #ACKNOWLEDGEMENT}. Any other connection is
+	 * declined at once, without a read, while no probe is pending or retired, or when its peer is
+	 * another process.
+	 */
+	@Override
+	public boolean interceptConnection(InterceptedConnection connection) throws IOException {
+		if (!anyKnown() || connection.peerPid() != OWN_PID) {
 			return false;
 		}
-		return isKnown(nameOf(from));
+		byte[] first = connection.peek(TOKEN_WAIT_MILLIS);
+		if (first.length < TOKEN_BYTES || !isKnown(new String(first, 0, TOKEN_BYTES, StandardCharsets.ISO_8859_1))) {
+			return false;
+		}
+		connection.skip(first.length);
+		connection.write(new byte[] { (byte) ACKNOWLEDGEMENT });
+		return true;
 	}
 
 	/**
-	 * Tells whether a new connection may be a stream probe, and so whether its first bytes are to
-	 * be looked at: it comes from this process, and a probe is pending or retired.
-	 * @param peerPid the connection's peer pid, as the kernel reports it
-	 * @return {@code true} if {@link #isStreamProbe} is to be asked
+	 * Takes a datagram from a pending (or retired) probe's abstract name, and sends it back.
 	 */
-	public boolean mayBeStreamProbe(long peerPid) {
-		return peerPid == OWN_PID && anyKnown();
-	}
-
-	/**
-	 * Tells whether a connection's first bytes are a probe's token.
-	 * @param first the bytes the connection sent first (possibly fewer than a token)
-	 * @return {@code true} for a probe: the container consumes the token, writes
-	 * {@link #ACKNOWLEDGEMENT}, and closes it
-	 */
-	public boolean isStreamProbe(byte[] first) {
-		return first.length >= TOKEN_BYTES
-				&& isKnown(new String(first, 0, TOKEN_BYTES, StandardCharsets.ISO_8859_1));
-	}
-
-	/**
-	 * How long a container waits for the first bytes of a connection that may be a probe: a probe
-	 * writes its token at once.
-	 * @return milliseconds
-	 */
-	public static int tokenWaitMillis() {
-		return TOKEN_WAIT_MILLIS;
+	@Override
+	public boolean interceptDatagram(@Nullable AFUNIXSocketAddress from, ByteBuffer payload,
+			Consumer<byte[]> reply) {
+		if (!anyKnown() || from == null || !from.isInAbstractNamespace() || !isKnown(nameOf(from))) {
+			return false;
+		}
+		byte[] echo = new byte[payload.remaining()];
+		payload.get(echo);
+		reply.accept(echo);
+		return true;
 	}
 
 	private boolean anyKnown() {
