@@ -6,8 +6,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
 
-import org.newsclub.net.unix.AFUNIXSocket;
-
 import org.springframework.integration.ip.tcp.serializer.AbstractByteArraySerializer;
 import org.springframework.integration.ip.tcp.serializer.ByteArrayLengthHeaderSerializer;
 import org.springframework.integration.ip.tcp.serializer.ByteArrayStxEtxSerializer;
@@ -126,18 +124,6 @@ public final class FrameCodec {
 	}
 
 	/**
-	 * Writes one frame; the caller flushes.
-	 * @param payload the payload
-	 * @param output the connection's (buffered) output stream
-	 * @throws InvalidReplyException if the payload contains the framing's terminator
-	 * @throws IOException if writing fails
-	 */
-	public void write(byte[] payload, OutputStream output) throws IOException {
-		checkReply(payload);
-		this.serializer.serialize(payload, output);
-	}
-
-	/**
 	 * Checks that a reply can be sent as one frame.
 	 * @param payload the payload
 	 * @throws InvalidReplyException if the payload contains the framing's terminator
@@ -173,33 +159,34 @@ public final class FrameCodec {
 	 * descriptors attached to its first bytes: what both ends of a connection do to send.
 	 * @param payload the payload, already checked
 	 * @param descriptors descriptors to pass with it, possibly none; not closed here
-	 * @param socket the connection
+	 * @param socket where the connection's socket takes the descriptors for its next write, e.g.
+	 * {@code socket::setOutboundFileDescriptors}; not called when there are none
 	 * @param output the connection's buffered output stream
 	 * @throws IllegalArgumentException if descriptors would go with a frame that has no bytes
 	 * @throws IOException if writing fails
 	 */
-	public void send(byte[] payload, List<FileDescriptor> descriptors, AFUNIXSocket socket, OutputStream output)
+	public void send(byte[] payload, List<FileDescriptor> descriptors, OutboundDescriptors socket, OutputStream output)
 			throws IOException {
 		if (descriptors.isEmpty()) {
 			this.serializer.serialize(payload, output);
 			output.flush();
 			return;
 		}
-		// checked before the descriptors are handed to junixsocket: a frame that is not written
+		// checked before the descriptors are handed to the socket: a frame that is not written
 		// would leave them pending for the next write, by then perhaps numbers of other files
 		if (encodesToNothing(payload)) {
 			throw new IllegalArgumentException("Cannot send file descriptors with an empty message in " + describe()
 					+ " framing: they travel with the message's first byte");
 		}
-		// junixsocket attaches them to the next write: the frame's first bytes
+		// the socket attaches them to its next write: the frame's first bytes
 		output.flush();
-		socket.setOutboundFileDescriptors(descriptors.toArray(new FileDescriptor[0]));
+		socket.set(descriptors.toArray(new FileDescriptor[0]));
 		try {
 			this.serializer.serialize(payload, output);
 			output.flush();
 		}
 		finally {
-			socket.setOutboundFileDescriptors((FileDescriptor[]) null);
+			socket.set(null);
 		}
 	}
 

@@ -3,7 +3,9 @@ package dev.udsboot.framing;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.FileDescriptor;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -49,7 +51,7 @@ class FrameCodecTests {
 		FrameCodec codec = new FrameCodec(framing, MAX);
 		byte[] payload = payload(42);
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		codec.write(payload, out);
+		send(codec, payload, out);
 		assertThat(out.toByteArray()).isEqualTo(frame(framing, payload));
 		FrameReader reader = reader(codec, out.toByteArray());
 		assertThat(reader.next()).isEqualTo(payload);
@@ -126,7 +128,7 @@ class FrameCodecTests {
 	void readsAnEmptyPayload(Framing framing) throws IOException {
 		FrameCodec codec = new FrameCodec(framing, MAX);
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		codec.write(new byte[0], out);
+		send(codec, new byte[0], out);
 		assertThat(out.toByteArray()).isEqualTo(frame(framing, new byte[0]));
 		FrameReader reader = reader(codec, out.toByteArray());
 		assertThat(reader.next()).isEmpty();
@@ -474,6 +476,48 @@ class FrameCodecTests {
 	}
 
 	@Test
+	void descriptorsAreSetForTheFrameAloneAndClearedAfterIt() throws IOException {
+		FrameCodec codec = new FrameCodec(Framing.LINE, MAX);
+		List<String> events = new ArrayList<>();
+		OutputStream socket = new OutputStream() {
+
+			@Override
+			public void write(int b) {
+				throw new UnsupportedOperationException("frame streams write in blocks");
+			}
+
+			@Override
+			public void write(byte[] bytes, int offset, int length) {
+				events.add("write " + new String(bytes, offset, length, java.nio.charset.StandardCharsets.US_ASCII));
+			}
+
+		};
+		OutboundDescriptors outbound = (descriptors) -> events
+			.add((descriptors != null) ? "set " + descriptors.length : "clear");
+		FrameOutputStream output = codec.newOutputStream(socket);
+		output.write(ascii("pending"));
+		codec.send(ascii("reply"), List.of(FileDescriptor.in, FileDescriptor.out), outbound, output);
+		codec.send(ascii("plain"), List.of(), outbound, output);
+		// bytes written before go out first, so the descriptors travel with the frame's first byte
+		assertThat(events).containsExactly("write pending", "set 2", "write reply\n", "clear", "write plain\n");
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = Framing.class, names = { "EOF", "NONE" })
+	void descriptorsWithAFrameOfNoBytesAreRefusedBeforeTheSocketSeesThem(Framing framing) throws IOException {
+		FrameCodec codec = new FrameCodec(framing, MAX);
+		assertThat(codec.encodesToNothing(new byte[0])).isTrue();
+		List<String> events = new ArrayList<>();
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> codec.send(new byte[0], List.of(FileDescriptor.in), (descriptors) -> events.add("set"),
+					out))
+			.withMessageContaining("empty message");
+		assertThat(events).isEmpty();
+		assertThat(out.size()).isZero();
+	}
+
+	@Test
 	void rejectsAMaxMessageSizeOutOfRange() {
 		assertThatIllegalArgumentException().isThrownBy(() -> new FrameCodec(Framing.LINE, 0));
 		assertThatIllegalArgumentException().isThrownBy(() -> new FrameCodec(Framing.LINE, -5));
@@ -499,8 +543,16 @@ class FrameCodecTests {
 
 	private static byte[] written(Framing framing, byte[] payload) throws IOException {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		new FrameCodec(framing, MAX).write(payload, out);
+		send(new FrameCodec(framing, MAX), payload, out);
 		return out.toByteArray();
+	}
+
+	/** Writes a frame as both ends of a connection do, with no descriptors. */
+	private static void send(FrameCodec codec, byte[] payload, OutputStream out) throws IOException {
+		codec.checkReply(payload);
+		codec.send(payload, List.of(), (descriptors) -> {
+			throw new AssertionError("no descriptors to set");
+		}, out);
 	}
 
 	/** A source that records how many bytes each read asks for and answers as it is told. */
