@@ -6,23 +6,28 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.integration.ip.tcp.serializer.AbstractByteArraySerializer;
 import org.springframework.integration.ip.tcp.serializer.ByteArrayLengthHeaderSerializer;
-import org.springframework.integration.ip.tcp.serializer.ByteArrayStxEtxSerializer;
 
 /**
- * One listener's framing: reads frames from connections and writes replies, with spring-integration
- * -ip's serializer for the format. Thread-safe; one instance serves every connection of a listener, and each connection's reader
- * has serializer state of its own, so connections share no lock.
+ * One listener's framing: reads frames from connections and writes replies. Each framing has one
+ * parser and one writer: {@link TerminatedFrames} for {@code line}, {@code crlf}, {@code null} and
+ * {@code stx-etx} (spring-integration-ip's formats, parsed here for speed, see there),
+ * spring-integration-ip's serializers for {@code length-prefix} and {@code eof}, and
+ * {@link ChunkDeserializer} for {@code none}. Thread-safe; one instance serves every connection of
+ * a listener, and each connection's reader has parser state of its own, so connections share no
+ * lock.
  * <p>
  * The serializers disagree on their limit (the terminator ones accept {@code max - 1} payload
- * bytes, CRLF {@code max - 2}, the raw and length-header ones {@code max}), so they are given a
- * little slack and {@link FrameReader} applies the listener's inclusive limit itself. The slack lets
- * every serializer read a whole frame one byte over the limit, CR LF included, so rejecting it
- * leaves nothing unread and the client sees a clean end of stream, not a reset. A reader's working
- * buffer (the limit plus slack, as the serializers need) is created at the first frame its
- * serializer reads and kept for the connection (see {@link OwnBufferSerializers}): a connection
- * whose frames all arrive whole in one read, or that never sends, holds none.
+ * bytes, CRLF {@code max - 2}, the raw and length-header ones {@code max}), so every parser is given
+ * a little slack and {@link FrameReader} applies the listener's inclusive limit itself. The slack
+ * lets a whole frame one byte over the limit be read, CR LF included, so rejecting it leaves
+ * nothing unread and the client sees a clean end of stream, not a reset. A reader's working buffer
+ * is created at the first frame that needs one and kept for the connection (see
+ * {@link OwnBufferSerializers}): a connection whose frames all arrive whole in one read, or that
+ * never sends, holds none.
  */
 public final class FrameCodec {
 
@@ -42,7 +47,11 @@ public final class FrameCodec {
 
 	private final int maxMessageSize;
 
-	private final AbstractByteArraySerializer serializer;
+	/** The parser and writer of a framing with a terminator, else {@code null}. */
+	private final @Nullable TerminatedFrames terminated;
+
+	/** The serializer of a framing without a terminator, else {@code null}. */
+	private final @Nullable AbstractByteArraySerializer serializer;
 
 	private final int terminator;
 
@@ -57,21 +66,26 @@ public final class FrameCodec {
 		}
 		this.framing = framing;
 		this.maxMessageSize = maxMessageSize;
+		this.terminated = newTerminatedFrames();
 		this.serializer = createSerializer(framing, maxMessageSize);
-		this.terminator = terminatorOf(framing);
+		this.terminator = (this.terminated != null) ? this.terminated.terminator() : -1;
 	}
 
-	private static AbstractByteArraySerializer createSerializer(Framing framing, int maxMessageSize) {
+	private @Nullable TerminatedFrames newTerminatedFrames() {
+		return TerminatedFrames.handles(this.framing)
+				? new TerminatedFrames(this.framing, this.maxMessageSize, describe()) : null;
+	}
+
+	private static @Nullable AbstractByteArraySerializer createSerializer(Framing framing, int maxMessageSize) {
 		AbstractByteArraySerializer serializer = switch (framing) {
-			case LINE -> new OwnBufferSerializers.Lf();
-			case CRLF -> new OwnBufferSerializers.CrLf();
 			case LENGTH_PREFIX -> new ByteArrayLengthHeaderSerializer(ByteArrayLengthHeaderSerializer.HEADER_SIZE_INT);
-			case NULL -> new OwnBufferSerializers.Nul();
-			case STX_ETX -> new OwnBufferSerializers.StxEtx();
 			case EOF -> new OwnBufferSerializers.Raw();
 			case NONE -> new ChunkDeserializer();
+			case LINE, CRLF, NULL, STX_ETX -> null;
 		};
-		serializer.setMaxMessageSize(maxMessageSize + SLACK);
+		if (serializer != null) {
+			serializer.setMaxMessageSize(maxMessageSize + SLACK);
+		}
 		return serializer;
 	}
 
@@ -120,7 +134,8 @@ public final class FrameCodec {
 	 * @return the reader
 	 */
 	public FrameReader newReader(FrameInputStream input) {
-		return new FrameReader(input, createSerializer(this.framing, this.maxMessageSize), this);
+		return new FrameReader(input, newTerminatedFrames(), createSerializer(this.framing, this.maxMessageSize),
+				this);
 	}
 
 	/**
@@ -168,7 +183,7 @@ public final class FrameCodec {
 	public void send(byte[] payload, List<FileDescriptor> descriptors, OutboundDescriptors socket, OutputStream output)
 			throws IOException {
 		if (descriptors.isEmpty()) {
-			this.serializer.serialize(payload, output);
+			encode(payload, output);
 			output.flush();
 			return;
 		}
@@ -182,11 +197,21 @@ public final class FrameCodec {
 		output.flush();
 		socket.set(descriptors.toArray(new FileDescriptor[0]));
 		try {
-			this.serializer.serialize(payload, output);
+			encode(payload, output);
 			output.flush();
 		}
 		finally {
 			socket.set(null);
+		}
+	}
+
+	private void encode(byte[] payload, OutputStream output) throws IOException {
+		TerminatedFrames frames = this.terminated;
+		if (frames != null) {
+			frames.write(payload, output);
+		}
+		else if (this.serializer != null) {
+			this.serializer.serialize(payload, output);
 		}
 	}
 
@@ -198,15 +223,6 @@ public final class FrameCodec {
 	 */
 	public boolean encodesToNothing(byte[] payload) {
 		return payload.length == 0 && (this.framing == Framing.NONE || this.framing == Framing.EOF);
-	}
-
-	/**
-	 * Returns the byte that ends a frame: LF for {@code line} and {@code crlf} (there after a CR),
-	 * NUL, ETX; -1 for the framings without one.
-	 * @return the terminator, or -1
-	 */
-	int terminator() {
-		return this.terminator;
 	}
 
 	private int terminatorIndex(byte[] payload) {
@@ -223,15 +239,6 @@ public final class FrameCodec {
 		return -1;
 	}
 
-	/** The byte that ends a frame (LF for CRLF, checked with its CR), or -1 for framings without one. */
-	private static int terminatorOf(Framing framing) {
-		return switch (framing) {
-			case LINE, CRLF -> '\n';
-			case NULL -> 0;
-			case STX_ETX -> ByteArrayStxEtxSerializer.ETX;
-			case LENGTH_PREFIX, EOF, NONE -> -1;
-		};
-	}
 	/**
 	 * Names the framing as it is configured, e.g. {@code length-prefix}.
 	 * @return the configured name
@@ -239,6 +246,5 @@ public final class FrameCodec {
 	public String describe() {
 		return this.framing.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
 	}
-
 
 }

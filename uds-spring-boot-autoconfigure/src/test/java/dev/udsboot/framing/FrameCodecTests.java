@@ -22,6 +22,13 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import org.springframework.integration.ip.tcp.serializer.AbstractByteArraySerializer;
+import org.springframework.integration.ip.tcp.serializer.ByteArrayCrLfSerializer;
+import org.springframework.integration.ip.tcp.serializer.ByteArrayLfSerializer;
+import org.springframework.integration.ip.tcp.serializer.ByteArraySingleTerminatorSerializer;
+import org.springframework.integration.ip.tcp.serializer.ByteArrayStxEtxSerializer;
+import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
+
 import dev.udsboot.framing.FrameRejectedException.Reason;
 
 import static dev.udsboot.test.WireFrames.ascii;
@@ -340,10 +347,11 @@ class FrameCodecTests {
 	}
 
 	/**
-	 * A frame that lies whole in the input buffer is taken from it in one step; this checks that
-	 * the outcome is the serializer's own, byte by byte: the same streams read whole (frames
-	 * taken from the buffer) and one byte per read (frames left to the serializer, but for empty
-	 * ones) give the same payloads and the same rejection, after the same bytes. Random streams of frames and stray bytes (terminators, CRs), with a
+	 * The framings with a terminator are parsed by the starter, in the formats of
+	 * spring-integration-ip's serializers; this checks that the outcome is the serializer's own:
+	 * the same streams read whole (frames taken from the buffer), one byte per read (frames
+	 * gathered across reads) and by the serializer give the same payloads and the same rejection,
+	 * after the same bytes. Random streams of frames and stray bytes (terminators, CRs), with a
 	 * small limit so that frames over it and at it are common.
 	 */
 	@ParameterizedTest
@@ -392,9 +400,65 @@ class FrameCodecTests {
 
 			});
 			assertThat(whole).as("%s over %s", framing, Arrays.toString(bytes)).isEqualTo(byteByByte);
+			assertThat(whole).as("%s over %s", framing, Arrays.toString(bytes))
+				.isEqualTo(serializerOutcomes(framing, max, bytes));
 			frames += (int) whole.stream().filter((outcome) -> outcome.startsWith("frame")).count();
 		}
 		assertThat(frames).as("frames read").isGreaterThan(3_000);
+	}
+
+	/**
+	 * What spring-integration-ip's serializer for a framing makes of a stream, told as
+	 * {@link #outcomes} tells a reader's: the serializer limited to the limit plus the codec's slack,
+	 * the listener's limit applied after it, as the codec documents.
+	 */
+	private static List<String> serializerOutcomes(Framing framing, int max, byte[] bytes) {
+		AbstractByteArraySerializer serializer = switch (framing) {
+			case LINE -> new ByteArrayLfSerializer();
+			case CRLF -> new ByteArrayCrLfSerializer();
+			case NULL -> new ByteArraySingleTerminatorSerializer((byte) 0);
+			case STX_ETX -> new ByteArrayStxEtxSerializer();
+			default -> throw new IllegalArgumentException(framing.name());
+		};
+		serializer.setMaxMessageSize(max + FrameCodec.SLACK);
+		boolean[] ended = new boolean[1];
+		ByteArrayInputStream source = new ByteArrayInputStream(bytes) {
+
+			@Override
+			public synchronized int read() {
+				int value = super.read();
+				ended[0] |= value < 0;
+				return value;
+			}
+
+		};
+		List<String> outcomes = new ArrayList<>();
+		while (true) {
+			Reason rejected = null;
+			try {
+				byte[] payload = serializer.deserialize(source);
+				if (framing == Framing.LINE && payload.length > 0 && payload[payload.length - 1] == '\r') {
+					payload = Arrays.copyOf(payload, payload.length - 1);
+				}
+				if (payload.length <= max) {
+					outcomes.add("frame " + Arrays.toString(payload) + " at " + (bytes.length - source.available()));
+					continue;
+				}
+				rejected = Reason.TOO_LARGE;
+			}
+			catch (SoftEndOfStreamException ex) {
+				outcomes.add("end at " + bytes.length);
+				return outcomes;
+			}
+			catch (IOException ex) {
+				rejected = ended[0] ? Reason.TRUNCATED : Reason.TOO_LARGE;
+			}
+			catch (RuntimeException ex) {
+				rejected = Reason.MALFORMED;
+			}
+			outcomes.add("rejected " + rejected + " at " + (bytes.length - source.available()));
+			return outcomes;
+		}
 	}
 
 	@Test
