@@ -96,7 +96,7 @@ final class StreamClientConnection implements Closeable {
 	 * @throws IOException if writing fails
 	 */
 	void write(byte[] payload, List<FileDescriptor> outbound) throws IOException {
-		this.codec.send(payload, outbound, this.socket, this.output);
+		this.codec.send(payload, outbound, this.socket::setOutboundFileDescriptors, this.output);
 		this.sentNanos = System.nanoTime();
 	}
 

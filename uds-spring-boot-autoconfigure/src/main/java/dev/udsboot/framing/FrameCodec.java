@@ -6,25 +6,28 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
 
-import org.newsclub.net.unix.AFUNIXSocket;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.integration.ip.tcp.serializer.AbstractByteArraySerializer;
 import org.springframework.integration.ip.tcp.serializer.ByteArrayLengthHeaderSerializer;
-import org.springframework.integration.ip.tcp.serializer.ByteArrayStxEtxSerializer;
 
 /**
- * One listener's framing: reads frames from connections and writes replies, with spring-integration
- * -ip's serializer for the format. Thread-safe; one instance serves every connection of a listener, and each connection's reader
- * has serializer state of its own, so connections share no lock.
+ * One listener's framing: reads frames from connections and writes replies. Each framing has one
+ * parser and one writer: {@link TerminatedFrames} for {@code line}, {@code crlf}, {@code null} and
+ * {@code stx-etx} (spring-integration-ip's formats, parsed here for speed, see there),
+ * spring-integration-ip's serializers for {@code length-prefix} and {@code eof}, and
+ * {@link ChunkDeserializer} for {@code none}. Thread-safe; one instance serves every connection of
+ * a listener, and each connection's reader has parser state of its own, so connections share no
+ * lock.
  * <p>
  * The serializers disagree on their limit (the terminator ones accept {@code max - 1} payload
- * bytes, CRLF {@code max - 2}, the raw and length-header ones {@code max}), so they are given a
- * little slack and {@link FrameReader} applies the listener's inclusive limit itself. The slack lets
- * every serializer read a whole frame one byte over the limit, CR LF included, so rejecting it
- * leaves nothing unread and the client sees a clean end of stream, not a reset. A reader's working
- * buffer (the limit plus slack, as the serializers need) is created at the first frame its
- * serializer reads and kept for the connection (see {@link OwnBufferSerializers}): a connection
- * whose frames all arrive whole in one read, or that never sends, holds none.
+ * bytes, CRLF {@code max - 2}, the raw and length-header ones {@code max}), so every parser is given
+ * a little slack and {@link FrameReader} applies the listener's inclusive limit itself. The slack
+ * lets a whole frame one byte over the limit be read, CR LF included, so rejecting it leaves
+ * nothing unread and the client sees a clean end of stream, not a reset. A reader's working buffer
+ * is created at the first frame that needs one and kept for the connection (see
+ * {@link OwnBufferSerializers}): a connection whose frames all arrive whole in one read, or that
+ * never sends, holds none.
  */
 public final class FrameCodec {
 
@@ -44,7 +47,11 @@ public final class FrameCodec {
 
 	private final int maxMessageSize;
 
-	private final AbstractByteArraySerializer serializer;
+	/** The parser and writer of a framing with a terminator, else {@code null}. */
+	private final @Nullable TerminatedFrames terminated;
+
+	/** The serializer of a framing without a terminator, else {@code null}. */
+	private final @Nullable AbstractByteArraySerializer serializer;
 
 	private final int terminator;
 
@@ -59,21 +66,26 @@ public final class FrameCodec {
 		}
 		this.framing = framing;
 		this.maxMessageSize = maxMessageSize;
+		this.terminated = newTerminatedFrames();
 		this.serializer = createSerializer(framing, maxMessageSize);
-		this.terminator = terminatorOf(framing);
+		this.terminator = (this.terminated != null) ? this.terminated.terminator() : -1;
 	}
 
-	private static AbstractByteArraySerializer createSerializer(Framing framing, int maxMessageSize) {
+	private @Nullable TerminatedFrames newTerminatedFrames() {
+		return TerminatedFrames.handles(this.framing)
+				? new TerminatedFrames(this.framing, this.maxMessageSize, describe()) : null;
+	}
+
+	private static @Nullable AbstractByteArraySerializer createSerializer(Framing framing, int maxMessageSize) {
 		AbstractByteArraySerializer serializer = switch (framing) {
-			case LINE -> new OwnBufferSerializers.Lf();
-			case CRLF -> new OwnBufferSerializers.CrLf();
 			case LENGTH_PREFIX -> new ByteArrayLengthHeaderSerializer(ByteArrayLengthHeaderSerializer.HEADER_SIZE_INT);
-			case NULL -> new OwnBufferSerializers.Nul();
-			case STX_ETX -> new OwnBufferSerializers.StxEtx();
 			case EOF -> new OwnBufferSerializers.Raw();
 			case NONE -> new ChunkDeserializer();
+			case LINE, CRLF, NULL, STX_ETX -> null;
 		};
-		serializer.setMaxMessageSize(maxMessageSize + SLACK);
+		if (serializer != null) {
+			serializer.setMaxMessageSize(maxMessageSize + SLACK);
+		}
 		return serializer;
 	}
 
@@ -122,19 +134,8 @@ public final class FrameCodec {
 	 * @return the reader
 	 */
 	public FrameReader newReader(FrameInputStream input) {
-		return new FrameReader(input, createSerializer(this.framing, this.maxMessageSize), this);
-	}
-
-	/**
-	 * Writes one frame; the caller flushes.
-	 * @param payload the payload
-	 * @param output the connection's (buffered) output stream
-	 * @throws InvalidReplyException if the payload contains the framing's terminator
-	 * @throws IOException if writing fails
-	 */
-	public void write(byte[] payload, OutputStream output) throws IOException {
-		checkReply(payload);
-		this.serializer.serialize(payload, output);
+		return new FrameReader(input, newTerminatedFrames(), createSerializer(this.framing, this.maxMessageSize),
+				this);
 	}
 
 	/**
@@ -173,33 +174,44 @@ public final class FrameCodec {
 	 * descriptors attached to its first bytes: what both ends of a connection do to send.
 	 * @param payload the payload, already checked
 	 * @param descriptors descriptors to pass with it, possibly none; not closed here
-	 * @param socket the connection
+	 * @param socket where the connection's socket takes the descriptors for its next write, e.g.
+	 * {@code socket::setOutboundFileDescriptors}; not called when there are none
 	 * @param output the connection's buffered output stream
 	 * @throws IllegalArgumentException if descriptors would go with a frame that has no bytes
 	 * @throws IOException if writing fails
 	 */
-	public void send(byte[] payload, List<FileDescriptor> descriptors, AFUNIXSocket socket, OutputStream output)
+	public void send(byte[] payload, List<FileDescriptor> descriptors, OutboundDescriptors socket, OutputStream output)
 			throws IOException {
 		if (descriptors.isEmpty()) {
-			this.serializer.serialize(payload, output);
+			encode(payload, output);
 			output.flush();
 			return;
 		}
-		// checked before the descriptors are handed to junixsocket: a frame that is not written
+		// checked before the descriptors are handed to the socket: a frame that is not written
 		// would leave them pending for the next write, by then perhaps numbers of other files
 		if (encodesToNothing(payload)) {
 			throw new IllegalArgumentException("Cannot send file descriptors with an empty message in " + describe()
 					+ " framing: they travel with the message's first byte");
 		}
-		// junixsocket attaches them to the next write: the frame's first bytes
+		// the socket attaches them to its next write: the frame's first bytes
 		output.flush();
-		socket.setOutboundFileDescriptors(descriptors.toArray(new FileDescriptor[0]));
+		socket.set(descriptors.toArray(new FileDescriptor[0]));
 		try {
-			this.serializer.serialize(payload, output);
+			encode(payload, output);
 			output.flush();
 		}
 		finally {
-			socket.setOutboundFileDescriptors((FileDescriptor[]) null);
+			socket.set(null);
+		}
+	}
+
+	private void encode(byte[] payload, OutputStream output) throws IOException {
+		TerminatedFrames frames = this.terminated;
+		if (frames != null) {
+			frames.write(payload, output);
+		}
+		else if (this.serializer != null) {
+			this.serializer.serialize(payload, output);
 		}
 	}
 
@@ -211,15 +223,6 @@ public final class FrameCodec {
 	 */
 	public boolean encodesToNothing(byte[] payload) {
 		return payload.length == 0 && (this.framing == Framing.NONE || this.framing == Framing.EOF);
-	}
-
-	/**
-	 * Returns the byte that ends a frame: LF for {@code line} and {@code crlf} (there after a CR),
-	 * NUL, ETX; -1 for the framings without one.
-	 * @return the terminator, or -1
-	 */
-	int terminator() {
-		return this.terminator;
 	}
 
 	private int terminatorIndex(byte[] payload) {
@@ -236,15 +239,6 @@ public final class FrameCodec {
 		return -1;
 	}
 
-	/** The byte that ends a frame (LF for CRLF, checked with its CR), or -1 for framings without one. */
-	private static int terminatorOf(Framing framing) {
-		return switch (framing) {
-			case LINE, CRLF -> '\n';
-			case NULL -> 0;
-			case STX_ETX -> ByteArrayStxEtxSerializer.ETX;
-			case LENGTH_PREFIX, EOF, NONE -> -1;
-		};
-	}
 	/**
 	 * Names the framing as it is configured, e.g. {@code length-prefix}.
 	 * @return the configured name
@@ -252,6 +246,5 @@ public final class FrameCodec {
 	public String describe() {
 		return this.framing.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
 	}
-
 
 }

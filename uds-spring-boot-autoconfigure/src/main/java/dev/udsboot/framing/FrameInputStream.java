@@ -9,16 +9,17 @@ import org.jspecify.annotations.Nullable;
 /**
  * A buffered, single-threaded input stream over a socket that remembers how its source ended (end
  * of stream or an exception), so a failed frame can be classified without parsing exception
- * messages. The serializers read byte by byte; this buffer serves them from one system call at a
- * time.
+ * messages. Frames are taken from its buffer whole where they lie there ({@link TerminatedFrames}),
+ * and the serializers that read byte by byte are served from it one system call at a time.
  * <p>
  * Written rather than {@link java.io.BufferedInputStream} because that class is synchronized on
  * every byte and cannot say whether the source reached its end.
  * <p>
  * Reads ask for what recent reads brought rather than the whole buffer, when the stream is
  * adaptive: junixsocket's stream read allocates a native buffer of the length asked for and
- * copies that whole length back into the Java array, whatever arrived (about 0.3 µs per read at
- * 8 KiB against 64 bytes, measured), and that lies between a reply and a client's next request.
+ * copies that whole length back into the Java array, whatever arrived, so a read sized for the
+ * largest message makes every small one pay for the buffer's whole length, between a reply and a
+ * client's next request.
  * As Netty's adaptive receive buffers do, the length asked for doubles after a read that filled it
  * and halves after two reads in a row that used less than a quarter of it, between
  * {@value #MIN_READ} bytes (or the buffer's size, if smaller) and the buffer's size; a caller
@@ -136,6 +137,14 @@ public final class FrameInputStream extends InputStream {
 		byte[] copy = Arrays.copyOfRange(this.buffer, this.position + offset, this.position + offset + length);
 		this.position += consumed;
 		return copy;
+	}
+
+	/**
+	 * Consumes buffered bytes without copying them.
+	 * @param count how many; no more than are buffered
+	 */
+	void skipBuffered(int count) {
+		this.position += count;
 	}
 
 	/**

@@ -3,19 +3,17 @@ package dev.udsboot.framing;
 import java.io.IOException;
 import java.io.InputStream;
 
-import org.springframework.integration.ip.tcp.serializer.ByteArrayCrLfSerializer;
-import org.springframework.integration.ip.tcp.serializer.ByteArrayLfSerializer;
 import org.springframework.integration.ip.tcp.serializer.ByteArrayRawSerializer;
-import org.springframework.integration.ip.tcp.serializer.ByteArraySingleTerminatorSerializer;
-import org.springframework.integration.ip.tcp.serializer.ByteArrayStxEtxSerializer;
 
 /**
- * spring-integration-ip's buffered serializers, read with a working buffer the caller keeps.
+ * spring-integration-ip's buffered serializers that {@link FrameCodec} reads with (today the raw
+ * one, for {@code eof}), read with a working buffer the caller keeps.
  * <p>
  * Why: their {@code deserialize} takes the buffer from a pool on every frame (a semaphore and a
- * blocking queue, even at pool size one), about 3% of the server's CPU per small message in a
- * profile of the echo benchmark. A {@link FrameReader} serves one connection on one thread, so it
- * keeps one buffer and calls each serializer's own frame parsing with it: the formats stay theirs.
+ * blocking queue, even at pool size one): synchronization paid per message for a buffer that only
+ * one thread ever uses, since a {@link FrameReader} serves one connection on one thread. So the
+ * reader keeps one buffer and calls each serializer's own frame parsing with it: the formats stay
+ * theirs.
  */
 final class OwnBufferSerializers {
 
@@ -34,46 +32,6 @@ final class OwnBufferSerializers {
 		 * @throws IOException as the serializer's {@code deserialize} does
 		 */
 		byte[] read(InputStream input, byte[] buffer) throws IOException;
-
-	}
-
-	static final class Lf extends ByteArrayLfSerializer implements OwnBufferDeserializer {
-
-		@Override
-		public byte[] read(InputStream input, byte[] buffer) throws IOException {
-			return doDeserialize(input, buffer);
-		}
-
-	}
-
-	static final class CrLf extends ByteArrayCrLfSerializer implements OwnBufferDeserializer {
-
-		@Override
-		public byte[] read(InputStream input, byte[] buffer) throws IOException {
-			return doDeserialize(input, buffer);
-		}
-
-	}
-
-	static final class Nul extends ByteArraySingleTerminatorSerializer implements OwnBufferDeserializer {
-
-		Nul() {
-			super((byte) 0);
-		}
-
-		@Override
-		public byte[] read(InputStream input, byte[] buffer) throws IOException {
-			return doDeserialize(input, buffer);
-		}
-
-	}
-
-	static final class StxEtx extends ByteArrayStxEtxSerializer implements OwnBufferDeserializer {
-
-		@Override
-		public byte[] read(InputStream input, byte[] buffer) throws IOException {
-			return doDeserialize(input, buffer);
-		}
 
 	}
 

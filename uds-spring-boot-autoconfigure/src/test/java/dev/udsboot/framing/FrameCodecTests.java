@@ -3,7 +3,9 @@ package dev.udsboot.framing;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.FileDescriptor;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -19,6 +21,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import org.springframework.integration.ip.tcp.serializer.AbstractByteArraySerializer;
+import org.springframework.integration.ip.tcp.serializer.ByteArrayCrLfSerializer;
+import org.springframework.integration.ip.tcp.serializer.ByteArrayLfSerializer;
+import org.springframework.integration.ip.tcp.serializer.ByteArraySingleTerminatorSerializer;
+import org.springframework.integration.ip.tcp.serializer.ByteArrayStxEtxSerializer;
+import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
 
 import dev.udsboot.framing.FrameRejectedException.Reason;
 
@@ -49,7 +58,7 @@ class FrameCodecTests {
 		FrameCodec codec = new FrameCodec(framing, MAX);
 		byte[] payload = payload(42);
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		codec.write(payload, out);
+		send(codec, payload, out);
 		assertThat(out.toByteArray()).isEqualTo(frame(framing, payload));
 		FrameReader reader = reader(codec, out.toByteArray());
 		assertThat(reader.next()).isEqualTo(payload);
@@ -126,7 +135,7 @@ class FrameCodecTests {
 	void readsAnEmptyPayload(Framing framing) throws IOException {
 		FrameCodec codec = new FrameCodec(framing, MAX);
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		codec.write(new byte[0], out);
+		send(codec, new byte[0], out);
 		assertThat(out.toByteArray()).isEqualTo(frame(framing, new byte[0]));
 		FrameReader reader = reader(codec, out.toByteArray());
 		assertThat(reader.next()).isEmpty();
@@ -338,10 +347,11 @@ class FrameCodecTests {
 	}
 
 	/**
-	 * A frame that lies whole in the input buffer is taken from it in one step; this checks that
-	 * the outcome is the serializer's own, byte by byte: the same streams read whole (frames
-	 * taken from the buffer) and one byte per read (frames left to the serializer, but for empty
-	 * ones) give the same payloads and the same rejection, after the same bytes. Random streams of frames and stray bytes (terminators, CRs), with a
+	 * The framings with a terminator are parsed by the starter, in the formats of
+	 * spring-integration-ip's serializers; this checks that the outcome is the serializer's own:
+	 * the same streams read whole (frames taken from the buffer), one byte per read (frames
+	 * gathered across reads) and by the serializer give the same payloads and the same rejection,
+	 * after the same bytes. Random streams of frames and stray bytes (terminators, CRs), with a
 	 * small limit so that frames over it and at it are common.
 	 */
 	@ParameterizedTest
@@ -390,9 +400,65 @@ class FrameCodecTests {
 
 			});
 			assertThat(whole).as("%s over %s", framing, Arrays.toString(bytes)).isEqualTo(byteByByte);
+			assertThat(whole).as("%s over %s", framing, Arrays.toString(bytes))
+				.isEqualTo(serializerOutcomes(framing, max, bytes));
 			frames += (int) whole.stream().filter((outcome) -> outcome.startsWith("frame")).count();
 		}
 		assertThat(frames).as("frames read").isGreaterThan(3_000);
+	}
+
+	/**
+	 * What spring-integration-ip's serializer for a framing makes of a stream, told as
+	 * {@link #outcomes} tells a reader's: the serializer limited to the limit plus the codec's slack,
+	 * the listener's limit applied after it, as the codec documents.
+	 */
+	private static List<String> serializerOutcomes(Framing framing, int max, byte[] bytes) {
+		AbstractByteArraySerializer serializer = switch (framing) {
+			case LINE -> new ByteArrayLfSerializer();
+			case CRLF -> new ByteArrayCrLfSerializer();
+			case NULL -> new ByteArraySingleTerminatorSerializer((byte) 0);
+			case STX_ETX -> new ByteArrayStxEtxSerializer();
+			default -> throw new IllegalArgumentException(framing.name());
+		};
+		serializer.setMaxMessageSize(max + FrameCodec.SLACK);
+		boolean[] ended = new boolean[1];
+		ByteArrayInputStream source = new ByteArrayInputStream(bytes) {
+
+			@Override
+			public synchronized int read() {
+				int value = super.read();
+				ended[0] |= value < 0;
+				return value;
+			}
+
+		};
+		List<String> outcomes = new ArrayList<>();
+		while (true) {
+			Reason rejected = null;
+			try {
+				byte[] payload = serializer.deserialize(source);
+				if (framing == Framing.LINE && payload.length > 0 && payload[payload.length - 1] == '\r') {
+					payload = Arrays.copyOf(payload, payload.length - 1);
+				}
+				if (payload.length <= max) {
+					outcomes.add("frame " + Arrays.toString(payload) + " at " + (bytes.length - source.available()));
+					continue;
+				}
+				rejected = Reason.TOO_LARGE;
+			}
+			catch (SoftEndOfStreamException ex) {
+				outcomes.add("end at " + bytes.length);
+				return outcomes;
+			}
+			catch (IOException ex) {
+				rejected = ended[0] ? Reason.TRUNCATED : Reason.TOO_LARGE;
+			}
+			catch (RuntimeException ex) {
+				rejected = Reason.MALFORMED;
+			}
+			outcomes.add("rejected " + rejected + " at " + (bytes.length - source.available()));
+			return outcomes;
+		}
 	}
 
 	@Test
@@ -474,6 +540,48 @@ class FrameCodecTests {
 	}
 
 	@Test
+	void descriptorsAreSetForTheFrameAloneAndClearedAfterIt() throws IOException {
+		FrameCodec codec = new FrameCodec(Framing.LINE, MAX);
+		List<String> events = new ArrayList<>();
+		OutputStream socket = new OutputStream() {
+
+			@Override
+			public void write(int b) {
+				throw new UnsupportedOperationException("frame streams write in blocks");
+			}
+
+			@Override
+			public void write(byte[] bytes, int offset, int length) {
+				events.add("write " + new String(bytes, offset, length, java.nio.charset.StandardCharsets.US_ASCII));
+			}
+
+		};
+		OutboundDescriptors outbound = (descriptors) -> events
+			.add((descriptors != null) ? "set " + descriptors.length : "clear");
+		FrameOutputStream output = codec.newOutputStream(socket);
+		output.write(ascii("pending"));
+		codec.send(ascii("reply"), List.of(FileDescriptor.in, FileDescriptor.out), outbound, output);
+		codec.send(ascii("plain"), List.of(), outbound, output);
+		// bytes written before go out first, so the descriptors travel with the frame's first byte
+		assertThat(events).containsExactly("write pending", "set 2", "write reply\n", "clear", "write plain\n");
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = Framing.class, names = { "EOF", "NONE" })
+	void descriptorsWithAFrameOfNoBytesAreRefusedBeforeTheSocketSeesThem(Framing framing) throws IOException {
+		FrameCodec codec = new FrameCodec(framing, MAX);
+		assertThat(codec.encodesToNothing(new byte[0])).isTrue();
+		List<String> events = new ArrayList<>();
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> codec.send(new byte[0], List.of(FileDescriptor.in), (descriptors) -> events.add("set"),
+					out))
+			.withMessageContaining("empty message");
+		assertThat(events).isEmpty();
+		assertThat(out.size()).isZero();
+	}
+
+	@Test
 	void rejectsAMaxMessageSizeOutOfRange() {
 		assertThatIllegalArgumentException().isThrownBy(() -> new FrameCodec(Framing.LINE, 0));
 		assertThatIllegalArgumentException().isThrownBy(() -> new FrameCodec(Framing.LINE, -5));
@@ -499,8 +607,16 @@ class FrameCodecTests {
 
 	private static byte[] written(Framing framing, byte[] payload) throws IOException {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		new FrameCodec(framing, MAX).write(payload, out);
+		send(new FrameCodec(framing, MAX), payload, out);
 		return out.toByteArray();
+	}
+
+	/** Writes a frame as both ends of a connection do, with no descriptors. */
+	private static void send(FrameCodec codec, byte[] payload, OutputStream out) throws IOException {
+		codec.checkReply(payload);
+		codec.send(payload, List.of(), (descriptors) -> {
+			throw new AssertionError("no descriptors to set");
+		}, out);
 	}
 
 	/** A source that records how many bytes each read asks for and answers as it is told. */

@@ -335,7 +335,7 @@ final class StreamConnection implements Runnable, UdsSession {
 		this.codec.checkReply(payload);
 		synchronized (this.writeLock) {
 			try {
-				this.codec.send(payload, descriptors, this.socket, this.output);
+				this.codec.send(payload, descriptors, this.socket::setOutboundFileDescriptors, this.output);
 			}
 			catch (IOException ex) {
 				throw new UncheckedIOException("Cannot send on connection " + this.id + " of listener '"
