@@ -2,7 +2,6 @@ package dev.udsboot.listener.stream;
 
 import java.io.FileDescriptor;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
 import java.util.List;
@@ -22,26 +21,26 @@ import dev.udsboot.listener.EncodedReply;
 import dev.udsboot.listener.UdsListenerInterceptor;
 import dev.udsboot.listener.UdsListenerStatistics;
 import dev.udsboot.listener.UdsMessageListener;
-import dev.udsboot.listener.UdsSession;
 import dev.udsboot.listener.api.UdsErrorReplies;
 import dev.udsboot.listener.exception.UdsInvalidRequestException;
 import dev.udsboot.listener.exception.UdsListenerExecutionFailedException;
 import dev.udsboot.socket.PeerCredentials;
-import dev.udsboot.socket.PeerCredentialsReader;
 import dev.udsboot.socket.ReceivedDescriptors;
 
 /**
- * One accepted connection: reads frames, hands each to the listener on this thread, writes the
- * reply before reading the next frame (so replies keep request order), and closes the socket when
- * the client goes away, a frame is rejected or a handler fails.
+ * The reading side of one accepted connection: lets the interceptor look first, admits the peer
+ * (allow-lists), reads frames, hands each to the listener on this thread, sends the reply before
+ * reading the next frame (so replies keep request order), and closes the connection when the
+ * client goes away, a frame is rejected or a handler fails. What handlers see of the connection is
+ * its {@link StreamSession}.
  */
-final class StreamConnection implements Runnable, UdsSession {
+final class StreamConnection implements Runnable {
 
 	static final Log logger = LogFactory.getLog(StreamConnection.class);
 
 	private final long id;
 
-	private final AFUNIXSocket socket;
+	private final StreamSession session;
 
 	private final StreamListenerContainer container;
 
@@ -51,29 +50,19 @@ final class StreamConnection implements Runnable, UdsSession {
 
 	private final UdsListenerStatistics statistics;
 
-	private final Object writeLock = new Object();
-
-	private volatile boolean open = true;
-
-	private volatile boolean inputShutDown;
-
 	/** Whether the connection was let in, so its opened and closed handlers run. */
 	private boolean opened;
 
-	private volatile @Nullable PeerCredentials peerCredentials;
-
 	private final @Nullable ReceivedDescriptors descriptors;
 
-	private OutputStream output;
 
 	StreamConnection(long id, AFUNIXSocket socket, StreamListenerContainer container) throws IOException {
 		this.id = id;
-		this.socket = socket;
 		this.container = container;
 		this.codec = container.codec();
 		this.listener = container.messageListener();
 		this.statistics = container.getStatistics();
-		this.output = this.codec.newOutputStream(socket.getOutputStream());
+		this.session = new StreamSession(id, container.getDefinition().name(), socket, this.codec, this.statistics);
 		this.descriptors = this.listener.acceptsFileDescriptors()
 				? new ReceivedDescriptors(socket, container.getDefinition().maxFileDescriptors()) : null;
 	}
@@ -81,7 +70,7 @@ final class StreamConnection implements Runnable, UdsSession {
 	@Override
 	public void run() {
 		try {
-			FrameInputStream input = this.codec.newInputStream(this.socket.getInputStream());
+			FrameInputStream input = this.codec.newInputStream(this.session.socket().getInputStream());
 			ReceivedDescriptors tracker = this.descriptors;
 			if (tracker != null) {
 				input.setReadObserver(tracker::afterRead);
@@ -95,7 +84,7 @@ final class StreamConnection implements Runnable, UdsSession {
 				return;
 			}
 			this.opened = true;
-			this.listener.onConnectionOpened(this);
+			this.listener.onConnectionOpened(this.session);
 			FrameReader reader = this.codec.newReader(input);
 			byte[] frame;
 			while ((frame = reader.next()) != null) {
@@ -103,35 +92,7 @@ final class StreamConnection implements Runnable, UdsSession {
 				if (!accept(frame, received)) {
 					break;
 				}
-				// received descriptors are closed after the reply is sent: a reply may send them back
-				try {
-					EncodedReply reply;
-					long start = System.nanoTime();
-					try {
-						reply = this.listener.onMessage(frame, received, this);
-					}
-					catch (UdsInvalidRequestException ex) {
-						if (ex.isClosingConnection()) {
-							throw ex;
-						}
-						this.statistics.payloadRejected();
-						this.container.invalidPayloads().warn((count) -> "Connection " + this.id + " of "
-								+ this.container.getDefinition().describe() + " sent an invalid payload: "
-								+ ex.getClientMessage() + ((ex.getReply() != null) ? "; answered with an error reply"
-										: "; not answered")
-								+ sinceLastLine(count));
-						reply = (ex.getReply() != null) ? EncodedReply.of(ex.getReply()) : null;
-					}
-					finally {
-						this.statistics.handlerCompleted(System.nanoTime() - start);
-					}
-					if (reply != null) {
-						reply.sendTo(this);
-					}
-				}
-				finally {
-					ReceivedDescriptors.close(received);
-				}
+				handle(frame, received);
 			}
 		}
 		catch (UdsInvalidRequestException ex) {
@@ -159,7 +120,7 @@ final class StreamConnection implements Runnable, UdsSession {
 					+ ": idle for " + this.container.getDefinition().idleTimeout());
 		}
 		catch (IOException | UncheckedIOException ex) {
-			if (this.open) {
+			if (this.session.isOpen()) {
 				logger.debug("Connection " + this.id + " of " + this.container.getDefinition().describe()
 						+ " failed: " + ex);
 			}
@@ -182,7 +143,7 @@ final class StreamConnection implements Runnable, UdsSession {
 				}
 				close();
 				if (this.opened) {
-					this.listener.onConnectionClosed(this);
+					this.listener.onConnectionClosed(this.session);
 				}
 			}
 			finally {
@@ -192,11 +153,46 @@ final class StreamConnection implements Runnable, UdsSession {
 	}
 
 	/**
+	 * Hands one message to the listener and sends its reply. The received descriptors are closed
+	 * after the reply is sent, since a reply may send them back.
+	 */
+	private void handle(byte[] frame, List<FileDescriptor> received) {
+		try {
+			EncodedReply reply;
+			long start = System.nanoTime();
+			try {
+				reply = this.listener.onMessage(frame, received, this.session);
+			}
+			catch (UdsInvalidRequestException ex) {
+				if (ex.isClosingConnection()) {
+					throw ex;
+				}
+				this.statistics.payloadRejected();
+				this.container.invalidPayloads().warn((count) -> "Connection " + this.id + " of "
+						+ this.container.getDefinition().describe() + " sent an invalid payload: "
+						+ ex.getClientMessage() + ((ex.getReply() != null) ? "; answered with an error reply"
+								: "; not answered")
+						+ sinceLastLine(count));
+				reply = (ex.getReply() != null) ? EncodedReply.of(ex.getReply()) : null;
+			}
+			finally {
+				this.statistics.handlerCompleted(System.nanoTime() - start);
+			}
+			if (reply != null) {
+				reply.sendTo(this.session);
+			}
+		}
+		finally {
+			ReceivedDescriptors.close(received);
+		}
+	}
+
+	/**
 	 * Decides whether a frame is handed to the listener; a rejected frame's descriptors are closed
 	 * and the connection ends.
 	 */
 	private boolean accept(byte[] frame, List<FileDescriptor> received) {
-		if (this.inputShutDown && this.codec.framing() == Framing.EOF) {
+		if (this.session.isInputShutDown() && this.codec.framing() == Framing.EOF) {
 			// our own shutdown ended the stream, not the client: the message may be cut short
 			ReceivedDescriptors.close(received);
 			this.statistics.frameRejected(FrameRejectedException.Reason.TRUNCATED);
@@ -226,17 +222,8 @@ final class StreamConnection implements Runnable, UdsSession {
 	private boolean isIntercepted(FrameInputStream input) throws IOException {
 		UdsListenerInterceptor interceptor = this.container.getInterceptor();
 		return interceptor != UdsListenerInterceptor.NONE && interceptor
-			.interceptConnection(new InterceptedStreamConnection(this.socket, input, this.output, this::peerPid));
-	}
-
-	/** The peer's pid, or -1 if its credentials cannot be read. */
-	private long peerPid() {
-		try {
-			return peerCredentials().pid();
-		}
-		catch (UncheckedIOException ex) {
-			return -1;
-		}
+			.interceptConnection(new InterceptedStreamConnection(this.session.socket(), input, this.session.output(),
+					this.session::peerPid));
 	}
 
 	/**
@@ -256,7 +243,7 @@ final class StreamConnection implements Runnable, UdsSession {
 
 	private String answer(String error, String message) {
 		try {
-			send(UdsErrorReplies.of(error, message));
+			this.session.send(UdsErrorReplies.of(error, message));
 			return "; answered with an error reply";
 		}
 		catch (RuntimeException ex) {
@@ -276,7 +263,7 @@ final class StreamConnection implements Runnable, UdsSession {
 		boolean checked = this.container.getDefinition().hasAllowList();
 		PeerCredentials peer;
 		try {
-			peer = peerCredentials();
+			peer = this.session.peerCredentials();
 		}
 		catch (UncheckedIOException ex) {
 			if (!checked) {
@@ -300,86 +287,23 @@ final class StreamConnection implements Runnable, UdsSession {
 		return false;
 	}
 
-	@Override
-	public PeerCredentials peerCredentials() {
-		PeerCredentials peer = this.peerCredentials;
-		if (peer == null) {
-			try {
-				peer = PeerCredentialsReader.read(this.socket);
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException("Cannot read the peer credentials of " + this, ex);
-			}
-			this.peerCredentials = peer;
-		}
-		return peer;
-	}
-
-	@Override
-	public String listenerName() {
-		return this.container.getDefinition().name();
-	}
-
-	@Override
-	public long id() {
-		return this.id;
-	}
-
-	@Override
-	public void send(byte[] payload) {
-		send(payload, List.of());
-	}
-
-	@Override
-	public void send(byte[] payload, List<FileDescriptor> descriptors) {
-		this.codec.checkReply(payload);
-		synchronized (this.writeLock) {
-			try {
-				this.codec.send(payload, descriptors, this.socket::setOutboundFileDescriptors, this.output);
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException("Cannot send on connection " + this.id + " of listener '"
-						+ listenerName() + "': " + ex.getMessage(), ex);
-			}
-		}
-		this.statistics.messageSent(payload.length);
-	}
-
-	@Override
-	public boolean isOpen() {
-		return this.open && !this.socket.isClosed();
+	/**
+	 * Stops reading gracefully; see {@link StreamSession#shutdownInput()}.
+	 */
+	void shutdownInput() {
+		this.session.shutdownInput();
 	}
 
 	/**
-	 * Stops reading: data the client already sent is still read and answered, then the reader
-	 * sees end of stream and the connection closes.
+	 * Closes the connection at once.
 	 */
-	void shutdownInput() {
-		this.inputShutDown = true;
-		try {
-			// through the channel: on JDK 25, java.net.Socket#shutdownInput refuses junixsocket's
-			// sockets ("Socket is not connected"), which would turn a graceful stop into a close
-			this.socket.getChannel().shutdownInput();
-		}
-		catch (IOException ex) {
-			close();
-		}
-	}
-
-	@Override
-	public void close() {
-		this.open = false;
-		try {
-			this.socket.close();
-		}
-		catch (IOException ex) {
-			logger.debug("Failed to close connection " + this.id, ex);
-		}
+	void close() {
+		this.session.close();
 	}
 
 	@Override
 	public String toString() {
-		return "connection " + this.id + " of listener '" + listenerName() + "'";
+		return this.session.toString();
 	}
 
 }
