@@ -32,6 +32,9 @@ import dev.udsboot.socket.UdsAddress;
  * Configuration of Unix domain socket listeners ({@code uds.*}). Checked at startup: a property
  * name under {@code uds.} that does not exist fails it, and so does an invalid listener, with the
  * property and value named.
+ * <p>
+ * Long because every property of a listener is a field with its javadoc, which is what the
+ * configuration metadata and the IDE show, as in Spring Boot's own properties classes.
  */
 @ConfigurationProperties("uds")
 public class UdsProperties implements InitializingBean, EnvironmentAware {

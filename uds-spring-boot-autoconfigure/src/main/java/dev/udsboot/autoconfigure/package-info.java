@@ -1,6 +1,7 @@
 /**
- * Spring Boot auto-configuration: {@code uds.*} properties, the default container factory and its
- * configurer and customizers. The runtime does not depend on this package.
+ * Spring Boot auto-configuration: {@code uds.*} properties, the configured
+ * listeners built from them, the default container factory and its customizers. It is the one
+ * package that knows every other; the runtime does not depend on it.
  */
 @NullMarked
 package dev.udsboot.autoconfigure;

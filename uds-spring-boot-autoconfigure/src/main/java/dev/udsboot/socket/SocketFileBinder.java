@@ -44,6 +44,10 @@ import dev.udsboot.socket.SocketFileException.Problem;
  * <p>
  * The private path is {@value #PRIVATE_OVERHEAD_BYTES} bytes longer than the public path's
  * directory, which must leave room for it within the kernel's 107-byte limit.
+ * <p>
+ * Long because binding, replacing a stale socket and undoing each step on failure are one
+ * sequence: kept in one class, its order can be read top to bottom against
+ * {@code docs/socket-files.md}.
  */
 public final class SocketFileBinder {
 

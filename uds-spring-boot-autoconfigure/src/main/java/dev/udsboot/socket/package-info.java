@@ -1,6 +1,7 @@
 /**
- * Socket addresses and socket files: binding a path safely, its permissions, and removing it
- * only while it is still ours.
+ * Sockets below the listeners: addresses, binding a path safely (mode, group, no
+ * moment wider than asked, removal only while still ours), peer credentials, received descriptors,
+ * datagram channels, and the reflective workarounds for junixsocket. Knows nothing of listeners.
  */
 @NullMarked
 package dev.udsboot.socket;

@@ -36,6 +36,10 @@ import dev.udsboot.listener.source.ListenerSocketSource;
  * connection with a message ready never waits behind another. junixsocket's selector, and the
  * poller behind virtual threads, would add a hand-off between threads for every message. The price
  * is a thread per open connection, which max-connections bounds.
+ * <p>
+ * Long because stopping is subtle: the acceptor is woken by a connection of its own (closing the
+ * server socket under a blocked accept leaks a descriptor in junixsocket), in-flight connections
+ * drain before the socket file goes, and out of descriptors the spare one is given back first.
  */
 public class StreamListenerContainer extends AbstractUdsListenerContainer {
 
