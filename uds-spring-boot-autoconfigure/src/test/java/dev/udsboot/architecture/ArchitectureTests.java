@@ -1,5 +1,12 @@
 package dev.udsboot.architecture;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -52,6 +59,31 @@ class ArchitectureTests {
 					"dev.udsboot.annotation..", "dev.udsboot.client..", "dev.udsboot.health..",
 					"dev.udsboot.metrics..", "dev.udsboot.management..", "dev.udsboot.autoconfigure..")
 			.check(STARTER);
+	}
+
+	@Test
+	void framingKnowsNoSocketLibrary() {
+		noClasses().that()
+			.resideInAPackage("dev.udsboot.framing..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("org.newsclub..")
+			.check(STARTER);
+	}
+
+	@Test
+	void aClassOverFourHundredLinesSaysWhyInItsJavadoc() throws IOException {
+		// "~400 lines": a class a little over is let through; a longer one explains itself
+		List<String> unexplained = new ArrayList<>();
+		try (Stream<Path> sources = Files.walk(Path.of("src/main/java"))) {
+			for (Path source : sources.filter((path) -> path.toString().endsWith(".java")).toList()) {
+				String text = Files.readString(source);
+				if (text.lines().count() > 420 && !text.contains(" * Long because ")) {
+					unexplained.add(source + " (" + text.lines().count() + " lines)");
+				}
+			}
+		}
+		assertThat(unexplained).as("classes over ~400 lines without \"Long because\" in their javadoc").isEmpty();
 	}
 
 	@Test
