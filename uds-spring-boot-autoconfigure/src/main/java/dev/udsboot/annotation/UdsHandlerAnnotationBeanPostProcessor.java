@@ -111,9 +111,10 @@ public class UdsHandlerAnnotationBeanPostProcessor
 		UdsListenerEndpointRegistrar registrar = new UdsListenerEndpointRegistrar();
 		registrar.setEndpointRegistry(factory.getBean(UdsConfigUtils.UDS_LISTENER_ENDPOINT_REGISTRY_BEAN_NAME,
 				UdsListenerEndpointRegistry.class));
-		if (factory.containsBean(UdsConfigUtils.UDS_LISTENER_DEFINITIONS_BEAN_NAME)) {
-			registrar.setListenerDefinitions(factory.getBean(UdsConfigUtils.UDS_LISTENER_DEFINITIONS_BEAN_NAME,
-					UdsListenerDefinitions.class));
+		// by type: the auto-configured catalogue, or one the application defines instead
+		UdsListenerDefinitions definitions = factory.getBeanProvider(UdsListenerDefinitions.class).getIfUnique();
+		if (definitions != null) {
+			registrar.setListenerDefinitions(definitions);
 		}
 		if (factory.containsBean(UdsConfigUtils.UDS_LISTENER_CONTAINER_FACTORY_BEAN_NAME)) {
 			registrar.setContainerFactory(factory.getBean(UdsConfigUtils.UDS_LISTENER_CONTAINER_FACTORY_BEAN_NAME,

@@ -34,7 +34,7 @@ import dev.udsboot.socket.JunixsocketWorkarounds;
 public final class UdsAutoConfiguration {
 
 	@Bean(name = UdsConfigUtils.UDS_LISTENER_DEFINITIONS_BEAN_NAME)
-	@ConditionalOnMissingBean(name = UdsConfigUtils.UDS_LISTENER_DEFINITIONS_BEAN_NAME)
+	@ConditionalOnMissingBean
 	UdsListenerDefinitions udsListenerDefinitions(UdsProperties properties) {
 		return PropertiesListenerDefinitions.from(properties);
 	}
@@ -56,21 +56,23 @@ public final class UdsAutoConfiguration {
 
 	/**
 	 * Hands {@code uds.accept-missing-workarounds} to the socket layer, which cannot read the
-	 * environment, and logs the one line saying which junixsocket workarounds are active (once
-	 * per JVM). A bean rather than part of the container factory, so that a factory of the
-	 * application's own does not lose it.
+	 * environment, for as long as this context runs (the acceptance is closed with it), and logs
+	 * the one line saying which junixsocket workarounds are active (once per JVM). A bean rather
+	 * than part of the container factory, so that a factory of the application's own does not
+	 * lose it.
 	 */
 	@Bean
-	JunixsocketWorkarounds udsJunixsocketWorkarounds(UdsProperties properties) {
-		JunixsocketWorkarounds.acceptMissing(properties.getAcceptMissingWorkarounds());
+	JunixsocketWorkarounds.Acceptance udsAcceptedMissingWorkarounds(UdsProperties properties) {
+		JunixsocketWorkarounds.Acceptance acceptance = JunixsocketWorkarounds
+			.acceptMissing(properties.getAcceptMissingWorkarounds());
 		JunixsocketWorkarounds.logOnce();
-		return JunixsocketWorkarounds.current();
+		return acceptance;
 	}
 
 	@Bean
 	static LazyInitializationExcludeFilter udsJunixsocketWorkaroundsLazyInitializationExcludeFilter() {
 		// with spring.main.lazy-initialization, the acceptance must still be set before listeners bind
-		return LazyInitializationExcludeFilter.forBeanTypes(JunixsocketWorkarounds.class);
+		return LazyInitializationExcludeFilter.forBeanTypes(JunixsocketWorkarounds.Acceptance.class);
 	}
 
 	@Bean

@@ -11,6 +11,7 @@ import dev.udsboot.UdsStartupException;
 import dev.udsboot.framing.FrameCodec;
 import dev.udsboot.invocation.UdsMessageHandlerMethodFactory;
 import dev.udsboot.invocation.UdsMessageListenerAdapter;
+import dev.udsboot.listener.EncodedReply;
 import dev.udsboot.listener.UdsListenerDefinition;
 import dev.udsboot.listener.UdsListenerType;
 import dev.udsboot.listener.UdsMessageListener;
@@ -75,8 +76,9 @@ public class MethodUdsListenerEndpoint implements UdsListenerEndpoint {
 		UdsListenerErrorHandler handler = (this.errorHandler != null) ? this.errorHandler
 				: (defaultErrorHandler != null) ? defaultErrorHandler : DefaultUdsListenerErrorHandler.INSTANCE;
 		// a stream reply must be one frame; a datagram is one message whatever its bytes
-		Consumer<byte[]> replyCheck = (definition.type() == UdsListenerType.STREAM)
-				? new FrameCodec(definition.framing(), definition.maxMessageSize())::checkReply : (reply) -> {
+		FrameCodec codec = new FrameCodec(definition.framing(), definition.maxMessageSize());
+		Consumer<EncodedReply> replyCheck = (definition.type() == UdsListenerType.STREAM)
+				? (reply) -> codec.checkReply(reply.payload(), reply.descriptors()) : (reply) -> {
 				};
 		return new UdsMessageListenerAdapter(definition.name(), definition.charset(),
 				this.handlerMethodFactory.createInvocableHandlerMethod(this.bean, this.method),

@@ -11,7 +11,10 @@ public final class UdsConfigUtils {
 	/** The {@link dev.udsboot.config.UdsListenerEndpointRegistry}. */
 	public static final String UDS_LISTENER_ENDPOINT_REGISTRY_BEAN_NAME = "dev.udsboot.config.internalUdsListenerEndpointRegistry";
 
-	/** The {@link dev.udsboot.config.UdsListenerDefinitions}: the configured listeners. */
+	/**
+	 * The auto-configured {@link dev.udsboot.config.UdsListenerDefinitions}; one of the
+	 * application's own, under any name, replaces it.
+	 */
 	public static final String UDS_LISTENER_DEFINITIONS_BEAN_NAME = "udsListenerDefinitions";
 
 	/** The container factory handlers use. */

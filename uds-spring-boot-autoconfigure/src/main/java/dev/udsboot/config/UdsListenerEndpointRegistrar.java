@@ -32,6 +32,9 @@ public class UdsListenerEndpointRegistrar {
 
 	private UdsListenerDefinitions definitions = UdsListenerDefinitions.none();
 
+	/** Whether any catalogue of listeners was given, so that a failure can say where they come from. */
+	private boolean definitionsGiven;
+
 	/**
 	 * Sets the registry the containers are registered with.
 	 * @param registry the registry
@@ -46,6 +49,7 @@ public class UdsListenerEndpointRegistrar {
 	 */
 	public void setListenerDefinitions(UdsListenerDefinitions definitions) {
 		this.definitions = definitions;
+		this.definitionsGiven = true;
 	}
 
 	/**
@@ -123,7 +127,7 @@ public class UdsListenerEndpointRegistrar {
 		}
 	}
 
-	private static Map<String, List<UdsListenerEndpoint>> eventEndpointsByListener(List<UdsListenerEndpoint> endpoints,
+	private Map<String, List<UdsListenerEndpoint>> eventEndpointsByListener(List<UdsListenerEndpoint> endpoints,
 			Set<String> configured, String annotation) {
 		Map<String, List<UdsListenerEndpoint>> byListener = new LinkedHashMap<>();
 		for (UdsListenerEndpoint endpoint : endpoints) {
@@ -162,7 +166,7 @@ public class UdsListenerEndpointRegistrar {
 	}
 
 
-	private static UdsStartupException notConfigured(String annotation, String name, UdsListenerEndpoint endpoint,
+	private UdsStartupException notConfigured(String annotation, String name, UdsListenerEndpoint endpoint,
 			Set<String> configured) {
 		String hint = NearestName.in(name, configured)
 			.map((nearest) -> " Did you mean '" + nearest + "'?")
@@ -170,8 +174,10 @@ public class UdsListenerEndpointRegistrar {
 		return new UdsStartupException(annotation + "(\"" + name + "\") on " + endpoint.describe()
 				+ " names a listener that is not configured: there is no uds.listeners." + name
 				+ " (configured listeners: " + (configured.isEmpty() ? "none" : new TreeSet<>(configured)) + ").",
-				"Configure the listener (uds.listeners." + name + ".path or uds.listeners." + name
-						+ ".abstract-name), or correct the name in " + annotation + "." + hint);
+				(this.definitionsGiven ? "Configure the listener (uds.listeners." + name + ".path or uds.listeners."
+						+ name + ".abstract-name)" : "Define the listener: there is no UdsListenerDefinitions bean (the "
+								+ "auto-configuration makes one from uds.listeners.*; without it, define one)")
+						+ ", or correct the name in " + annotation + "." + hint);
 	}
 
 	private String servedNames() {

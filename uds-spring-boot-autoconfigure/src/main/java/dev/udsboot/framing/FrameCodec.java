@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.integration.ip.tcp.serializer.AbstractByteArraySerializer;
 import org.springframework.integration.ip.tcp.serializer.ByteArrayLengthHeaderSerializer;
 
@@ -136,6 +135,22 @@ public final class FrameCodec {
 	public FrameReader newReader(FrameInputStream input) {
 		return new FrameReader(input, newTerminatedFrames(), createSerializer(this.framing, this.maxMessageSize),
 				this);
+	}
+
+	/**
+	 * Checks that a reply can be sent as one frame with its descriptors: everything
+	 * {@link #send} would refuse, refused before anything is written.
+	 * @param payload the payload
+	 * @param descriptors the descriptors to go with it, possibly none
+	 * @throws InvalidReplyException if the payload contains the framing's terminator, or carries
+	 * descriptors but encodes to no byte they could travel with
+	 */
+	public void checkReply(byte[] payload, List<FileDescriptor> descriptors) {
+		checkReply(payload);
+		if (!descriptors.isEmpty() && encodesToNothing(payload)) {
+			throw new InvalidReplyException("Cannot send file descriptors with an empty message in " + describe()
+					+ " framing: they travel with the message's first byte");
+		}
 	}
 
 	/**

@@ -28,8 +28,8 @@ import dev.udsboot.socket.UdsAddress;
  * acknowledgement byte on a connection, the datagram sent back) without reaching a handler, an
  * event handler or the statistics. Both ends are here: the client side ({@link #probeStream},
  * {@link #probeDatagram}) and the server side, the container's {@link UdsListenerInterceptor},
- * which the prober installs on first use. One prober per container ({@link #forContainer}), since
- * a container has one interceptor.
+ * which the prober adds to the container on first use. One prober per container
+ * ({@link #forContainer}), so that a probe that gave up is still recognised later.
  * <p>
  * Telling probes apart: a datagram probe comes from a socket bound to a random abstract name that
  * only this object knows. A stream probe cannot be told by its address (junixsocket neither binds
@@ -37,9 +37,8 @@ import dev.udsboot.socket.UdsAddress;
  * as it connects; the interceptor looks at the first bytes of a connection from its own process
  * (the peer pid is the kernel's, and cannot be forged) while a probe is pending, without
  * consuming them. A probe that gave up before its container reached it is remembered for
- * {@link #RETIRED_FOR}, so that it is still dropped unseen when the container gets to it. Nothing
- * is looked at while no probe is pending or retired, so a listener pays nothing when nobody
- * probes it.
+ * {@link #RETIRED_FOR}, so that it is still dropped unseen when the container gets to it. While no
+ * probe is pending or retired the interceptor is not active, and the read paths skip it.
  */
 public final class ListenerProber implements UdsListenerInterceptor {
 
@@ -76,7 +75,7 @@ public final class ListenerProber implements UdsListenerInterceptor {
 	}
 
 	/**
-	 * Returns the prober of a container, made and installed as its interceptor on first use; the
+	 * Returns the prober of a container, made and added as its interceptor on first use; the
 	 * same one afterwards, so that a probe that gave up is still recognised by the next call.
 	 * @param container the listener's container
 	 * @return its prober
@@ -86,7 +85,7 @@ public final class ListenerProber implements UdsListenerInterceptor {
 			ListenerProber prober = PROBERS.get(container);
 			if (prober == null) {
 				prober = new ListenerProber();
-				container.setInterceptor(prober);
+				container.addInterceptor(prober);
 				PROBERS.put(container, prober);
 			}
 			return prober;
@@ -126,6 +125,14 @@ public final class ListenerProber implements UdsListenerInterceptor {
 		payload.get(echo);
 		reply.accept(echo);
 		return true;
+	}
+
+	/**
+	 * Active only while a probe is pending or retired.
+	 */
+	@Override
+	public boolean isActive() {
+		return anyKnown();
 	}
 
 	private boolean anyKnown() {

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.converter.MessageConverter;
@@ -15,8 +14,8 @@ import org.springframework.messaging.support.GenericMessage;
 
 import dev.udsboot.listener.EncodedReply;
 import dev.udsboot.listener.UdsMessageListener;
-import dev.udsboot.listener.UdsReply;
 import dev.udsboot.listener.UdsPeer;
+import dev.udsboot.listener.UdsReply;
 import dev.udsboot.listener.api.UdsListenerErrorHandler;
 import dev.udsboot.listener.exception.UdsInvalidRequestException;
 import dev.udsboot.listener.exception.UdsListenerExecutionFailedException;
@@ -45,7 +44,7 @@ public class UdsMessageListenerAdapter implements UdsMessageListener {
 
 	private final boolean acceptsFileDescriptors;
 
-	private final Consumer<byte[]> replyCheck;
+	private final Consumer<EncodedReply> replyCheck;
 
 	/**
 	 * Creates an adapter.
@@ -55,11 +54,11 @@ public class UdsMessageListenerAdapter implements UdsMessageListener {
 	 * @param messageConverter converts return values to bytes
 	 * @param errorHandler decides the reply when the method fails
 	 * @param replyCheck throws if a reply cannot be sent on the listener (a stream reply that
-	 * contains its framing's terminator, say), so that the error handler decides what is sent
-	 * instead, as for any other failure of the method's
+	 * contains its framing's terminator, or descriptors with no byte to travel with), so that the
+	 * error handler decides what is sent instead, as for any other failure of the method's
 	 */
 	public UdsMessageListenerAdapter(String listenerName, Charset charset, InvocableHandlerMethod handlerMethod,
-			MessageConverter messageConverter, UdsListenerErrorHandler errorHandler, Consumer<byte[]> replyCheck) {
+			MessageConverter messageConverter, UdsListenerErrorHandler errorHandler, Consumer<EncodedReply> replyCheck) {
 		this.listenerName = listenerName;
 		this.charset = charset;
 		this.handlerMethod = handlerMethod;
@@ -93,7 +92,7 @@ public class UdsMessageListenerAdapter implements UdsMessageListener {
 		try {
 			EncodedReply reply = toReply(this.handlerMethod.invoke(message), message.getHeaders());
 			if (reply != null) {
-				this.replyCheck.accept(reply.payload());
+				this.replyCheck.accept(reply);
 			}
 			return reply;
 		}
@@ -120,7 +119,8 @@ public class UdsMessageListenerAdapter implements UdsMessageListener {
 			}
 			if (failure instanceof UdsInvalidRequestException invalid) {
 				// the client's mistake: the container logs it as such and sends the reply
-				throw invalid.answeredWith((reply != null) ? reply.payload() : null);
+				throw (reply != null) ? invalid.answeredWith(reply.payload(), reply.descriptors())
+						: invalid.answeredWith(null, List.of());
 			}
 			return reply;
 		}

@@ -40,13 +40,16 @@ public abstract class AbstractUdsListenerContainer implements UdsListenerContain
 	}
 
 	@Override
-	public final void setInterceptor(UdsListenerInterceptor interceptor) {
-		this.interceptor = interceptor;
+	public final synchronized void addInterceptor(UdsListenerInterceptor interceptor) {
+		UdsListenerInterceptor current = this.interceptor;
+		this.interceptor = (current == UdsListenerInterceptor.NONE) ? interceptor
+				: UdsListenerInterceptor.both(current, interceptor);
 	}
 
 	/**
-	 * Returns the interceptor the read paths ask before handling a connection or datagram.
-	 * @return the interceptor; {@link UdsListenerInterceptor#NONE} unless one was set
+	 * Returns the interceptor the read paths ask before handling a connection or datagram: those
+	 * added, in turn.
+	 * @return the interceptor; {@link UdsListenerInterceptor#NONE} unless one was added
 	 */
 	public final UdsListenerInterceptor getInterceptor() {
 		return this.interceptor;

@@ -3,6 +3,10 @@ package dev.udsboot.listener;
 import java.io.FileDescriptor;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
+import dev.udsboot.listener.exception.UdsInvalidRequestException;
+
 /**
  * A reply as a container sends it: the payload's bytes, and the file descriptors that travel with
  * them (SCM_RIGHTS). Every reply takes this one path: a {@link UdsMessageListener} returns it, and
@@ -30,6 +34,16 @@ public record EncodedReply(byte[] payload, List<FileDescriptor> descriptors) {
 	 */
 	public static EncodedReply of(byte[] payload) {
 		return new EncodedReply(payload, List.of());
+	}
+
+	/**
+	 * Returns the reply an error handler decided on for a client's mistake.
+	 * @param mistake the invalid request, carrying the error handler's decision
+	 * @return the reply with its descriptors, or {@code null} if none is to be sent
+	 */
+	public static @Nullable EncodedReply answering(UdsInvalidRequestException mistake) {
+		byte[] payload = mistake.getReply();
+		return (payload != null) ? new EncodedReply(payload, mistake.getReplyDescriptors()) : null;
 	}
 
 	/**

@@ -1,6 +1,5 @@
 package dev.udsboot.listener;
 
-
 import org.springframework.context.Lifecycle;
 
 import dev.udsboot.listener.source.ListenerSocketSource;
@@ -49,11 +48,12 @@ public interface UdsListenerContainer extends Lifecycle {
 	ListenerSocketSource getSource();
 
 	/**
-	 * Sets what is asked first about each new connection or datagram (the starter's health probes
-	 * answer through it). One interceptor per container: this replaces the previous one.
-	 * @param interceptor the interceptor, or {@link UdsListenerInterceptor#NONE}
+	 * Adds an interceptor, asked about each new connection or datagram before the handlers (the
+	 * starter's health probes answer through one). Interceptors are asked in the order they were
+	 * added; none is ever removed or replaced.
+	 * @param interceptor the interceptor
 	 */
-	void setInterceptor(UdsListenerInterceptor interceptor);
+	void addInterceptor(UdsListenerInterceptor interceptor);
 
 	/**
 	 * Stops gracefully: stops accepting, lets in-flight messages finish and be answered, closes

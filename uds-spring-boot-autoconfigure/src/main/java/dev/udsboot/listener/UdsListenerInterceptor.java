@@ -11,12 +11,14 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
  * Lets the starter's own traffic through a listener's socket (health probes) be answered before
  * and apart from handlers and statistics: a container asks its interceptor about each new
  * connection and each datagram first, and one the interceptor takes is seen by no handler, event
- * handler or counter. A container has one interceptor ({@link UdsListenerContainer#setInterceptor});
- * by default {@link #NONE}, which takes nothing.
+ * handler or counter. Interceptors are added to a container
+ * ({@link UdsListenerContainer#addInterceptor}) and asked in that order; without any, nothing is
+ * asked.
  * <p>
- * An interceptor is asked on the data path, so it must decline ordinary traffic cheaply: it looks
- * at what costs nothing (the sender's address, the peer's pid) before anything that costs a read,
- * and only while it expects traffic of its own.
+ * An interceptor is asked on the data path, so it must decline ordinary traffic cheaply: while it
+ * expects no traffic of its own, {@link #isActive()} says so and it is not asked at all; when it
+ * is, it looks at what costs nothing (the sender's address, the peer's pid) before anything that
+ * costs a read.
  */
 public interface UdsListenerInterceptor {
 
@@ -24,11 +26,56 @@ public interface UdsListenerInterceptor {
 	UdsListenerInterceptor NONE = new UdsListenerInterceptor() {
 
 		@Override
+		public boolean isActive() {
+			return false;
+		}
+
+		@Override
 		public String toString() {
 			return "UdsListenerInterceptor.NONE";
 		}
 
 	};
+
+	/**
+	 * Tells whether this interceptor may take anything now. The read paths ask this first, and
+	 * while it says no they neither ask the interceptor nor prepare anything for it.
+	 * @return {@code true} if it expects traffic of its own; {@code true} by default
+	 */
+	default boolean isActive() {
+		return true;
+	}
+
+	/**
+	 * Returns an interceptor that asks two in turn: the first to take a connection or datagram
+	 * wins.
+	 * @param first asked first
+	 * @param second asked if the first declines
+	 * @return the combination
+	 */
+	static UdsListenerInterceptor both(UdsListenerInterceptor first, UdsListenerInterceptor second) {
+		return new UdsListenerInterceptor() {
+
+			@Override
+			public boolean isActive() {
+				return first.isActive() || second.isActive();
+			}
+
+			@Override
+			public boolean interceptConnection(InterceptedConnection connection) throws IOException {
+				return (first.isActive() && first.interceptConnection(connection))
+						|| (second.isActive() && second.interceptConnection(connection));
+			}
+
+			@Override
+			public boolean interceptDatagram(@Nullable AFUNIXSocketAddress from, ByteBuffer payload,
+					Consumer<byte[]> reply) {
+				return (first.isActive() && first.interceptDatagram(from, payload.duplicate(), reply))
+						|| (second.isActive() && second.interceptDatagram(from, payload.duplicate(), reply));
+			}
+
+		};
+	}
 
 	/**
 	 * Called on a new stream connection's own thread, before it is counted, admitted (allow-lists)

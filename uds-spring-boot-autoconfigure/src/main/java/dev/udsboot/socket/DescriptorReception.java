@@ -6,9 +6,8 @@ import org.jspecify.annotations.Nullable;
  * How one socket receives file descriptors, as {@link ReceivedDescriptors#enable} set it up: the
  * handle to pass back to {@link ReceivedDescriptors#takeReceived} after each receive.
  * <p>
- * It replaces a bare {@code Object} whose {@code null} meant "this socket takes no descriptors" to
- * a client and "junixsocket's internals are missing" to a server; the three states are named
- * here, so neither can be mistaken for the other:
+ * Its three states are named, so that "takes no descriptors" is never mistaken for "junixsocket's
+ * internals are missing":
  * <ul>
  * <li>{@link #off()}: the socket takes no descriptors, and nothing is asked of junixsocket;</li>
  * <li>{@linkplain #isOwned() owned}: the receive buffer holds the kernel's 253 descriptors, and

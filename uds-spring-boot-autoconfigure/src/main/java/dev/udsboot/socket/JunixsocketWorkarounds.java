@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
@@ -27,8 +28,9 @@ import dev.udsboot.UdsStartupException;
  * the loss through {@link #acceptMissing(Collection)}. The default is to refuse: an application
  * that never configured anything (a hand-built container, a test) is not opened up by an upgrade.
  * <p>
- * The acceptance is JVM-wide, like the junixsocket classes it is about; the auto-configuration
- * sets it from {@value #ACCEPT_PROPERTY} at every startup, the last one wins.
+ * The acceptance is JVM-wide, like the junixsocket classes it is about: the auto-configuration
+ * accepts what {@value #ACCEPT_PROPERTY} lists while its context runs, and what contexts running
+ * at once accept adds up.
  */
 public final class JunixsocketWorkarounds {
 
@@ -42,7 +44,8 @@ public final class JunixsocketWorkarounds {
 
 	private static final AtomicBoolean reported = new AtomicBoolean();
 
-	private static volatile Set<Workaround> accepted = Collections.emptySet();
+	/** The acceptances not yet closed: one per running application context that accepts a loss. */
+	private static final Set<Acceptance> acceptances = ConcurrentHashMap.newKeySet();
 
 	private final Set<Workaround> active;
 
@@ -68,22 +71,29 @@ public final class JunixsocketWorkarounds {
 	}
 
 	/**
-	 * Accepts the loss of missing workarounds: a security-relevant one that is missing and
-	 * accepted is warned about where it would have applied, instead of failing it. Replaces what
-	 * an earlier call accepted.
+	 * Accepts the loss of missing workarounds until the returned acceptance is closed: a
+	 * security-relevant one that is missing and accepted is warned about where it would have
+	 * applied, instead of failing it. The auto-configuration accepts what
+	 * {@code uds.accept-missing-workarounds} lists for as long as its context runs; the
+	 * acceptances of contexts running at once add up.
 	 * @param workarounds the workarounds whose absence the application accepts
+	 * @return the acceptance, to close when it no longer holds
 	 */
-	public static void acceptMissing(Collection<Workaround> workarounds) {
-		accepted = workarounds.isEmpty() ? Collections.emptySet()
-				: Collections.unmodifiableSet(EnumSet.copyOf(workarounds));
+	public static Acceptance acceptMissing(Collection<Workaround> workarounds) {
+		Acceptance acceptance = new Acceptance(workarounds.isEmpty() ? Collections.emptySet()
+				: Collections.unmodifiableSet(EnumSet.copyOf(workarounds)));
+		acceptances.add(acceptance);
+		return acceptance;
 	}
 
 	/**
-	 * Returns the workarounds whose absence the application accepted.
-	 * @return what {@link #acceptMissing} was last given
+	 * Returns the workarounds whose absence is accepted now.
+	 * @return what the acceptances not yet closed accept together
 	 */
 	public static Set<Workaround> acceptedMissing() {
-		return accepted;
+		EnumSet<Workaround> accepted = EnumSet.noneOf(Workaround.class);
+		acceptances.forEach((acceptance) -> accepted.addAll(acceptance.workarounds()));
+		return Collections.unmodifiableSet(accepted);
 	}
 
 	/**
@@ -92,7 +102,7 @@ public final class JunixsocketWorkarounds {
 	 */
 	public static void logOnce() {
 		if (reported.compareAndSet(false, true)) {
-			CURRENT.log(logger, accepted);
+			CURRENT.log(logger, acceptedMissing());
 		}
 	}
 
@@ -161,7 +171,7 @@ public final class JunixsocketWorkarounds {
 	 * @throws UdsStartupException if it is missing, security-relevant and not accepted
 	 */
 	boolean require(Workaround workaround, String subject) {
-		return require(workaround, subject, accepted, logger);
+		return require(workaround, subject, acceptedMissing(), logger);
 	}
 
 	boolean require(Workaround workaround, String subject, Set<Workaround> acceptedMissing, Log log) {
@@ -203,6 +213,32 @@ public final class JunixsocketWorkarounds {
 	 * A junixsocket workaround, each named for what it protects; its {@link #id()} is how
 	 * {@value JunixsocketWorkarounds#ACCEPT_PROPERTY} and the report name it.
 	 */
+	/**
+	 * The acceptance of missing workarounds by one application context: it holds until closed.
+	 *
+	 * @param workarounds the workarounds whose absence is accepted
+	 */
+	public record Acceptance(Set<Workaround> workarounds) implements AutoCloseable {
+
+		/** Withdraws the acceptance. Idempotent. */
+		@Override
+		public void close() {
+			acceptances.remove(this);
+		}
+
+		// identity, not the accepted set: two contexts accepting the same workarounds are two
+		@Override
+		public boolean equals(Object other) {
+			return this == other;
+		}
+
+		@Override
+		public int hashCode() {
+			return System.identityHashCode(this);
+		}
+
+	}
+
 	public enum Workaround {
 
 		/** Room for the kernel's 253 descriptors in one message, where junixsocket leaves room for 60. */

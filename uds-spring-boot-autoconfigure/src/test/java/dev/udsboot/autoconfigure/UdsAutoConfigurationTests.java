@@ -46,19 +46,16 @@ class UdsAutoConfigurationTests {
 
 	@Test
 	void handsTheAcceptedMissingWorkaroundsToTheSocketLayer() {
-		try {
-			this.runner.withPropertyValues("uds.accept-missing-workarounds=datagram-bind-guard").run((context) -> {
-				assertThat(context).hasNotFailed();
-				assertThat(context).hasSingleBean(JunixsocketWorkarounds.class);
-				assertThat(JunixsocketWorkarounds.acceptedMissing())
-					.containsExactly(JunixsocketWorkarounds.Workaround.DATAGRAM_BIND_GUARD);
-			});
-			this.runner.run((context) -> assertThat(JunixsocketWorkarounds.acceptedMissing())
-				.as("the next startup replaces the acceptance").isEmpty());
-		}
-		finally {
-			JunixsocketWorkarounds.acceptMissing(java.util.Set.of());
-		}
+		this.runner.withPropertyValues("uds.accept-missing-workarounds=datagram-bind-guard").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).hasSingleBean(JunixsocketWorkarounds.Acceptance.class);
+			assertThat(JunixsocketWorkarounds.acceptedMissing())
+				.containsExactly(JunixsocketWorkarounds.Workaround.DATAGRAM_BIND_GUARD);
+			this.runner.run((second) -> assertThat(JunixsocketWorkarounds.acceptedMissing())
+				.as("a second context does not withdraw the first one's acceptance")
+				.containsExactly(JunixsocketWorkarounds.Workaround.DATAGRAM_BIND_GUARD));
+		});
+		assertThat(JunixsocketWorkarounds.acceptedMissing()).as("withdrawn when its context closed").isEmpty();
 	}
 
 	@Test

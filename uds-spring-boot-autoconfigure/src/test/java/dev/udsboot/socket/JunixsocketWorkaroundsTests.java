@@ -6,7 +6,6 @@ import java.util.Set;
 import org.apache.commons.logging.LogFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -96,16 +95,15 @@ class JunixsocketWorkaroundsTests {
 	}
 
 	@Test
-	void acceptanceIsReplacedByTheNextStartup() {
-		try {
-			JunixsocketWorkarounds.acceptMissing(Set.of(Workaround.DATAGRAM_BIND_GUARD));
+	void acceptancesAddUpAndLastUntilClosed() {
+		try (JunixsocketWorkarounds.Acceptance first = JunixsocketWorkarounds
+			.acceptMissing(Set.of(Workaround.DATAGRAM_BIND_GUARD))) {
+			try (JunixsocketWorkarounds.Acceptance second = JunixsocketWorkarounds.acceptMissing(Set.of())) {
+				assertThat(JunixsocketWorkarounds.acceptedMissing()).containsExactly(Workaround.DATAGRAM_BIND_GUARD);
+			}
 			assertThat(JunixsocketWorkarounds.acceptedMissing()).containsExactly(Workaround.DATAGRAM_BIND_GUARD);
-			JunixsocketWorkarounds.acceptMissing(Set.of());
-			assertThat(JunixsocketWorkarounds.acceptedMissing()).isEmpty();
 		}
-		finally {
-			JunixsocketWorkarounds.acceptMissing(Set.of());
-		}
+		assertThat(JunixsocketWorkarounds.acceptedMissing()).isEmpty();
 	}
 
 }

@@ -43,19 +43,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.newsclub.net.unix.AFUNIXServerSocket;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
-
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import dev.udsboot.socket.SocketFileBinder.PrivateSocketBinder;
+import dev.udsboot.test.ForeignServers;
 import dev.udsboot.test.LineClient;
 import dev.udsboot.test.RequiredTools;
 
-import dev.udsboot.test.ForeignServers;
-
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
@@ -486,14 +484,12 @@ class SocketFileBinderTests {
 		Path path = this.dir.resolve("accepted.sock");
 		SocketFileBinder withoutGuard = new SocketFileBinder(() -> {
 		}, withoutBindGuard());
-		JunixsocketWorkarounds.acceptMissing(Set.of(JunixsocketWorkarounds.Workaround.DATAGRAM_BIND_GUARD));
-		try (BoundSocketFile<org.newsclub.net.unix.AFUNIXDatagramChannel> bound = withoutGuard.bindInPlace(path,
-				options("rw-------"), DATAGRAM)) {
+		try (JunixsocketWorkarounds.Acceptance accepted = JunixsocketWorkarounds
+			.acceptMissing(Set.of(JunixsocketWorkarounds.Workaround.DATAGRAM_BIND_GUARD));
+				BoundSocketFile<org.newsclub.net.unix.AFUNIXDatagramChannel> bound = withoutGuard.bindInPlace(path,
+						options("rw-------"), DATAGRAM)) {
 			assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(path))).isEqualTo("rw-------");
 			assertThat(bound.socket().isConnected()).as("no guard was connected").isFalse();
-		}
-		finally {
-			JunixsocketWorkarounds.acceptMissing(Set.of());
 		}
 	}
 

@@ -135,7 +135,7 @@ final class DatagramDispatcher {
 						+ "payload on " + definition.describe() + "; the latest, from " + describe(datagram.from())
 						+ ": " + ex.getClientMessage() + ((ex.getReply() != null) ? " (answered with an error reply)"
 								: " (not answered)"));
-				reply = (ex.getReply() != null) ? EncodedReply.of(ex.getReply()) : null;
+				reply = EncodedReply.answering(ex);
 			}
 			catch (UdsListenerExecutionFailedException ex) {
 				statistics.handlerFailed();

@@ -40,7 +40,7 @@ final class InterceptedReplies implements Consumer<byte[]> {
 	 */
 	static @Nullable InterceptedReplies intercept(UdsListenerInterceptor interceptor,
 			@Nullable AFUNIXSocketAddress from, ByteBuffer datagram, DatagramSender sender) {
-		if (interceptor == UdsListenerInterceptor.NONE) {
+		if (!interceptor.isActive()) {
 			return null;
 		}
 		InterceptedReplies replies = new InterceptedReplies(from, sender);

@@ -1,5 +1,8 @@
 package dev.udsboot.listener.exception;
 
+import java.io.FileDescriptor;
+import java.util.List;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,6 +24,9 @@ public class UdsInvalidRequestException extends UdsListenerExecutionFailedExcept
 
 	private final byte @Nullable [] reply;
 
+	/** Not serialized: descriptors only mean something in this process. */
+	private final transient List<FileDescriptor> replyDescriptors;
+
 	private final boolean closingConnection;
 
 	/**
@@ -31,25 +37,27 @@ public class UdsInvalidRequestException extends UdsListenerExecutionFailedExcept
 	 * @param cause the conversion failure
 	 */
 	public UdsInvalidRequestException(String listenerName, String message, String clientMessage, Throwable cause) {
-		this(listenerName, message, clientMessage, cause, null, true);
+		this(listenerName, message, clientMessage, cause, null, List.of(), true);
 	}
 
 	private UdsInvalidRequestException(String listenerName, String message, String clientMessage, Throwable cause,
-			byte @Nullable [] reply, boolean closingConnection) {
+			byte @Nullable [] reply, List<FileDescriptor> replyDescriptors, boolean closingConnection) {
 		super(listenerName, message, cause);
 		this.clientMessage = clientMessage;
 		this.reply = reply;
+		this.replyDescriptors = List.copyOf(replyDescriptors);
 		this.closingConnection = closingConnection;
 	}
 
 	/**
 	 * Returns the error handler's decision to keep the connection, with or without a reply.
 	 * @param reply the reply, already converted, or {@code null} for none
+	 * @param descriptors the descriptors to send with the reply, possibly none
 	 * @return the exception the listener receives
 	 */
-	public UdsInvalidRequestException answeredWith(byte @Nullable [] reply) {
+	public UdsInvalidRequestException answeredWith(byte @Nullable [] reply, List<FileDescriptor> descriptors) {
 		return new UdsInvalidRequestException(getListenerName(), getMessage(), this.clientMessage,
-				java.util.Objects.requireNonNull(getCause()), reply, false);
+				java.util.Objects.requireNonNull(getCause()), reply, descriptors, false);
 	}
 
 	/**
@@ -67,6 +75,15 @@ public class UdsInvalidRequestException extends UdsListenerExecutionFailedExcept
 	 */
 	public byte @Nullable [] getReply() {
 		return this.reply;
+	}
+
+	/**
+	 * Returns the descriptors to send with the reply the error handler decided on (it returned a
+	 * {@code UdsReply}).
+	 * @return the descriptors, possibly none
+	 */
+	public List<FileDescriptor> getReplyDescriptors() {
+		return (this.replyDescriptors != null) ? this.replyDescriptors : List.of();
 	}
 
 	/**

@@ -173,7 +173,7 @@ final class StreamConnection implements Runnable {
 						+ ex.getClientMessage() + ((ex.getReply() != null) ? "; answered with an error reply"
 								: "; not answered")
 						+ sinceLastLine(count));
-				reply = (ex.getReply() != null) ? EncodedReply.of(ex.getReply()) : null;
+				reply = EncodedReply.answering(ex);
 			}
 			finally {
 				this.statistics.handlerCompleted(System.nanoTime() - start);
@@ -221,7 +221,7 @@ final class StreamConnection implements Runnable {
 	/** Asks the container's {@link UdsListenerInterceptor} whether it takes this connection. */
 	private boolean isIntercepted(FrameInputStream input) throws IOException {
 		UdsListenerInterceptor interceptor = this.container.getInterceptor();
-		return interceptor != UdsListenerInterceptor.NONE && interceptor
+		return interceptor.isActive() && interceptor
 			.interceptConnection(new InterceptedStreamConnection(this.session.socket(), input, this.session.output(),
 					this.session::peerPid));
 	}

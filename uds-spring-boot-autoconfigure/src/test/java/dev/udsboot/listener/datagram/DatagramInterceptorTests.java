@@ -42,7 +42,7 @@ class DatagramInterceptorTests {
 		UdsListenerDefinition definition = TestListeners.at(this.dir.resolve("declined.sock")).datagram().build();
 		DatagramListenerContainer container = new DatagramListenerContainer(definition, listener);
 		List<String> shown = new CopyOnWriteArrayList<>();
-		container.setInterceptor(new UdsListenerInterceptor() {
+		container.addInterceptor(new UdsListenerInterceptor() {
 
 			@Override
 			public boolean interceptDatagram(@Nullable AFUNIXSocketAddress from, ByteBuffer payload,
@@ -75,7 +75,7 @@ class DatagramInterceptorTests {
 			.build();
 		DatagramListenerContainer container = new DatagramListenerContainer(definition, listener);
 		AtomicReference<Consumer<byte[]>> kept = new AtomicReference<>();
-		container.setInterceptor(new UdsListenerInterceptor() {
+		container.addInterceptor(new UdsListenerInterceptor() {
 
 			@Override
 			public boolean interceptDatagram(@Nullable AFUNIXSocketAddress from, ByteBuffer payload,

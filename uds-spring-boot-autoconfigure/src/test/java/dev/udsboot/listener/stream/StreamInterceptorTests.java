@@ -40,15 +40,20 @@ class StreamInterceptorTests {
 		StreamListenerContainer container = new StreamListenerContainer(definition, listener, Duration.ofSeconds(1));
 		List<String> peeked = new CopyOnWriteArrayList<>();
 		List<Long> pids = new CopyOnWriteArrayList<>();
-		container.setInterceptor(new UdsListenerInterceptor() {
+		container.addInterceptor(new UdsListenerInterceptor() {
+
+			@Override
+			public boolean isActive() {
+				return false;
+			}
 
 			@Override
 			public boolean interceptConnection(InterceptedConnection connection) throws IOException {
-				throw new AssertionError("replaced: never asked");
+				throw new AssertionError("inactive: never asked");
 			}
 
 		});
-		container.setInterceptor(new UdsListenerInterceptor() {
+		container.addInterceptor(new UdsListenerInterceptor() {
 
 			@Override
 			public boolean interceptConnection(InterceptedConnection connection) throws IOException {
@@ -81,7 +86,7 @@ class StreamInterceptorTests {
 		Recording listener = new Recording();
 		UdsListenerDefinition definition = TestListeners.at(this.dir.resolve("taken.sock")).build();
 		StreamListenerContainer container = new StreamListenerContainer(definition, listener, Duration.ofSeconds(1));
-		container.setInterceptor(new UdsListenerInterceptor() {
+		container.addInterceptor(new UdsListenerInterceptor() {
 
 			@Override
 			public boolean interceptConnection(InterceptedConnection connection) throws IOException {
