@@ -12,6 +12,7 @@ import dev.udsboot.framing.FrameCodec;
 import dev.udsboot.invocation.UdsMessageHandlerMethodFactory;
 import dev.udsboot.invocation.UdsMessageListenerAdapter;
 import dev.udsboot.listener.EncodedReply;
+import dev.udsboot.listener.ListenerCapability;
 import dev.udsboot.listener.UdsListenerDefinition;
 import dev.udsboot.listener.UdsListenerType;
 import dev.udsboot.listener.UdsMessageListener;
@@ -70,9 +71,7 @@ public class MethodUdsListenerEndpoint implements UdsListenerEndpoint {
 	@Override
 	public UdsMessageListener createMessageListener(UdsListenerDefinition definition,
 			@Nullable UdsListenerErrorHandler defaultErrorHandler) {
-		if (definition.type() == UdsListenerType.DATAGRAM) {
-			checkDatagramParameters(definition);
-		}
+		checkParameters(definition);
 		UdsListenerErrorHandler handler = (this.errorHandler != null) ? this.errorHandler
 				: (defaultErrorHandler != null) ? defaultErrorHandler : DefaultUdsListenerErrorHandler.INSTANCE;
 		// a stream reply must be one frame; a datagram is one message whatever its bytes
@@ -86,21 +85,22 @@ public class MethodUdsListenerEndpoint implements UdsListenerEndpoint {
 	}
 
 	/**
-	 * Refuses what a datagram cannot give: a connection, and credentials the handler relies on
-	 * (junixsocket cannot receive a datagram sender's credentials, so they are always null).
+	 * Refuses parameters the listener's socket cannot give: a connection, credentials the handler
+	 * relies on (a datagram sender's are always null: junixsocket cannot receive them), descriptors.
 	 */
-	private void checkDatagramParameters(UdsListenerDefinition definition) {
+	private void checkParameters(UdsListenerDefinition definition) {
 		for (int i = 0; i < this.method.getParameterCount(); i++) {
 			MethodParameter parameter = new MethodParameter(this.method, i);
 			Class<?> type = parameter.getParameterType();
-			if (UdsSession.class.isAssignableFrom(type)) {
+			if (UdsSession.class.isAssignableFrom(type) && !definition.has(ListenerCapability.CONNECTIONS)) {
 				throw new UdsStartupException("The @UdsHandler " + describe() + " declares a UdsSession parameter, but "
 						+ definition.describe() + " is a datagram listener (" + definition.propertyPrefix()
 						+ "type=datagram): datagrams have no connection.",
 						"Declare a UdsPeer parameter instead to send the sender more datagrams, or make the listener a "
 								+ "stream listener (" + definition.propertyPrefix() + "type=stream).");
 			}
-			if (type == PeerCredentials.class && !parameter.isOptional()) {
+			if (type == PeerCredentials.class && !parameter.isOptional()
+					&& !definition.has(ListenerCapability.PEER_CREDENTIALS)) {
 				throw new UdsStartupException("The @UdsHandler " + describe() + " declares a PeerCredentials "
 						+ "parameter that is not @Nullable, but " + definition.describe() + " is a datagram listener ("
 						+ definition.propertyPrefix() + "type=datagram), whose senders' credentials junixsocket "

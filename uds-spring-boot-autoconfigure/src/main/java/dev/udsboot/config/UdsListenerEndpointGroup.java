@@ -6,8 +6,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 import dev.udsboot.UdsStartupException;
+import dev.udsboot.listener.ListenerCapability;
 import dev.udsboot.listener.UdsListenerDefinition;
-import dev.udsboot.listener.UdsListenerType;
 import dev.udsboot.listener.UdsMessageListener;
 import dev.udsboot.listener.api.UdsListenerErrorHandler;
 
@@ -69,7 +69,7 @@ public class UdsListenerEndpointGroup implements UdsListenerEndpoint {
 		if (this.opened.isEmpty() && this.closed.isEmpty()) {
 			return messageListener;
 		}
-		if (definition.type() == UdsListenerType.DATAGRAM) {
+		if (!definition.has(ListenerCapability.CONNECTIONS)) {
 			throw new UdsStartupException("@UdsConnectionOpened and @UdsConnectionClosed handlers need a stream "
 					+ "listener, and " + definition.describe() + " is a datagram listener ("
 					+ definition.propertyPrefix() + "type=datagram): datagrams have no connection (" + describe()

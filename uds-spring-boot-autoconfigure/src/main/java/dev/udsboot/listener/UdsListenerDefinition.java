@@ -3,6 +3,8 @@ package dev.udsboot.listener;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Set;
 
 import dev.udsboot.framing.Framing;
@@ -37,6 +39,14 @@ public record UdsListenerDefinition(String name, UdsListenerType type, UdsAddres
 		Set<Integer> allowedUids, Set<Integer> allowedGids, int maxFileDescriptors, Charset charset,
 		int concurrency) {
 
+	private static final Set<ListenerCapability> STREAM_CAPABILITIES = Collections.unmodifiableSet(
+			EnumSet.of(ListenerCapability.CONNECTIONS, ListenerCapability.PEER_CREDENTIALS,
+					ListenerCapability.FILE_DESCRIPTORS));
+
+	private static final Set<ListenerCapability> DATAGRAM_CAPABILITIES = Collections
+		.unmodifiableSet(EnumSet.of(ListenerCapability.FILE_DESCRIPTORS));
+
+
 	/**
 	 * Tells whether a peer may use this listener: with both allow-lists empty anyone who can connect
 	 * may; otherwise its uid must be in {@code allowedUids} or one of its groups (primary or
@@ -49,6 +59,28 @@ public record UdsListenerDefinition(String name, UdsListenerType type, UdsAddres
 			return true;
 		}
 		return this.allowedUids.contains((int) peer.uid()) || this.allowedGids.stream().anyMatch(peer::isInGroup);
+	}
+
+	/**
+	 * Returns what this listener's socket gives besides messages: a stream socket gives
+	 * connections, its peers' credentials and descriptors; a datagram socket gives descriptors
+	 * (junixsocket cannot receive a datagram sender's credentials).
+	 * @return the capabilities
+	 */
+	public Set<ListenerCapability> capabilities() {
+		return switch (this.type) {
+			case STREAM -> STREAM_CAPABILITIES;
+			case DATAGRAM -> DATAGRAM_CAPABILITIES;
+		};
+	}
+
+	/**
+	 * Tells whether this listener's socket gives a capability.
+	 * @param capability the capability
+	 * @return {@code true} if it does
+	 */
+	public boolean has(ListenerCapability capability) {
+		return capabilities().contains(capability);
 	}
 
 	/**
