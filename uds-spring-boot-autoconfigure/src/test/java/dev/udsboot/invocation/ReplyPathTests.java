@@ -82,12 +82,18 @@ class ReplyPathTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	static class Handlers {
+	static class Handlers implements AutoCloseable {
 
 		final FileInputStream hostname;
 
 		Handlers() throws Exception {
 			this.hostname = new FileInputStream("/etc/hostname");
+		}
+
+		/** Closed with the context: a stream left to the garbage collector closes at a random time. */
+		@Override
+		public void close() throws Exception {
+			this.hostname.close();
 		}
 
 		record Order(int id) {

@@ -199,7 +199,7 @@ class ConnectionEventTests {
 
 	}
 
-	static class Events {
+	static class Events implements AutoCloseable {
 
 		final List<String> closed = new CopyOnWriteArrayList<>();
 
@@ -252,6 +252,12 @@ class ConnectionEventTests {
 			catch (java.io.IOException ex) {
 				throw new java.io.UncheckedIOException(ex);
 			}
+		}
+
+		/** Closed with the context: a stream left to the garbage collector closes at a random time. */
+		@Override
+		public void close() throws java.io.IOException {
+			this.hostname.close();
 		}
 
 		@UdsConnectionOpened("handing")
