@@ -77,19 +77,23 @@ final class DatagramReceiver {
 		this.socket = socket;
 		this.channel = socket.socket();
 		this.takesDescriptors = dispatcher.acceptsFileDescriptors();
-		this.ancillaryData = this.takesDescriptors ? ReceivedDescriptors.enable(this.channel)
-				: DescriptorReception.off();
 		UdsListenerDefinition definition = container.getDefinition();
 		DatagramSender sender = null;
 		try {
+			this.ancillaryData = this.takesDescriptors ? ReceivedDescriptors.enable(this.channel)
+					: DescriptorReception.off();
 			sender = new DatagramSender(this.channel, definition, container.getStatistics());
 			this.stop = StopDatagram.open(socket, definition);
 		}
-		catch (IOException ex) {
+		catch (IOException | RuntimeException ex) {
+			// nothing of this run may outlive a failed start: not the bound socket, not the sender's
 			if (sender != null) {
 				sender.close();
 			}
 			socket.close();
+			if (ex instanceof RuntimeException runtime) {
+				throw runtime;
+			}
 			throw new UdsStartupException("Cannot start " + definition.describe()
 					+ ": its socket is bound, but the sockets for replies and for stopping could not be opened: "
 					+ ex, "Check the open-files limit of the process (ulimit -n) and the cause below.", ex);
