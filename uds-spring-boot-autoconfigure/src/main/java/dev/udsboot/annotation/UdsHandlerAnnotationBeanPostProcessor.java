@@ -23,6 +23,7 @@ import org.springframework.util.StringUtils;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.udsboot.config.MethodUdsListenerEndpoint;
+import dev.udsboot.config.SocketActivation;
 import dev.udsboot.config.UdsConfigUtils;
 import dev.udsboot.config.UdsListenerContainerFactory;
 import dev.udsboot.config.UdsListenerDefinitions;
@@ -115,6 +116,10 @@ public class UdsHandlerAnnotationBeanPostProcessor
 		UdsListenerDefinitions definitions = factory.getBeanProvider(UdsListenerDefinitions.class).getIfUnique();
 		if (definitions != null) {
 			registrar.setListenerDefinitions(definitions);
+		}
+		SocketActivation activation = factory.getBeanProvider(SocketActivation.class).getIfUnique();
+		if (activation != null) {
+			registrar.setSocketActivation(activation);
 		}
 		if (factory.containsBean(UdsConfigUtils.UDS_LISTENER_CONTAINER_FACTORY_BEAN_NAME)) {
 			registrar.setContainerFactory(factory.getBean(UdsConfigUtils.UDS_LISTENER_CONTAINER_FACTORY_BEAN_NAME,

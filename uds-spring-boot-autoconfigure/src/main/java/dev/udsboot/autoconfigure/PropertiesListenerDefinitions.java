@@ -42,7 +42,8 @@ final class PropertiesListenerDefinitions {
 				listener.getMaxConnections(), listener.getIdleTimeout(),
 				new LinkedHashSet<>(listener.getAllowedUids()), new LinkedHashSet<>(listener.getAllowedGids()),
 				listener.getMaxFileDescriptors(), listener.getCharset(),
-				(listener.getConcurrency() != null) ? listener.getConcurrency() : UdsListenerDefaults.CONCURRENCY);
+				(listener.getConcurrency() != null) ? listener.getConcurrency() : UdsListenerDefaults.CONCURRENCY,
+				listener.getActivation());
 	}
 
 }

@@ -1,5 +1,7 @@
 package dev.udsboot.autoconfigure;
 
+import java.nio.file.Path;
+
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.LazyInitializationExcludeFilter;
@@ -11,15 +13,18 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.udsboot.annotation.EnableUds;
 import dev.udsboot.annotation.UdsHandlerAnnotationBeanPostProcessor;
 import dev.udsboot.config.DefaultUdsListenerContainerFactory;
+import dev.udsboot.config.SocketActivation;
 import dev.udsboot.config.UdsConfigUtils;
 import dev.udsboot.config.UdsListenerDefinitions;
 import dev.udsboot.invocation.UdsMessageHandlerMethodFactory;
 import dev.udsboot.socket.JunixsocketWorkarounds;
+import dev.udsboot.socket.PassedSockets;
 
 /**
  * Auto-configuration of Unix domain socket listeners: the listeners of {@code uds.listeners.*},
@@ -37,6 +42,19 @@ public final class UdsAutoConfiguration {
 	@ConditionalOnMissingBean
 	UdsListenerDefinitions udsListenerDefinitions(UdsProperties properties) {
 		return PropertiesListenerDefinitions.from(properties);
+	}
+
+	/**
+	 * Assigns the sockets systemd passed (socket activation) to the listeners; a listener that is
+	 * passed none binds its own. Reads {@code LISTEN_PID}, {@code LISTEN_FDS} and
+	 * {@code LISTEN_FDNAMES} through the environment, where the process's variables are.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	SocketActivation udsSocketActivation(UdsListenerDefinitions definitions, Environment environment) {
+		String management = environment.getProperty("uds.management.path");
+		return SocketActivation.assign(PassedSockets.from(environment::getProperty), definitions,
+				(management != null) ? Path.of(management) : null);
 	}
 
 	@Bean(name = UdsConfigUtils.UDS_LISTENER_CONTAINER_FACTORY_BEAN_NAME)

@@ -12,20 +12,19 @@ import java.util.Map;
 import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.beans.factory.InitializingBean;
-import org.springframework.context.EnvironmentAware;
-import org.springframework.core.env.Environment;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.EnvironmentAware;
+import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 
 import dev.udsboot.framing.Framing;
+import dev.udsboot.listener.UdsListenerActivation;
 import dev.udsboot.listener.UdsListenerDefaults;
 import dev.udsboot.listener.UdsListenerType;
 import dev.udsboot.socket.JunixsocketWorkarounds;
-import dev.udsboot.socket.SocketFileOptions;
 import dev.udsboot.socket.UdsAddress;
 
 /**
@@ -299,6 +298,22 @@ public class UdsProperties implements InitializingBean, EnvironmentAware {
 		 * handles them in arrival order).
 		 */
 		private @Nullable Integer concurrency;
+
+		/**
+		 * Whether to adopt a socket passed by systemd (LISTEN_FDS) whose name (LISTEN_FDNAMES) is
+		 * the listener's name or whose address is its path or abstract name: auto adopts one if
+		 * passed and binds the socket otherwise, required fails startup if none is passed, off
+		 * always binds.
+		 */
+		private UdsListenerActivation activation = UdsListenerActivation.AUTO;
+
+		public UdsListenerActivation getActivation() {
+			return this.activation;
+		}
+
+		public void setActivation(UdsListenerActivation activation) {
+			this.activation = activation;
+		}
 
 		public @Nullable Integer getConcurrency() {
 			return this.concurrency;

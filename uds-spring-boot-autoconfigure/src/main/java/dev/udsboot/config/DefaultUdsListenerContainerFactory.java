@@ -9,6 +9,7 @@ import dev.udsboot.listener.UdsListenerDefinition;
 import dev.udsboot.listener.UdsMessageListener;
 import dev.udsboot.listener.api.UdsListenerErrorHandler;
 import dev.udsboot.listener.datagram.DatagramListenerContainer;
+import dev.udsboot.listener.source.ListenerSocketSource;
 import dev.udsboot.listener.stream.StreamListenerContainer;
 
 /**
@@ -39,12 +40,12 @@ public class DefaultUdsListenerContainerFactory implements UdsListenerContainerF
 	}
 
 	@Override
-	public UdsListenerContainer createListenerContainer(UdsListenerDefinition definition, UdsListenerEndpoint endpoint) {
+	public UdsListenerContainer createListenerContainer(UdsListenerDefinition definition, ListenerSocketSource source,
+			UdsListenerEndpoint endpoint) {
 		UdsMessageListener listener = endpoint.createMessageListener(definition, this.errorHandler);
 		return switch (definition.type()) {
-			case STREAM -> new StreamListenerContainer(definition, definition.newSocketSource(), listener,
-					this.threadKeepAlive);
-			case DATAGRAM -> new DatagramListenerContainer(definition, definition.newSocketSource(), listener);
+			case STREAM -> new StreamListenerContainer(definition, source, listener, this.threadKeepAlive);
+			case DATAGRAM -> new DatagramListenerContainer(definition, source, listener);
 		};
 	}
 

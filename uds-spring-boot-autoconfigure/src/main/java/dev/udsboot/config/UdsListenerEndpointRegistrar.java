@@ -35,6 +35,8 @@ public class UdsListenerEndpointRegistrar {
 	/** Whether any catalogue of listeners was given, so that a failure can say where they come from. */
 	private boolean definitionsGiven;
 
+	private SocketActivation socketActivation = SocketActivation.none();
+
 	/**
 	 * Sets the registry the containers are registered with.
 	 * @param registry the registry
@@ -50,6 +52,14 @@ public class UdsListenerEndpointRegistrar {
 	public void setListenerDefinitions(UdsListenerDefinitions definitions) {
 		this.definitions = definitions;
 		this.definitionsGiven = true;
+	}
+
+	/**
+	 * Sets which listeners serve sockets passed by systemd.
+	 * @param socketActivation the assignment; {@link SocketActivation#none()} if never set
+	 */
+	public void setSocketActivation(SocketActivation socketActivation) {
+		this.socketActivation = socketActivation;
 	}
 
 	/**
@@ -123,7 +133,8 @@ public class UdsListenerEndpointRegistrar {
 			String name = definition.name();
 			UdsListenerEndpoint group = new UdsListenerEndpointGroup(name, byListener.get(name),
 					opened.getOrDefault(name, List.of()), closed.getOrDefault(name, List.of()));
-			target.registerListenerContainer(name, factory.createListenerContainer(definition, group));
+			target.registerListenerContainer(name, factory.createListenerContainer(definition,
+					this.socketActivation.sourceFor(definition), group));
 		}
 	}
 

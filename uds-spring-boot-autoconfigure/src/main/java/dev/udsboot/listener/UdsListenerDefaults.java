@@ -45,6 +45,9 @@ public final class UdsListenerDefaults {
 	/** One receiving thread, so datagrams are handled in arrival order. */
 	public static final int CONCURRENCY = 1;
 
+	/** A socket passed by systemd is adopted if there is one; otherwise the listener binds its own. */
+	public static final UdsListenerActivation ACTIVATION = UdsListenerActivation.AUTO;
+
 	private UdsListenerDefaults() {
 	}
 
@@ -58,7 +61,7 @@ public final class UdsListenerDefaults {
 	public static UdsListenerDefinition definition(String name, UdsAddress address) {
 		return new UdsListenerDefinition(name, TYPE, address, FRAMING, MAX_MESSAGE_SIZE, SocketFileOptions.defaults(),
 				BACKLOG, MAX_CONNECTIONS, IDLE_TIMEOUT, Set.of(), Set.of(), MAX_FILE_DESCRIPTORS, CHARSET,
-				CONCURRENCY);
+				CONCURRENCY, ACTIVATION);
 	}
 
 }

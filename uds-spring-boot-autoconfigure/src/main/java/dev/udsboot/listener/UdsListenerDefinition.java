@@ -33,11 +33,12 @@ import dev.udsboot.socket.UdsAddress;
  * @param maxFileDescriptors descriptors accepted with one message
  * @param charset charset of {@code String} payloads
  * @param concurrency datagram listeners: threads that receive and handle datagrams
+ * @param activation whether a socket passed by systemd is adopted instead of binding one
  */
 public record UdsListenerDefinition(String name, UdsListenerType type, UdsAddress address, Framing framing,
 		int maxMessageSize, SocketFileOptions socketFile, int backlog, int maxConnections, Duration idleTimeout,
 		Set<Integer> allowedUids, Set<Integer> allowedGids, int maxFileDescriptors, Charset charset,
-		int concurrency) {
+		int concurrency, UdsListenerActivation activation) {
 
 	private static final Set<ListenerCapability> STREAM_CAPABILITIES = Collections.unmodifiableSet(
 			EnumSet.of(ListenerCapability.CONNECTIONS, ListenerCapability.PEER_CREDENTIALS,

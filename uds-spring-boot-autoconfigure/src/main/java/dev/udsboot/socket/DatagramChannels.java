@@ -6,8 +6,8 @@ import java.io.IOException;
 import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.time.Duration;
+import java.util.Arrays;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -112,34 +112,36 @@ public final class DatagramChannels {
 	}
 
 	/**
-	 * Opens a blocking datagram channel, not yet bound, whose sends give up after a timeout: a
-	 * datagram to a socket whose queue is full (its owner does not read) blocks the sender until
-	 * there is room, and a server must not wait on its clients. Closing it never deletes a file.
+	 * Opens a blocking datagram channel, not yet bound, which never deletes a file when closed.
+	 * @return the channel, to bind with {@link SocketFileBinder#bindInPlace} or to an abstract name
+	 * @throws IOException if it cannot be opened
+	 */
+	public static AFUNIXDatagramChannel open() throws IOException {
+		AFUNIXDatagramChannel channel = AFUNIXDatagramChannel.open();
+		channel.setDeleteOnClose(false);
+		return channel;
+	}
+
+	/**
+	 * Prepares a listener's channel, bound here or passed by systemd, for serving: its sends give
+	 * up after a timeout, as a datagram to a socket whose queue is full (its owner does not read)
+	 * blocks the sender until there is room, and a server must not wait on its clients.
 	 * <p>
-	 * Its send buffer is as large as the kernel lets an unprivileged process make it, up to
+	 * Its send buffer is made as large as the kernel lets an unprivileged process make it, up to
 	 * {@value #MAX_SEND_BUFFER} bytes: a datagram sent stays charged to the sender's buffer until
 	 * its receiver reads it, so every reply waiting in a client's queue takes room from the replies
 	 * to all other clients. The default (about 200 KB) holds only some seventy small replies, ten
 	 * per client that does not read.
+	 * @param channel the listener's channel
 	 * @param sendTimeout how long a send may wait for room; receives wait as long as it takes
-	 * @return the channel, to bind with {@link SocketFileBinder#bindInPlace} or to an abstract name
-	 * @throws IOException if it cannot be opened
+	 * @throws IOException if the kernel refuses an option
 	 */
-	public static AFUNIXDatagramChannel open(Duration sendTimeout) throws IOException {
-		AFUNIXDatagramChannel channel = AFUNIXDatagramChannel.open();
-		try {
-			channel.setDeleteOnClose(false);
-			setSendTimeout(channel, sendTimeout);
-			int sendBuffer = largestSendBuffer();
-			// the kernel doubles what is asked for, for its own bookkeeping
-			if (sendBuffer * 2L > channel.socket().getSendBufferSize()) {
-				channel.socket().setSendBufferSize(sendBuffer);
-			}
-			return channel;
-		}
-		catch (IOException | RuntimeException ex) {
-			channel.close();
-			throw ex;
+	public static void prepareForServing(AFUNIXDatagramChannel channel, Duration sendTimeout) throws IOException {
+		setSendTimeout(channel, sendTimeout);
+		int sendBuffer = largestSendBuffer();
+		// the kernel doubles what is asked for, for its own bookkeeping
+		if (sendBuffer * 2L > channel.socket().getSendBufferSize()) {
+			channel.socket().setSendBufferSize(sendBuffer);
 		}
 	}
 

@@ -1,6 +1,8 @@
 package dev.udsboot.socket;
 
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
@@ -30,6 +32,28 @@ public record SocketFileOptions(Set<PosixFilePermission> fileMode, @Nullable Str
 	public static SocketFileOptions defaults() {
 		return new SocketFileOptions(FileModes.parse(DEFAULT_FILE_MODE), null, false,
 				FileModes.parse(DEFAULT_DIRECTORY_MODE));
+	}
+
+	/**
+	 * Names the properties whose values differ from {@link #defaults()}: what a user set.
+	 * @return the property names after the prefix, e.g. {@code [file-mode, create-directories]}
+	 */
+	public List<String> propertiesOtherThanDefaults() {
+		SocketFileOptions defaults = defaults();
+		List<String> changed = new ArrayList<>();
+		if (!this.fileMode.equals(defaults.fileMode())) {
+			changed.add("file-mode");
+		}
+		if (this.fileGroup != null) {
+			changed.add("file-group");
+		}
+		if (this.createDirectories) {
+			changed.add("create-directories");
+		}
+		if (!this.directoryMode.equals(defaults.directoryMode())) {
+			changed.add("directory-mode");
+		}
+		return changed;
 	}
 
 }

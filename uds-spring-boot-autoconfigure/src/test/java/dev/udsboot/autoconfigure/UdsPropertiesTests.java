@@ -47,6 +47,7 @@ class UdsPropertiesTests {
 		assertThat(listener.getAllowedGids()).isEmpty();
 		assertThat(listener.getMaxFileDescriptors()).isEqualTo(UdsListenerDefaults.MAX_FILE_DESCRIPTORS);
 		assertThat(listener.getCharset()).isEqualTo(UdsListenerDefaults.CHARSET);
+		assertThat(listener.getActivation()).isEqualTo(UdsListenerDefaults.ACTIVATION);
 		assertThat(listener.toSocketFileOptions("uds.listeners.echo.")).isEqualTo(SocketFileOptions.defaults());
 	}
 

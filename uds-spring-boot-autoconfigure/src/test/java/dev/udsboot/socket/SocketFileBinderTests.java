@@ -73,8 +73,7 @@ class SocketFileBinderTests {
 		return server;
 	};
 
-	private static final SocketFileBinder.DatagramOpener DATAGRAM = () -> DatagramChannels
-		.open(java.time.Duration.ofMillis(100));
+	private static final SocketFileBinder.DatagramOpener DATAGRAM = DatagramChannels::open;
 
 	@TempDir
 	Path dir;

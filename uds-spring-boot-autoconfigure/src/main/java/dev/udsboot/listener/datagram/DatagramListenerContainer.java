@@ -89,7 +89,7 @@ public class DatagramListenerContainer extends AbstractUdsListenerContainer {
 				return;
 			}
 			DatagramReceiver run = new DatagramReceiver(this,
-					this.source.openDatagramChannel(() -> DatagramChannels.open(DatagramSender.SEND_TIMEOUT)),
+					this.source.openDatagramChannel(DatagramChannels::open),
 					this.dispatcher, this.receiveFailures);
 			try {
 				run.start();

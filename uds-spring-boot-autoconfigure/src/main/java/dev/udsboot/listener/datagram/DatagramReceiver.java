@@ -80,6 +80,7 @@ final class DatagramReceiver {
 		UdsListenerDefinition definition = container.getDefinition();
 		DatagramSender sender = null;
 		try {
+			DatagramChannels.prepareForServing(this.channel, DatagramSender.SEND_TIMEOUT);
 			this.ancillaryData = this.takesDescriptors ? ReceivedDescriptors.enable(this.channel)
 					: DescriptorReception.off();
 			sender = new DatagramSender(this.channel, definition, container.getStatistics());

@@ -29,7 +29,7 @@ import dev.udsboot.socket.DatagramChannels;
  * the replies costs it one timeout per {@value #STALLED_SECONDS} seconds, not one per datagram.
  * <p>
  * Replies waiting in their receivers' queues all count against the listener's one send buffer
- * (see {@link DatagramChannels#open}). When enough senders do not read to fill it, every reply
+ * (see {@link DatagramChannels#prepareForServing}). When enough senders do not read to fill it, every reply
  * would wait the whole timeout, and the listener would handle ten datagrams a second; so for
  * {@value #STALLED_SECONDS} seconds after any send timed out, sends wait only
  * {@link #PRESSED_SEND_TIMEOUT}. Thread-safe.

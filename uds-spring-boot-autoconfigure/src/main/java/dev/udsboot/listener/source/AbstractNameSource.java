@@ -65,7 +65,7 @@ public final class AbstractNameSource implements ListenerSocketSource {
 
 	private <S extends Closeable> ListenerSocket<S> open(PrivateSocketBinder<S> binder) {
 		try {
-			return new ListenerSocket<>(binder.bind(this.address.toSocketAddress()), null, NOT_WATCHED);
+			return ListenerSocket.owned(binder.bind(this.address.toSocketAddress()), null, NOT_WATCHED);
 		}
 		catch (AddressAlreadyInUseSocketException ex) {
 			throw new UdsStartupException("Listener '" + this.listenerName + "' could not bind the abstract name '"

@@ -11,7 +11,9 @@ import dev.udsboot.socket.BoundSocketFile;
 
 /**
  * A socket a {@link ListenerSocketSource} opened for a container: the socket, and its socket file
- * if the source bound one (the file is then watched until it is unpublished or closed).
+ * if the source bound one (the file is then watched until it is unpublished or closed). A socket
+ * passed by a service manager is {@linkplain #isShared() shared}: closing it closes this
+ * process's copy only, and the service manager keeps the socket and what is queued on it.
  *
  * @param <S> the socket type
  */
@@ -25,12 +27,47 @@ public final class ListenerSocket<S extends Closeable> implements Closeable {
 
 	private final Closeable watch;
 
+	private final @Nullable Closeable sharedRelease;
+
 	private volatile boolean open = true;
 
-	ListenerSocket(S socket, @Nullable BoundSocketFile<S> file, Closeable watch) {
+	private ListenerSocket(S socket, @Nullable BoundSocketFile<S> file, Closeable watch,
+			@Nullable Closeable sharedRelease) {
 		this.socket = socket;
 		this.file = file;
 		this.watch = watch;
+		this.sharedRelease = sharedRelease;
+	}
+
+	/**
+	 * Returns a socket this process bound and owns.
+	 * @param socket the socket
+	 * @param file its socket file, or {@code null} for an abstract name
+	 * @param watch stops watching the file
+	 */
+	static <S extends Closeable> ListenerSocket<S> owned(S socket, @Nullable BoundSocketFile<S> file,
+			Closeable watch) {
+		return new ListenerSocket<>(socket, file, watch, null);
+	}
+
+	/**
+	 * Returns a socket another process (a service manager) holds too.
+	 * @param socket this process's copy
+	 * @param release closes this process's copy, and nothing else
+	 */
+	static <S extends Closeable> ListenerSocket<S> shared(S socket, Closeable release) {
+		return new ListenerSocket<>(socket, null, () -> {
+		}, release);
+	}
+
+	/**
+	 * Tells whether another process holds the socket too: then a container must not wake its
+	 * own accept with a connection of its own (it would stay queued for the next start), and
+	 * closing it leaves the socket and its queue to the other process.
+	 * @return {@code true} for a socket passed by a service manager
+	 */
+	public boolean isShared() {
+		return this.sharedRelease != null;
 	}
 
 	/**
@@ -78,21 +115,30 @@ public final class ListenerSocket<S extends Closeable> implements Closeable {
 	}
 
 	/**
-	 * Closes the socket and removes its file. Idempotent.
+	 * Closes the socket and removes its file; a shared socket only closes this process's copy.
+	 * Idempotent.
 	 */
 	@Override
 	public void close() {
 		this.open = false;
 		stopWatching();
+		if (this.sharedRelease != null) {
+			closeQuietly(this.sharedRelease);
+			return;
+		}
 		if (this.file != null) {
 			this.file.close();
 			return;
 		}
+		closeQuietly(this.socket);
+	}
+
+	private static void closeQuietly(Closeable closeable) {
 		try {
-			this.socket.close();
+			closeable.close();
 		}
 		catch (IOException ex) {
-			logger.debug("Failed to close " + this.socket, ex);
+			logger.debug("Failed to close " + closeable, ex);
 		}
 	}
 

@@ -75,7 +75,7 @@ public final class SocketFileSource implements ListenerSocketSource {
 			throw ex.toStartupFailure("Listener '" + this.listenerName + "'", this.propertyPrefix, this.path);
 		}
 		Closeable watch = SocketFileWatcher.shared().watch(bound, (what) -> logLost(bound, what));
-		ListenerSocket<S> socket = new ListenerSocket<>(bound.socket(), bound, watch);
+		ListenerSocket<S> socket = ListenerSocket.owned(bound.socket(), bound, watch);
 		this.opened = socket;
 		return socket;
 	}

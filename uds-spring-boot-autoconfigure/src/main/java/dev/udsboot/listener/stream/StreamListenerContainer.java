@@ -1,6 +1,7 @@
 package dev.udsboot.listener.stream;
 
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +19,7 @@ import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
+import dev.udsboot.UdsStartupException;
 import dev.udsboot.framing.FrameCodec;
 import dev.udsboot.listener.AbstractUdsListenerContainer;
 import dev.udsboot.listener.FileDescriptorLimit;
@@ -38,12 +40,17 @@ import dev.udsboot.listener.source.ListenerSocketSource;
  * is a thread per open connection, which max-connections bounds.
  * <p>
  * Long because stopping is subtle: the acceptor is woken by a connection of its own (closing the
- * server socket under a blocked accept leaks a descriptor in junixsocket), in-flight connections
- * drain before the socket file goes, and out of descriptors the spare one is given back first.
+ * server socket under a blocked accept leaks a descriptor in junixsocket), or, on a socket shared
+ * with systemd, looks up every {@link #SHARED_ACCEPT_POLL} (a connection of its own would stay
+ * queued there); in-flight connections drain before the socket file goes, and out of descriptors
+ * the spare one is given back first.
  */
 public class StreamListenerContainer extends AbstractUdsListenerContainer {
 
 	private static final Log logger = LogFactory.getLog(StreamListenerContainer.class);
+
+	/** How often the acceptor of a socket shared with systemd looks up from its accept. */
+	static final Duration SHARED_ACCEPT_POLL = Duration.ofMillis(200);
 
 
 
@@ -170,6 +177,9 @@ public class StreamListenerContainer extends AbstractUdsListenerContainer {
 				return;
 			}
 			ListenerSocket<AFUNIXServerSocket> socket = this.source.openServerSocket(this::newServerSocket);
+			if (socket.isShared()) {
+				pollAccept(socket);
+			}
 			this.listenerSocket = socket;
 			this.serverSocket = socket.socket();
 			FileDescriptorLimit.warnIfBelowMaxConnections(getDefinition(), logger);
@@ -203,6 +213,22 @@ public class StreamListenerContainer extends AbstractUdsListenerContainer {
 		}
 	}
 
+	/**
+	 * Makes the acceptor of a shared socket look up every {@link #SHARED_ACCEPT_POLL}: it is
+	 * stopped by seeing {@link #running} false, not by a connection of our own, which on a socket
+	 * that outlives this process's copy would stay queued for the next start.
+	 */
+	private void pollAccept(ListenerSocket<AFUNIXServerSocket> socket) {
+		try {
+			socket.socket().setSoTimeout((int) SHARED_ACCEPT_POLL.toMillis());
+		}
+		catch (IOException ex) {
+			socket.close();
+			throw new UdsStartupException("Cannot start " + getDefinition().describe() + " on " + this.source
+					+ ": " + ex, "Check the socket passed by systemd.", ex);
+		}
+	}
+
 	private void acceptLoop() {
 		AFUNIXServerSocket server = this.serverSocket;
 		DescriptorShedding overload = this.shedding;
@@ -210,6 +236,10 @@ public class StreamListenerContainer extends AbstractUdsListenerContainer {
 			AFUNIXSocket socket;
 			try {
 				socket = server.accept();
+			}
+			catch (SocketTimeoutException ex) {
+				// a shared socket's acceptor looks up to see whether it should stop
+				continue;
 			}
 			catch (IOException ex) {
 				if (!this.running) {
@@ -366,6 +396,11 @@ public class StreamListenerContainer extends AbstractUdsListenerContainer {
 	private boolean wakeAcceptor() {
 		AFUNIXServerSocket server = this.serverSocket;
 		Thread thread = this.acceptor;
+		ListenerSocket<AFUNIXServerSocket> socket = this.listenerSocket;
+		if (socket != null && socket.isShared()) {
+			// its acceptor sees running false within SHARED_ACCEPT_POLL
+			return true;
+		}
 		if (server == null || server.isClosed() || thread == null || !thread.isAlive()) {
 			return false;
 		}
@@ -381,6 +416,11 @@ public class StreamListenerContainer extends AbstractUdsListenerContainer {
 
 	private void closeServerSocket() {
 		AFUNIXServerSocket server = this.serverSocket;
+		ListenerSocket<AFUNIXServerSocket> socket = this.listenerSocket;
+		if (socket != null && socket.isShared()) {
+			// only its ListenerSocket may close it: junixsocket's close would shut systemd's socket down
+			return;
+		}
 		if (server != null) {
 			closeQuietly(server);
 		}

@@ -1,0 +1,159 @@
+package dev.udsboot.listener.source;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.udsboot.test.ActivatedApplication;
+import dev.udsboot.test.RequiredTools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Sockets passed by systemd's own {@code systemd-socket-activate}, seen from inside the process
+ * ({@link ActivatedApplication}): two activators nested, as systemd's tool allows, pass a stream
+ * and a datagram socket to one process. Stopping and starting the listeners closes only the
+ * process's duplicates (junixsocket's own close would shut the passed socket down for every
+ * holder), leaves the descriptor count as it was, and the sockets keep serving; a child process
+ * the application starts inherits none of them.
+ */
+class PassedSocketProcessTests {
+
+	private static final String STREAM_CLIENT = """
+			import socket, sys
+			s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+			s.settimeout(90)
+			s.connect(sys.argv[1])
+			s.sendall(sys.argv[2].encode() + b'\\n')
+			print(s.makefile().readline().strip())
+			""";
+
+	private static final String DATAGRAM_CLIENT = """
+			import socket, sys
+			s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+			s.bind(sys.argv[2])
+			s.settimeout(30)
+			s.sendto(sys.argv[3].encode(), sys.argv[1])
+			print(s.recv(1024).decode())
+			""";
+
+	@TempDir
+	Path dir;
+
+	private Process app;
+
+	@AfterEach
+	void kill() {
+		if (this.app != null) {
+			this.app.destroyForcibly();
+		}
+	}
+
+	@Test
+	void restartedListenersServeThePassedSocketsAgainAndLeakNothingAndChildrenInheritNone() throws Exception {
+		Path echo = this.dir.resolve("echo.sock");
+		Path events = this.dir.resolve("events.sock");
+		String activator = RequiredTools.require("systemd-socket-activate");
+		this.app = new ProcessBuilder(activator, "-l", echo.toString(), activator, "--datagram", "-l",
+				events.toString(), "--fdname=echo:events", ProcessHandle.current().info().command().orElse("java"),
+				"--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+				ActivatedApplication.class.getName(), this.dir.toString())
+			.redirectErrorStream(true)
+			.redirectOutput(this.dir.resolve("app.log").toFile())
+			.start();
+		await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(echo, LinkOption.NOFOLLOW_LINKS));
+		// the first connection makes the outer activator exec the inner one, which passes both on
+		assertThat(stream(echo, "first")).isEqualTo("first");
+		await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(events, LinkOption.NOFOLLOW_LINKS));
+		assertThat(datagram(events, "one")).isEqualTo("ACK one");
+		String log = Files.readString(this.dir.resolve("app.log"));
+		assertThat(log).contains("Listener 'echo' adopts descriptor 3 (named 'echo'")
+			.contains("Listener 'events' adopts descriptor 4 (named 'events', an AF_UNIX datagram socket at " + events)
+			.doesNotContain("no listener takes");
+
+		Map<String, String> before = descriptors();
+		assertThat(before.get("3")).startsWith("socket:[");
+		assertThat(before.get("4")).startsWith("socket:[");
+		Map<String, Long> holdersBefore = holders(before);
+		assertThat(holdersBefore.get(before.get("3"))).as("the passed stream socket and one duplicate").isEqualTo(2);
+		for (int cycle = 1; cycle <= 3; cycle++) {
+			assertThat(stream(this.dir.resolve("control.sock"), "restart")).isEqualTo("restarted");
+			assertThat(stream(echo, "after restart " + cycle)).isEqualTo("after restart " + cycle);
+			assertThat(datagram(events, "after restart " + cycle)).isEqualTo("ACK after restart " + cycle);
+		}
+		Map<String, String> after = descriptors();
+		assertThat(after.keySet()).as("descriptors after three stop/start cycles").hasSameSizeAs(before.keySet());
+		for (String passed : List.of(before.get("3"), before.get("4"))) {
+			assertThat(holders(after).get(passed)).as("descriptors of %s", passed).isEqualTo(holdersBefore.get(passed));
+		}
+		assertThat(after.get("3")).isEqualTo(before.get("3"));
+		assertThat(after.get("4")).isEqualTo(before.get("4"));
+
+		long pid = this.app.pid();
+		assertThat(stream(this.dir.resolve("control.sock"), "child"))
+			.as("LISTEN_PID names the application, not the child, and the child has no socket")
+			.isEqualTo("LISTEN_PID=" + pid + " parent=" + pid + " sockets=none");
+
+		this.app.destroy();
+		assertThat(this.app.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		assertThat(echo).as("systemd's socket files stay").exists();
+		assertThat(events).exists();
+		assertThat(this.dir.resolve("control.sock")).as("the application's own is removed").doesNotExist();
+		assertThat(Files.readString(this.dir.resolve("app.log"))).doesNotContain("ERROR").doesNotContain(" WARN ");
+	}
+
+	/** Each socket inode of the process, and how many of its descriptors refer to it. */
+	private static Map<String, Long> holders(Map<String, String> descriptors) {
+		return descriptors.values()
+			.stream()
+			.filter((target) -> target.startsWith("socket:"))
+			.collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+	}
+
+	private Map<String, String> descriptors() throws Exception {
+		String listing = stream(this.dir.resolve("control.sock"), "fds");
+		return Arrays.stream(listing.split(" "))
+			.map((entry) -> entry.split("=", 2))
+			.collect(Collectors.toMap((pair) -> pair[0], (pair) -> pair[1]));
+	}
+
+	private static String stream(Path socket, String line) throws Exception {
+		return python(STREAM_CLIENT, socket.toString(), line);
+	}
+
+	private String datagram(Path socket, String payload) throws Exception {
+		Path client = this.dir.resolve("client-" + System.nanoTime() + ".sock");
+		try {
+			return python(DATAGRAM_CLIENT, socket.toString(), client.toString(), payload);
+		}
+		finally {
+			Files.deleteIfExists(client);
+		}
+	}
+
+	private static String python(String script, String... arguments) throws IOException, InterruptedException {
+		List<String> command = new ArrayList<>(List.of(RequiredTools.require("python3"), "-c", script));
+		command.addAll(List.of(arguments));
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		assertThat(process.waitFor(90, TimeUnit.SECONDS)).as("client finished").isTrue();
+		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+		assertThat(process.exitValue()).as(output).isZero();
+		return output;
+	}
+
+}
