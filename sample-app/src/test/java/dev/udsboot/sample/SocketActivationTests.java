@@ -232,6 +232,29 @@ class SocketActivationTests {
 			.contains("Tomcat, takes an inherited socket only on descriptor 0");
 	}
 
+	@Test
+	void theReadmesUnitPairPassesSystemdAnalyzeVerify() throws Exception {
+		String readme = Files.readString(Path.of("../README.md"));
+		int start = readme.indexOf("\n## Running under systemd\n");
+		assertThat(start).isNotNegative();
+		String section = readme.substring(start, readme.indexOf("\n## ", start + 1));
+		java.util.regex.Matcher ini = java.util.regex.Pattern.compile("```ini\n(.*?)```", java.util.regex.Pattern.DOTALL)
+			.matcher(section);
+		List<Path> units = new ArrayList<>();
+		for (String unit : List.of("uds-sample.socket", "uds-sample.service")) {
+			assertThat(ini.find()).as("an ini block for %s", unit).isTrue();
+			units.add(Files.writeString(this.dir.resolve(unit), ini.group(1)));
+		}
+		List<String> command = new ArrayList<>(List.of("systemd-analyze", "verify", "--man=no"));
+		units.forEach((unit) -> command.add(unit.toString()));
+		ExternalProcess.Result verified = ExternalProcess.run(command, "");
+		assertThat(verified.exitCode()).as(verified.stderr()).isZero();
+		assertThat(verified.stdout() + verified.stderr()).as("systemd-analyze finds nothing to say").isEmpty();
+		assertThat(Files.readString(units.get(0))).contains("ListenStream=/run/uds-sample/echo.sock")
+			.contains("ListenDatagram=/run/uds-sample/events.sock");
+		assertThat(Files.readString(units.get(1))).contains("Type=notify").contains("WatchdogSec=");
+	}
+
 	/**
 	 * Starts the sample app under {@code systemd-socket-activate} with the options given, or
 	 * directly if they are {@code null}; {@code between} runs between the activator and the app.
