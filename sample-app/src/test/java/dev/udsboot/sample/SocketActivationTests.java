@@ -149,6 +149,11 @@ class SocketActivationTests {
 			.asString()
 			.contains("systemd passed 1 socket(s) that no listener takes: descriptor 4 (named 'unknown', a listening "
 					+ "AF_UNIX stream socket at " + spare + ")");
+		Path management = this.dir.resolve("management.sock");
+		await().atMost(Duration.ofSeconds(30)).until(() -> health(management).contains("\"status\":\"UP\""));
+		Files.delete(echo);
+		assertThat(health(management)).as("the adopted listener's health once systemd's file is gone")
+			.contains("the socket file " + echo + " (systemd's) was deleted");
 		activator.destroy();
 		assertThat(activator.waitFor(30, TimeUnit.SECONDS)).isTrue();
 	}
@@ -179,6 +184,21 @@ class SocketActivationTests {
 					+ "datagram socket at " + echo + "), passed by systemd: it needs a listening AF_UNIX stream socket.")
 			.doesNotContain("Started listener");
 		assertThat(echo).exists();
+	}
+
+	@Test
+	void connectedSocketOfAcceptYesFailsWithAReportNamingTheDescriptor() throws Exception {
+		Path echo = this.dir.resolve("echo.sock");
+		// --accept: one process per connection, given the connection itself, as Accept=yes does
+		Process activator = activate("accept", List.of("--accept", "-l", echo.toString(), "--fdname=echo"), List.of());
+		awaitListening(echo);
+		ExternalProcess.run(List.of("socat", "-u", "-", "UNIX-CONNECT:" + echo), "start\n");
+		await().atMost(Duration.ofSeconds(60)).until(() -> log("accept").contains("APPLICATION FAILED TO START"));
+		assertThat(log("accept")).contains("Listener 'echo' (a stream listener) cannot serve descriptor 3 (named "
+				+ "'echo', a connected AF_UNIX stream socket")
+			.contains("it needs a listening AF_UNIX stream socket.")
+			.contains("(and Accept=no)");
+		activator.destroy();
 	}
 
 	@Test
@@ -279,6 +299,11 @@ class SocketActivationTests {
 			.start();
 		this.processes.add(process);
 		return process;
+	}
+
+	private static String health(Path management) throws Exception {
+		return ExternalProcess.run(List.of("curl", "-s", "--unix-socket", management.toString(),
+				"http://localhost/actuator/health/uds/echo"), "").stdout();
 	}
 
 	private static void awaitListening(Path socket) {

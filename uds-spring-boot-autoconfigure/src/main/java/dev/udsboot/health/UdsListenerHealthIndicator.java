@@ -1,6 +1,5 @@
 package dev.udsboot.health;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -15,8 +14,6 @@ import dev.udsboot.listener.UdsListenerContainer;
 import dev.udsboot.listener.UdsListenerDefinition;
 import dev.udsboot.listener.UdsListenerStatistics;
 import dev.udsboot.listener.UdsListenerType;
-import dev.udsboot.socket.BoundSocketFile;
-import dev.udsboot.socket.SocketFiles;
 
 /**
  * The health of one listener: UP only when it is running, its socket file (if it has one) is still
@@ -90,25 +87,7 @@ public class UdsListenerHealthIndicator implements HealthIndicator {
 		if (!this.container.isRunning()) {
 			return "the listener is stopped";
 		}
-		if (this.container.getDefinition().address().path() == null) {
-			return null;
-		}
-		BoundSocketFile<?> file = this.container.getSource().socketFile();
-		if (file == null) {
-			return "the listener has no socket file";
-		}
-		if (file.isStillOurs()) {
-			return null;
-		}
-		try {
-			if (SocketFiles.kindOf(file.path()) == SocketFiles.Kind.MISSING) {
-				return "the socket file " + file.path() + " was deleted";
-			}
-		}
-		catch (IOException ex) {
-			return "the socket file " + file.path() + " cannot be examined: " + ex.getMessage();
-		}
-		return "the socket file " + file.path() + " was replaced by another file";
+		return this.container.getSource().socketFileProblem();
 	}
 
 	private Map<String, Object> details() {

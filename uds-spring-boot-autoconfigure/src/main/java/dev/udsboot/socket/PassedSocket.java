@@ -82,10 +82,10 @@ public final class PassedSocket {
 		if (path == null) {
 			return this.boundAt.equals("@" + address.abstractName());
 		}
-		if (this.boundAt.startsWith("@")) {
+		Path bound = path();
+		if (bound == null) {
 			return false;
 		}
-		Path bound = Path.of(this.boundAt);
 		if (bound.equals(path.toAbsolutePath().normalize())) {
 			return true;
 		}
@@ -95,6 +95,16 @@ public final class PassedSocket {
 		catch (IOException ex) {
 			return false;
 		}
+	}
+
+	/**
+	 * Returns the path of its socket file.
+	 * @return the path, or {@code null} for an abstract name, an unbound socket or one that is not
+	 * AF_UNIX
+	 */
+	public @Nullable Path path() {
+		return (this.kind.isUnix() && this.boundAt != null && !this.boundAt.startsWith("@")) ? Path.of(this.boundAt)
+				: null;
 	}
 
 	/**

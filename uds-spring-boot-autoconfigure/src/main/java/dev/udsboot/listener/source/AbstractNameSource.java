@@ -87,6 +87,11 @@ public final class AbstractNameSource implements ListenerSocketSource {
 	}
 
 	@Override
+	public @Nullable String socketFileProblem() {
+		return null;
+	}
+
+	@Override
 	public String toString() {
 		return this.address.toString();
 	}

@@ -12,8 +12,8 @@ import dev.udsboot.socket.SocketFileBinder.PrivateSocketBinder;
  * Where a listener's socket comes from. A container asks its source for a socket when it starts
  * and closes it when it stops; what else the socket offers depends on the source: a
  * {@link SocketFileSource} binds a path and owns its socket file, an {@link AbstractNameSource}
- * binds a Linux abstract name and has no file. A socket from elsewhere (one inherited from a
- * service manager, say) is one more implementation; the containers do not change.
+ * binds a Linux abstract name and has no file, a {@link PassedSocketSource} adopts a socket
+ * systemd passed. The containers do not depend on which.
  */
 public interface ListenerSocketSource {
 
@@ -41,5 +41,13 @@ public interface ListenerSocketSource {
 	 * @return the file, or {@code null} if this source has none or no socket is open
 	 */
 	@Nullable BoundSocketFile<?> socketFile();
+
+	/**
+	 * Says what is wrong with the socket file through which clients reach the open socket: while
+	 * it is deleted or replaced, new clients cannot connect.
+	 * @return {@code null} while the file is in place (or the socket has no file), else what
+	 * happened to it, e.g. {@code the socket file /run/app/echo.sock was deleted}
+	 */
+	@Nullable String socketFileProblem();
 
 }

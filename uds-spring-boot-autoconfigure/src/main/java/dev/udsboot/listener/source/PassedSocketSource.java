@@ -2,6 +2,10 @@ package dev.udsboot.listener.source;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 
 import org.apache.commons.logging.Log;
@@ -36,6 +40,8 @@ public final class PassedSocketSource implements ListenerSocketSource {
 	private final String propertyPrefix;
 
 	private boolean toldUnused;
+
+	private volatile @Nullable Object fileAtAdoption;
 
 	/**
 	 * Creates a source.
@@ -83,7 +89,22 @@ public final class PassedSocketSource implements ListenerSocketSource {
 					ex);
 		}
 		logAdoption();
+		this.fileAtAdoption = fileKey();
 		return ListenerSocket.shared(adopted.socket(), adopted);
+	}
+
+	/** The identity of the socket's file now: its device and inode. */
+	private @Nullable Object fileKey() {
+		Path path = this.passed.path();
+		if (path == null) {
+			return null;
+		}
+		try {
+			return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+		}
+		catch (IOException ex) {
+			return null;
+		}
 	}
 
 	private synchronized void logAdoption() {
@@ -103,6 +124,24 @@ public final class PassedSocketSource implements ListenerSocketSource {
 	@Override
 	public @Nullable BoundSocketFile<?> socketFile() {
 		return null;
+	}
+
+	/**
+	 * Compares the file at the socket's path with the one there when the socket was adopted:
+	 * systemd's file, which this process never changes.
+	 */
+	@Override
+	public @Nullable String socketFileProblem() {
+		Path path = this.passed.path();
+		if (path == null) {
+			return null;
+		}
+		Object now = fileKey();
+		if (now == null) {
+			return "the socket file " + path + " (systemd's) was deleted";
+		}
+		return now.equals(this.fileAtAdoption) ? null
+				: "the socket file " + path + " (systemd's) was replaced by another file";
 	}
 
 	@Override

@@ -1,6 +1,7 @@
 package dev.udsboot.listener.source;
 
 import java.io.Closeable;
+import java.io.IOException;
 import java.nio.file.Path;
 
 import org.apache.commons.logging.Log;
@@ -16,6 +17,7 @@ import dev.udsboot.socket.SocketFileBinder;
 import dev.udsboot.socket.SocketFileException;
 import dev.udsboot.socket.SocketFileOptions;
 import dev.udsboot.socket.SocketFileWatcher;
+import dev.udsboot.socket.SocketFiles;
 
 /**
  * A socket bound at a path by {@link SocketFileBinder}, which owns the socket file: created with
@@ -93,6 +95,26 @@ public final class SocketFileSource implements ListenerSocketSource {
 	public @Nullable BoundSocketFile<?> socketFile() {
 		ListenerSocket<?> socket = this.opened;
 		return (socket != null && socket.isOpen()) ? socket.file() : null;
+	}
+
+	@Override
+	public @Nullable String socketFileProblem() {
+		BoundSocketFile<?> file = socketFile();
+		if (file == null) {
+			return "the listener has no socket file";
+		}
+		if (file.isStillOurs()) {
+			return null;
+		}
+		try {
+			if (SocketFiles.kindOf(file.path()) == SocketFiles.Kind.MISSING) {
+				return "the socket file " + file.path() + " was deleted";
+			}
+		}
+		catch (IOException ex) {
+			return "the socket file " + file.path() + " cannot be examined: " + ex.getMessage();
+		}
+		return "the socket file " + file.path() + " was replaced by another file";
 	}
 
 	@Override
