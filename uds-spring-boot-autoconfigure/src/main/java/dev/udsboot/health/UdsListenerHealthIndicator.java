@@ -1,12 +1,10 @@
 package dev.udsboot.health;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-import org.jspecify.annotations.Nullable;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
@@ -15,8 +13,6 @@ import dev.udsboot.listener.UdsListenerContainer;
 import dev.udsboot.listener.UdsListenerDefinition;
 import dev.udsboot.listener.UdsListenerStatistics;
 import dev.udsboot.listener.UdsListenerType;
-import dev.udsboot.socket.BoundSocketFile;
-import dev.udsboot.socket.SocketFiles;
 
 /**
  * The health of one listener: UP only when it is running, its socket file (if it has one) is still
@@ -45,7 +41,7 @@ public class UdsListenerHealthIndicator implements HealthIndicator {
 	@Override
 	public Health health() {
 		Health.Builder builder = Health.up().withDetails(details());
-		String reason = socketFileProblem();
+		String reason = ListenerSocketCheck.problem(this.container);
 		if (reason == null && (this.container.isOutOfFileDescriptors() || FileDescriptorLimit.isNearlyExhausted())) {
 			// no probe then: it would fail anyway, and its connection would hold a descriptor the
 			// listener needs to shed connections with, for the whole probe timeout
@@ -84,31 +80,6 @@ public class UdsListenerHealthIndicator implements HealthIndicator {
 	private static String outOfDescriptors() {
 		return "the process is out of file descriptors (" + FileDescriptorLimit.describeLimit()
 				+ "): new connections are closed unserved until descriptors are free (counted in connectionsShed)";
-	}
-
-	private @Nullable String socketFileProblem() {
-		if (!this.container.isRunning()) {
-			return "the listener is stopped";
-		}
-		if (this.container.getDefinition().address().path() == null) {
-			return null;
-		}
-		BoundSocketFile<?> file = this.container.getSource().socketFile();
-		if (file == null) {
-			return "the listener has no socket file";
-		}
-		if (file.isStillOurs()) {
-			return null;
-		}
-		try {
-			if (SocketFiles.kindOf(file.path()) == SocketFiles.Kind.MISSING) {
-				return "the socket file " + file.path() + " was deleted";
-			}
-		}
-		catch (IOException ex) {
-			return "the socket file " + file.path() + " cannot be examined: " + ex.getMessage();
-		}
-		return "the socket file " + file.path() + " was replaced by another file";
 	}
 
 	private Map<String, Object> details() {
