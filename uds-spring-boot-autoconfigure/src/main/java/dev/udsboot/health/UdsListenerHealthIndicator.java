@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-import org.jspecify.annotations.Nullable;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
@@ -42,7 +41,7 @@ public class UdsListenerHealthIndicator implements HealthIndicator {
 	@Override
 	public Health health() {
 		Health.Builder builder = Health.up().withDetails(details());
-		String reason = socketFileProblem();
+		String reason = ListenerSocketCheck.problem(this.container);
 		if (reason == null && (this.container.isOutOfFileDescriptors() || FileDescriptorLimit.isNearlyExhausted())) {
 			// no probe then: it would fail anyway, and its connection would hold a descriptor the
 			// listener needs to shed connections with, for the whole probe timeout
@@ -81,13 +80,6 @@ public class UdsListenerHealthIndicator implements HealthIndicator {
 	private static String outOfDescriptors() {
 		return "the process is out of file descriptors (" + FileDescriptorLimit.describeLimit()
 				+ "): new connections are closed unserved until descriptors are free (counted in connectionsShed)";
-	}
-
-	private @Nullable String socketFileProblem() {
-		if (!this.container.isRunning()) {
-			return "the listener is stopped";
-		}
-		return this.container.getSource().socketFileProblem();
 	}
 
 	private Map<String, Object> details() {

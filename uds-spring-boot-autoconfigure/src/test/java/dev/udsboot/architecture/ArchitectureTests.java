@@ -14,6 +14,9 @@ import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
 import org.junit.jupiter.api.Test;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,7 +60,8 @@ class ArchitectureTests {
 			.dependOnClassesThat()
 			.resideInAnyPackage("dev.udsboot.listener..", "dev.udsboot.invocation..", "dev.udsboot.config..",
 					"dev.udsboot.annotation..", "dev.udsboot.client..", "dev.udsboot.health..",
-					"dev.udsboot.metrics..", "dev.udsboot.management..", "dev.udsboot.autoconfigure..")
+					"dev.udsboot.metrics..", "dev.udsboot.management..", "dev.udsboot.systemd..",
+					"dev.udsboot.autoconfigure..")
 			.check(STARTER);
 	}
 
@@ -137,6 +141,22 @@ class ArchitectureTests {
 			.should()
 			.dependOnClassesThat()
 			.resideInAPackage("dev.udsboot.listener.stream..")
+			.check(STARTER);
+	}
+
+	@Test
+	void theSystemdNotificationsKnowNoListenerHandlerOrConfiguration() {
+		// what "ready" and "healthy" mean is handed in by the auto-configuration, which wires it
+		classes().that()
+			.resideInAPackage("dev.udsboot.systemd..")
+			.should()
+			.onlyDependOnClassesThat(resideOutsideOfPackage("dev.udsboot..").or(resideInAPackage("dev.udsboot.systemd..")))
+			.check(STARTER);
+		noClasses().that()
+			.resideOutsideOfPackages("dev.udsboot.autoconfigure..", "dev.udsboot.systemd..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("dev.udsboot.systemd..")
 			.check(STARTER);
 	}
 

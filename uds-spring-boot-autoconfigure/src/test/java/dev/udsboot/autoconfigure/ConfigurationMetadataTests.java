@@ -68,6 +68,20 @@ class ConfigurationMetadataTests {
 	}
 
 	@Test
+	void theSystemdSwitchesAreDescribedWithTheirRealDefaults() {
+		dev.udsboot.autoconfigure.systemd.UdsSystemdProperties defaults = new dev.udsboot.autoconfigure.systemd.UdsSystemdProperties();
+		for (String part : List.of("notify", "watchdog")) {
+			String name = "uds.systemd." + part + ".enabled";
+			assertThat(this.properties).as(name).containsKey(name);
+			assertThat(this.properties.get(name).get("description").asString()).as(name).contains("Whether to");
+		}
+		assertThat(this.properties.get("uds.systemd.notify.enabled").get("defaultValue").asBoolean())
+			.isEqualTo(defaults.getNotify().isEnabled());
+		assertThat(this.properties.get("uds.systemd.watchdog.enabled").get("defaultValue").asBoolean())
+			.isEqualTo(defaults.getWatchdog().isEnabled());
+	}
+
+	@Test
 	void documentedDefaultsMatchTheRealOnes() {
 		UdsProperties.Listener listener = new UdsProperties.Listener();
 		assertThat(org.springframework.util.unit.DataSize.parse(defaultOf("max-message-size")))

@@ -1,0 +1,70 @@
+package dev.udsboot.autoconfigure.systemd;
+
+import org.newsclub.net.unix.AFUNIXDatagramChannel;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
+
+import dev.udsboot.autoconfigure.UdsAutoConfiguration;
+import dev.udsboot.config.UdsListenerEndpointRegistry;
+import dev.udsboot.systemd.ServiceCheck;
+import dev.udsboot.systemd.SystemdEnvironment;
+import dev.udsboot.systemd.SystemdNotifier;
+import dev.udsboot.systemd.SystemdReadinessNotifier;
+import dev.udsboot.systemd.SystemdWatchdog;
+
+/**
+ * Notifies systemd when {@code NOTIFY_SOCKET} is set (read through the {@link Environment}, so
+ * tests can set it as a property): readiness and stopping unless
+ * {@code uds.systemd.notify.enabled=false}, watchdog pings when {@code WATCHDOG_USEC} asks for
+ * them unless {@code uds.systemd.watchdog.enabled=false}. Readiness waits for every listener of the
+ * endpoint registry; the watchdog's health is Actuator's aggregate health where the application
+ * has a health endpoint, its listeners otherwise.
+ */
+@AutoConfiguration(after = UdsAutoConfiguration.class)
+@ConditionalOnClass(AFUNIXDatagramChannel.class)
+@Conditional(OnNotifySocketCondition.class)
+@EnableConfigurationProperties(UdsSystemdProperties.class)
+public final class UdsSystemdAutoConfiguration {
+
+	/** Actuator's health endpoint and the endpoint classes it extends (an optional dependency). */
+	private static final boolean ACTUATOR_HEALTH_PRESENT = ClassUtils.isPresent(
+			"org.springframework.boot.health.actuate.endpoint.HealthEndpoint", UdsSystemdAutoConfiguration.class.getClassLoader())
+			&& ClassUtils.isPresent("org.springframework.boot.actuate.endpoint.OperationResponseBody",
+					UdsSystemdAutoConfiguration.class.getClassLoader());
+
+	@Bean
+	@ConditionalOnMissingBean
+	SystemdNotifier udsSystemdNotifier(Environment environment) {
+		return new SystemdNotifier(java.util.Objects.requireNonNull(SystemdEnvironment.notifySocket(environment)));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "uds.systemd.notify.enabled", matchIfMissing = true)
+	SystemdReadinessNotifier udsSystemdReadinessNotifier(SystemdNotifier notifier,
+			ObjectProvider<UdsListenerEndpointRegistry> registry) {
+		ListenerChecks listeners = new ListenerChecks(registry);
+		return new SystemdReadinessNotifier(notifier, listeners.allAccepting(), listeners::status);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "uds.systemd.watchdog.enabled", matchIfMissing = true)
+	@Conditional(OnWatchdogRequestedCondition.class)
+	SystemdWatchdog udsSystemdWatchdog(SystemdNotifier notifier, Environment environment,
+			ObjectProvider<UdsListenerEndpointRegistry> registry, BeanFactory beanFactory) {
+		ServiceCheck listeners = new ListenerChecks(registry).allServing();
+		ServiceCheck health = ACTUATOR_HEALTH_PRESENT ? ActuatorHealthCheck.orElse(beanFactory, listeners) : listeners;
+		return new SystemdWatchdog(notifier, SystemdEnvironment.watchdog(environment).interval(), health);
+	}
+
+}

@@ -1,0 +1,95 @@
+package dev.udsboot.systemd;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.mock.env.MockEnvironment;
+
+import dev.udsboot.autoconfigure.systemd.UdsSystemdAutoConfiguration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The conditions of the systemd auto-configuration: what {@code NOTIFY_SOCKET},
+ * {@code WATCHDOG_USEC}, {@code WATCHDOG_PID} and {@code uds.systemd.*} switch on and off. The
+ * variables are properties here, as they would be read from the process environment. The notify
+ * socket is a path nothing can listen on: a watchdog started with these contexts pings nobody.
+ */
+class SystemdAutoConfigurationTests {
+
+	private static final long OWN_PID = ProcessHandle.current().pid();
+
+	private static final String NOTIFY_SOCKET = "NOTIFY_SOCKET=/nonexistent/uds-test/notify";
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(UdsSystemdAutoConfiguration.class))
+		// blank unless a test sets them: a build under systemd must not switch these tests
+		.withPropertyValues("NOTIFY_SOCKET=", "WATCHDOG_USEC=", "WATCHDOG_PID=");
+
+	@Test
+	void nothingWithoutNotifySocket() {
+		this.runner.withPropertyValues("WATCHDOG_USEC=1000000").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).doesNotHaveBean(SystemdNotifier.class);
+			assertThat(context).doesNotHaveBean(SystemdReadinessNotifier.class);
+			assertThat(context).doesNotHaveBean(SystemdWatchdog.class);
+		});
+	}
+
+	@Test
+	void readinessWithNotifySocketAndTheWatchdogOnlyWithWatchdogUsec() {
+		this.runner.withPropertyValues(NOTIFY_SOCKET).run((context) -> {
+			assertThat(context).hasSingleBean(SystemdNotifier.class);
+			assertThat(context.getBean(SystemdNotifier.class).getNotifySocket()).isEqualTo("/nonexistent/uds-test/notify");
+			assertThat(context).hasSingleBean(SystemdReadinessNotifier.class);
+			assertThat(context).doesNotHaveBean(SystemdWatchdog.class);
+		});
+	}
+
+	@Test
+	void theWatchdogWhenWatchdogUsecIsSetForThisProcess() {
+		this.runner.withPropertyValues(NOTIFY_SOCKET, "WATCHDOG_USEC=30000000", "WATCHDOG_PID=" + OWN_PID)
+			.run((context) -> assertThat(context).hasSingleBean(SystemdWatchdog.class));
+		this.runner.withPropertyValues(NOTIFY_SOCKET, "WATCHDOG_USEC=30000000")
+			.run((context) -> assertThat(context).hasSingleBean(SystemdWatchdog.class));
+	}
+
+	@Test
+	void noWatchdogForAnotherProcessOrAnInvalidTimeout() {
+		for (String[] environment : new String[][] { { "WATCHDOG_USEC=30000000", "WATCHDOG_PID=1" },
+				{ "WATCHDOG_USEC=0" }, { "WATCHDOG_USEC=soon" }, { "WATCHDOG_USEC=30000000", "WATCHDOG_PID=me" } }) {
+			this.runner.withPropertyValues(NOTIFY_SOCKET).withPropertyValues(environment).run((context) -> {
+				assertThat(context).as(String.join(" ", environment)).hasNotFailed();
+				assertThat(context).as(String.join(" ", environment)).doesNotHaveBean(SystemdWatchdog.class);
+				assertThat(context).hasSingleBean(SystemdReadinessNotifier.class);
+			});
+		}
+	}
+
+	@Test
+	void eachPartSwitchesOff() {
+		ApplicationContextRunner systemd = this.runner.withPropertyValues(NOTIFY_SOCKET,
+				"WATCHDOG_USEC=30000000");
+		systemd.withPropertyValues("uds.systemd.notify.enabled=false").run((context) -> {
+			assertThat(context).doesNotHaveBean(SystemdReadinessNotifier.class);
+			assertThat(context).hasSingleBean(SystemdWatchdog.class);
+		});
+		systemd.withPropertyValues("uds.systemd.watchdog.enabled=false").run((context) -> {
+			assertThat(context).hasSingleBean(SystemdReadinessNotifier.class);
+			assertThat(context).doesNotHaveBean(SystemdWatchdog.class);
+		});
+	}
+
+	@Test
+	void theWatchdogIntervalIsHalfTheTimeout() {
+		MockEnvironment environment = new MockEnvironment().withProperty("WATCHDOG_USEC", "400000");
+		SystemdEnvironment.Watchdog watchdog = SystemdEnvironment.watchdog(environment);
+		assertThat(watchdog.timeout()).isEqualTo(Duration.ofMillis(400));
+		assertThat(watchdog.interval()).isEqualTo(Duration.ofMillis(200));
+		assertThat(SystemdEnvironment.watchdog(environment.withProperty("WATCHDOG_PID", "1")).reason())
+			.isEqualTo("WATCHDOG_PID=1 is another process than this one (" + OWN_PID + ")");
+	}
+
+}

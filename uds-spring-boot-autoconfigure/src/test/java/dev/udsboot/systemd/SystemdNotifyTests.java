@@ -1,0 +1,247 @@
+package dev.udsboot.systemd;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.udsboot.config.UdsListenerEndpointRegistry;
+import dev.udsboot.socket.UdsAddress;
+import dev.udsboot.test.LineClient;
+import dev.udsboot.test.NotifyReceiver;
+import dev.udsboot.test.NotifyReceiver.Notification;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Readiness and stopping notifications from a real application to a {@code python3} receiver on
+ * {@code NOTIFY_SOCKET} (a path and an abstract name), which checks the sender's pid from the
+ * kernel's credentials and connects to a listener the moment {@code READY=1} or {@code STOPPING=1}
+ * arrives.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class SystemdNotifyTests {
+
+	private static final long OWN_PID = ProcessHandle.current().pid();
+
+	private static final Duration WAIT = Duration.ofSeconds(10);
+
+	@TempDir
+	Path dir;
+
+	@Test
+	void readyComesOnceEveryListenerAcceptsWithItsStatusAndMainPid() {
+		try (NotifyReceiver receiver = NotifyReceiver.bind(this.dir.resolve("notify").toString(),
+				SystemdTestApplication.echoSocket(this.dir))) {
+			try (ConfigurableApplicationContext context = SystemdTestApplication.run(this.dir,
+					List.of(SlowStartConfiguration.class), "--NOTIFY_SOCKET=" + receiver.address())) {
+				Notification ready = receiver.await("READY=1", WAIT);
+				assertThat(ready.pid()).as("the sender's pid (SCM_CREDENTIALS)").isEqualTo(OWN_PID);
+				assertThat(ready.value("MAINPID")).isEqualTo(String.valueOf(OWN_PID));
+				assertThat(ready.value("STATUS")).isEqualTo(SystemdTestApplication.status(this.dir));
+				assertThat(ready.connect()).as("a connection to echo the moment READY=1 arrived").isEqualTo("ok");
+				assertThat(receiver.notifications().get(0)).as("nothing before READY=1").isEqualTo(ready);
+				assertThat(context.getBean(SlowStart.class).startedAt).as("the slow lifecycle started before READY=1")
+					.isLessThan(ready.receivedNanos());
+			}
+			assertThat(receiver.count("READY=1")).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void theConnectionCheckFailsWhenNothingAcceptsYet() {
+		// the check above can fail: the same receiver reports a socket nothing listens on
+		Path nothing = this.dir.resolve("nothing.sock");
+		try (NotifyReceiver receiver = NotifyReceiver.bind(this.dir.resolve("notify").toString(), nothing)) {
+			assertThat(new SystemdNotifier(receiver.address()).notify("READY=1")).isTrue();
+			assertThat(receiver.await("READY=1", WAIT).connect()).isNotEqualTo("ok").contains("No such file");
+		}
+	}
+
+	@Test
+	void readyReachesAnAbstractNotifySocket() {
+		String name = "@uds-notify-" + this.dir.getFileName();
+		try (NotifyReceiver receiver = NotifyReceiver.bind(name, SystemdTestApplication.echoSocket(this.dir));
+				ConfigurableApplicationContext context = SystemdTestApplication.run(this.dir, List.of(),
+						"--NOTIFY_SOCKET=" + name)) {
+			Notification ready = receiver.await("READY=1", WAIT);
+			assertThat(ready.pid()).isEqualTo(OWN_PID);
+			assertThat(ready.connect()).isEqualTo("ok");
+			assertThat(ready.value("STATUS")).isEqualTo(SystemdTestApplication.status(this.dir));
+		}
+	}
+
+	@Test
+	void noReadyWhileAListenerIsNotRunningButStoppingStillComes(CapturedOutput output) {
+		try (NotifyReceiver receiver = NotifyReceiver.bind(this.dir.resolve("notify").toString())) {
+			try (ConfigurableApplicationContext context = SystemdTestApplication.run(this.dir,
+					List.of(StopEventsConfiguration.class), "--NOTIFY_SOCKET=" + receiver.address())) {
+				await().atMost(WAIT).until(() -> output.getOut().contains("Not notifying systemd of readiness"));
+				assertThat(output.getOut()).contains("Not notifying systemd of readiness (READY=1): listener 'events' ("
+						+ this.dir.resolve("events.sock") + "): the listener is not running");
+			}
+			receiver.await("STOPPING=1", WAIT);
+			assertThat(receiver.count("READY=1")).isZero();
+		}
+	}
+
+	@Test
+	void stoppingComesWhenTheContextBeginsToCloseWhileTheListenersStillAccept() {
+		Path echo = SystemdTestApplication.echoSocket(this.dir);
+		try (NotifyReceiver receiver = NotifyReceiver.bind(this.dir.resolve("notify").toString(), echo)) {
+			ConfigurableApplicationContext context = SystemdTestApplication.run(this.dir, List.of(),
+					"--NOTIFY_SOCKET=" + receiver.address());
+			receiver.await("READY=1", WAIT);
+			assertThat(receiver.count("STOPPING=1")).isZero();
+			context.close();
+			Notification stopping = receiver.await("STOPPING=1", WAIT);
+			assertThat(stopping.pid()).isEqualTo(OWN_PID);
+			assertThat(stopping.value("STATUS")).isEqualTo("Stopping");
+			assertThat(stopping.connect()).as("echo accepted when STOPPING=1 arrived").isEqualTo("ok");
+			assertThat(Files.exists(echo)).as("and is gone now").isFalse();
+			assertThat(receiver.notifications()).extracting(Notification::data)
+				.containsExactly(receiver.await("READY=1", WAIT).data(), stopping.data());
+		}
+	}
+
+	@Test
+	void anUnreachableNotifySocketIsOneWarnLineAndTheApplicationServes(CapturedOutput output) throws Exception {
+		Path nobody = this.dir.resolve("nobody.sock");
+		// pings every 50 ms fail too: still one line
+		try (ConfigurableApplicationContext context = SystemdTestApplication.run(this.dir, List.of(),
+				"--NOTIFY_SOCKET=" + nobody, "--WATCHDOG_USEC=100000");
+				LineClient client = LineClient.connect(UdsAddress.ofPath(SystemdTestApplication.echoSocket(this.dir)))) {
+			assertThat(client.request("still here")).isEqualTo("still here");
+			Thread.sleep(1000);
+		}
+		assertThat(output.getOut()).contains("Cannot notify systemd through NOTIFY_SOCKET=" + nobody + ": ");
+		assertThat(warnLines(output, "Cannot notify systemd")).hasSize(1);
+	}
+
+	@Test
+	void aNotifySocketThatIsNoAfUnixAddressIsOneWarnLine(CapturedOutput output) {
+		try (ConfigurableApplicationContext context = SystemdTestApplication.run(this.dir, List.of(),
+				"--NOTIFY_SOCKET=vsock:2:1234")) {
+			assertThat(context.isRunning()).isTrue();
+		}
+		assertThat(warnLines(output, "Cannot notify systemd")).singleElement()
+			.asString()
+			.contains("NOTIFY_SOCKET=vsock:2:1234: it is neither an absolute path nor an @abstract-name");
+	}
+
+	@Test
+	void switchedOffNothingIsSent() throws Exception {
+		try (NotifyReceiver receiver = NotifyReceiver.bind(this.dir.resolve("notify").toString())) {
+			try (ConfigurableApplicationContext context = SystemdTestApplication.run(this.dir, List.of(),
+					"--NOTIFY_SOCKET=" + receiver.address(), "--WATCHDOG_USEC=100000",
+					"--uds.systemd.notify.enabled=false", "--uds.systemd.watchdog.enabled=false")) {
+				assertThat(context.getBeanProvider(SystemdReadinessNotifier.class).getIfAvailable()).isNull();
+				assertThat(context.getBeanProvider(SystemdWatchdog.class).getIfAvailable()).isNull();
+				Thread.sleep(1000);
+			}
+			// a last datagram of our own, so that anything sent before it has arrived too
+			new SystemdNotifier(receiver.address()).notify("X-TEST=last");
+			receiver.await("X-TEST=last", WAIT);
+			assertThat(receiver.notifications()).hasSize(1);
+		}
+	}
+
+	static List<String> warnLines(CapturedOutput output, String text) {
+		return output.getOut().lines().filter((line) -> line.contains(" WARN ") && line.contains(text)).toList();
+	}
+
+	/** Delays the start of the context before the listeners bind, so that an early READY=1 would be seen. */
+	@Configuration(proxyBeanMethods = false)
+	static class SlowStartConfiguration {
+
+		@Bean
+		SlowStart slowStart() {
+			return new SlowStart();
+		}
+
+	}
+
+	static class SlowStart implements SmartLifecycle {
+
+		volatile long startedAt = Long.MAX_VALUE;
+
+		private volatile boolean running;
+
+		@Override
+		public void start() {
+			this.startedAt = System.nanoTime();
+			try {
+				Thread.sleep(500);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			this.running = true;
+		}
+
+		@Override
+		public void stop() {
+			this.running = false;
+		}
+
+		@Override
+		public boolean isRunning() {
+			return this.running;
+		}
+
+		@Override
+		public int getPhase() {
+			// before the listeners
+			return UdsListenerEndpointRegistry.DEFAULT_PHASE - 1;
+		}
+
+	}
+
+	/** Stops the {@code events} listener once the listeners started: one listener is not running at readiness. */
+	@Configuration(proxyBeanMethods = false)
+	static class StopEventsConfiguration {
+
+		@Bean
+		SmartLifecycle stopEvents(UdsListenerEndpointRegistry registry) {
+			return new SmartLifecycle() {
+
+				private volatile boolean running;
+
+				@Override
+				public void start() {
+					registry.getListenerContainer("events").stop();
+					this.running = true;
+				}
+
+				@Override
+				public void stop() {
+					this.running = false;
+				}
+
+				@Override
+				public boolean isRunning() {
+					return this.running;
+				}
+
+				@Override
+				public int getPhase() {
+					return UdsListenerEndpointRegistry.DEFAULT_PHASE + 1;
+				}
+
+			};
+		}
+
+	}
+
+}

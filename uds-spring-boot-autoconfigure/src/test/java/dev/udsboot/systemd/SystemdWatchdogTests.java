@@ -1,0 +1,201 @@
+package dev.udsboot.systemd;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.udsboot.autoconfigure.health.UdsHealthContributorAutoConfiguration;
+import dev.udsboot.test.NotifyReceiver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Watchdog pings from a real application to a {@code python3} receiver on {@code NOTIFY_SOCKET}:
+ * their rate, {@code WATCHDOG_PID}, the switches, and pings stopping while the application is not
+ * healthy (its listeners, or Actuator's aggregate health) and resuming when it is again.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class SystemdWatchdogTests {
+
+	private static final long OWN_PID = ProcessHandle.current().pid();
+
+	private static final Duration WAIT = Duration.ofSeconds(10);
+
+	private static final String PING = "WATCHDOG=1";
+
+	@TempDir
+	Path dir;
+
+	private NotifyReceiver receiver() {
+		return NotifyReceiver.bind(this.dir.resolve("notify").toString());
+	}
+
+	@Test
+	void pingsComeEveryHalfOfWatchdogUsecFromThisProcess() throws Exception {
+		try (NotifyReceiver receiver = receiver()) {
+			try (ConfigurableApplicationContext context = SystemdTestApplication.run(this.dir, List.of(),
+					"--NOTIFY_SOCKET=" + receiver.address(), "--WATCHDOG_USEC=400000", "--WATCHDOG_PID=" + OWN_PID)) {
+				receiver.await(PING, WAIT);
+				long before = receiver.count(PING);
+				Thread.sleep(2000);
+				long pings = receiver.count(PING) - before;
+				// every 200 ms: 10 in 2 s, with room for a loaded machine
+				assertThat(pings).isBetween(6L, 14L);
+			}
+			assertThat(receiver.notifications()).allSatisfy((notification) -> assertThat(notification.pid())
+				.as("sender pid (SCM_CREDENTIALS)").isEqualTo(OWN_PID));
+			assertThat(receiver.count("READY=1")).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void noPingsWhenWatchdogPidIsAnotherProcess() throws Exception {
+		try (NotifyReceiver receiver = receiver();
+				ConfigurableApplicationContext context = SystemdTestApplication.run(this.dir, List.of(),
+						"--NOTIFY_SOCKET=" + receiver.address(), "--WATCHDOG_USEC=100000", "--WATCHDOG_PID=1")) {
+			receiver.await("READY=1", WAIT);
+			Thread.sleep(1000);
+			assertThat(receiver.count(PING)).isZero();
+			assertThat(context.getBeanProvider(SystemdWatchdog.class).getIfAvailable()).isNull();
+		}
+	}
+
+	@Test
+	void watchdogSwitchedOffLeavesReadiness() throws Exception {
+		try (NotifyReceiver receiver = receiver()) {
+			try (ConfigurableApplicationContext context = SystemdTestApplication.run(this.dir, List.of(),
+					"--NOTIFY_SOCKET=" + receiver.address(), "--WATCHDOG_USEC=100000",
+					"--uds.systemd.watchdog.enabled=false")) {
+				receiver.await("READY=1", WAIT);
+				Thread.sleep(1000);
+			}
+			receiver.await("STOPPING=1", WAIT);
+			assertThat(receiver.count(PING)).isZero();
+		}
+	}
+
+	@Test
+	void notifySwitchedOffLeavesTheWatchdog() {
+		try (NotifyReceiver receiver = receiver()) {
+			try (ConfigurableApplicationContext context = SystemdTestApplication.run(this.dir, List.of(),
+					"--NOTIFY_SOCKET=" + receiver.address(), "--WATCHDOG_USEC=100000",
+					"--uds.systemd.notify.enabled=false")) {
+				await().atMost(WAIT).until(() -> receiver.count(PING) >= 3);
+			}
+			assertThat(receiver.notifications()).allSatisfy((notification) -> assertThat(notification.data()).isEqualTo(PING));
+		}
+	}
+
+	@Test
+	void pingsStopOnceAListenersSocketFileIsDeletedWithOneWarnLine(CapturedOutput output) throws Exception {
+		try (NotifyReceiver receiver = receiver();
+				ConfigurableApplicationContext context = SystemdTestApplication.run(this.dir, List.of(),
+						"--NOTIFY_SOCKET=" + receiver.address(), "--WATCHDOG_USEC=100000")) {
+			receiver.await(PING, WAIT);
+			Files.delete(SystemdTestApplication.echoSocket(this.dir));
+			await().atMost(WAIT).until(() -> output.getOut().contains("Stopped pinging systemd's watchdog"));
+			long stoppedAt = receiver.count(PING);
+			// 20 pings' time: none comes, and the line is not repeated
+			Thread.sleep(1000);
+			assertThat(receiver.count(PING)).isEqualTo(stoppedAt);
+			assertThat(SystemdNotifyTests.warnLines(output, "Stopped pinging systemd's watchdog")).singleElement()
+				.asString()
+				.contains("the application is not healthy: listener 'echo' ("
+						+ SystemdTestApplication.echoSocket(this.dir) + "): the socket file "
+						+ SystemdTestApplication.echoSocket(this.dir) + " was deleted");
+		}
+	}
+
+	@Test
+	void withActuatorPingsFollowTheAggregateHealthDownAndUpAgain(CapturedOutput output) throws Exception {
+		try (NotifyReceiver receiver = receiver();
+				ConfigurableApplicationContext context = SystemdTestApplication.run(this.dir,
+						List.of(ActuatorConfiguration.class), "--NOTIFY_SOCKET=" + receiver.address(),
+						"--WATCHDOG_USEC=100000")) {
+			assertThat(context.getBeansOfType(HealthEndpoint.class)).hasSize(1);
+			receiver.await(PING, WAIT);
+			Switch health = context.getBean(Switch.class);
+			health.up = false;
+			await().atMost(WAIT).until(() -> output.getOut().contains("Stopped pinging systemd's watchdog"));
+			long stoppedAt = receiver.count(PING);
+			Thread.sleep(1000);
+			assertThat(receiver.count(PING)).isEqualTo(stoppedAt);
+			health.up = true;
+			await().atMost(WAIT).until(() -> receiver.count(PING) > stoppedAt);
+			assertThat(SystemdNotifyTests.warnLines(output, "Stopped pinging systemd's watchdog")).singleElement()
+				.asString()
+				.contains("the application's health is DOWN");
+			assertThat(output.getOut().lines().filter((line) -> line.contains("Resumed pinging systemd's watchdog")))
+				.hasSize(1);
+		}
+	}
+
+	@Test
+	void theWatchdogThreadEndsWithTheContext() {
+		try (NotifyReceiver receiver = receiver()) {
+			ConfigurableApplicationContext context = SystemdTestApplication.run(this.dir, List.of(),
+					"--NOTIFY_SOCKET=" + receiver.address(), "--WATCHDOG_USEC=100000");
+			receiver.await(PING, WAIT);
+			assertThat(watchdogThreads()).isEqualTo(1);
+			context.close();
+			// stop() waits for the thread: it is gone when close returns
+			assertThat(watchdogThreads()).isZero();
+			long afterClose = receiver.count(PING);
+			await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+				.until(() -> receiver.count(PING) == afterClose);
+		}
+	}
+
+	private static long watchdogThreads() {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((thread) -> thread.getName().equals(SystemdWatchdog.THREAD_NAME) && thread.isAlive())
+			.count();
+	}
+
+	/** Actuator's health endpoint, the {@code uds} health, and a health indicator a test switches. */
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration({ EndpointAutoConfiguration.class, HealthContributorAutoConfiguration.class,
+			HealthContributorRegistryAutoConfiguration.class, HealthEndpointAutoConfiguration.class,
+			UdsHealthContributorAutoConfiguration.class })
+	static class ActuatorConfiguration {
+
+		@Bean
+		Switch switchHealthIndicator() {
+			return new Switch();
+		}
+
+	}
+
+	static class Switch implements HealthIndicator {
+
+		volatile boolean up = true;
+
+		@Override
+		public Health health() {
+			return this.up ? Health.up().build() : Health.down().build();
+		}
+
+	}
+
+}
