@@ -16,6 +16,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.udsboot.test.NotifyReceiver;
+import dev.udsboot.test.NotifyReceiver.Notification;
 import dev.udsboot.test.RequiredTools;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,7 +29,8 @@ import static org.awaitility.Awaitility.await;
  * app on the first connection or datagram, and passes the socket as descriptor 3 with
  * {@code LISTEN_PID}, {@code LISTEN_FDS} and {@code LISTEN_FDNAMES}. To stand in for systemd
  * across restarts, a few lines of {@code python3} between the activator and the app keep the
- * passed socket and start the app twice, as systemd restarts a service whose socket it keeps.
+ * passed socket and start the app twice, as systemd restarts a service whose socket it keeps; a
+ * {@code python3} receiver on {@code NOTIFY_SOCKET} checks each run's readiness.
  */
 class SocketActivationTests {
 
@@ -84,38 +87,48 @@ class SocketActivationTests {
 	void streamSocketPassedByNameIsServedAcrossTwoRunsAndKeptWithItsModeAndQueue() throws Exception {
 		Path echo = this.dir.resolve("echo.sock");
 		Path go = this.dir.resolve("go");
-		Process activator = activate("stream", List.of("-l", echo.toString(), "--fdname=echo"),
-				List.of("python3", "-c", RESTARTER, go.toString()));
-		awaitListening(echo);
-		String mode = mode(echo);
-		Object inode = inode(echo);
-		// the first connection starts the app; its message waits in the socket until the app reads it
-		assertThat(streamClient(echo, "before the app started")).isEqualTo("before the app started");
-		assertThat(log("stream")).contains("Listener 'echo' adopts descriptor 3 (named 'echo', a listening AF_UNIX "
-				+ "stream socket at " + echo + "), passed by systemd");
-		assertThat(streamClient(this.dir.resolve("whoami.sock"), "")).as("a listener that binds its own socket")
-			.isNotEmpty();
-		ProcessHandle firstRun = app(activator);
-		firstRun.destroy();
-		await().atMost(Duration.ofSeconds(30)).until(() -> log("stream").contains("run 1 ended"));
-		assertThat(log("stream")).contains("Stopped listener 'echo'");
-		assertThat(echo).as("the socket file is systemd's: left in place").exists();
-		assertThat(mode(echo)).isEqualTo(mode);
-		assertThat(inode(echo)).isEqualTo(inode);
-		assertThat(this.dir.resolve("whoami.sock")).as("the app's own socket file is removed").doesNotExist();
-		// nothing serves the socket now: a connection waits in its queue for the next run
-		Process queued = startPython(STREAM_CLIENT, echo.toString(), "queued between runs");
-		Thread.sleep(500);
-		assertThat(queued.isAlive()).as("waiting for an answer").isTrue();
-		Files.createFile(go);
-		assertThat(output(queued)).isEqualTo("queued between runs");
-		ProcessHandle secondRun = app(activator);
-		assertThat(secondRun.pid()).isNotEqualTo(firstRun.pid());
-		secondRun.destroy();
-		assertThat(activator.waitFor(30, TimeUnit.SECONDS)).isTrue();
-		assertThat(log("stream")).contains("run 2 ended").doesNotContain("ERROR");
-		assertThat(mode(echo)).isEqualTo(mode);
-		assertThat(inode(echo)).isEqualTo(inode);
+		try (NotifyReceiver notify = NotifyReceiver.bind(this.dir.resolve("notify").toString(), echo)) {
+			Process activator = activate("stream",
+					List.of("-l", echo.toString(), "--fdname=echo", "-E", "NOTIFY_SOCKET=" + notify.address()),
+					List.of("python3", "-c", RESTARTER, go.toString()));
+			awaitListening(echo);
+			String mode = mode(echo);
+			Object inode = inode(echo);
+			// the first connection starts the app; its message waits in the socket until the app reads it
+			assertThat(streamClient(echo, "before the app started")).isEqualTo("before the app started");
+			assertThat(log("stream")).contains("Listener 'echo' adopts descriptor 3 (named 'echo', a listening "
+					+ "AF_UNIX stream socket at " + echo + "), passed by systemd");
+			assertThat(streamClient(this.dir.resolve("whoami.sock"), "")).as("a listener that binds its own socket")
+				.isNotEmpty();
+			ProcessHandle firstRun = app(activator);
+			Notification ready = notify.await("READY=1", Duration.ofSeconds(60));
+			assertThat(ready.pid()).isEqualTo(firstRun.pid());
+			assertThat(ready.connect()).as("the adopted socket accepted when READY=1 arrived").isEqualTo("ok");
+			firstRun.destroy();
+			await().atMost(Duration.ofSeconds(30)).until(() -> log("stream").contains("run 1 ended"));
+			assertThat(notify.await("STOPPING=1", Duration.ofSeconds(10)).pid()).isEqualTo(firstRun.pid());
+			assertThat(log("stream")).contains("Stopped listener 'echo'");
+			assertThat(echo).as("the socket file is systemd's: left in place").exists();
+			assertThat(mode(echo)).isEqualTo(mode);
+			assertThat(inode(echo)).isEqualTo(inode);
+			assertThat(this.dir.resolve("whoami.sock")).as("the app's own socket file is removed").doesNotExist();
+			// nothing serves the socket now: a connection waits in its queue for the next run
+			Process queued = startPython(STREAM_CLIENT, echo.toString(), "queued between runs");
+			Thread.sleep(500);
+			assertThat(queued.isAlive()).as("waiting for an answer").isTrue();
+			Files.createFile(go);
+			assertThat(output(queued)).isEqualTo("queued between runs");
+			ProcessHandle secondRun = app(activator);
+			assertThat(secondRun.pid()).isNotEqualTo(firstRun.pid());
+			await().atMost(Duration.ofSeconds(60)).until(() -> notify.notifications()
+				.stream()
+				.anyMatch((notification) -> notification.has("READY=1") && notification.pid() == secondRun.pid()));
+			secondRun.destroy();
+			assertThat(activator.waitFor(30, TimeUnit.SECONDS)).isTrue();
+			assertThat(log("stream")).contains("run 2 ended").doesNotContain("ERROR");
+			assertThat(mode(echo)).isEqualTo(mode);
+			assertThat(inode(echo)).isEqualTo(inode);
+		}
 	}
 
 	@Test

@@ -146,6 +146,9 @@ public final class PassedSocket {
 		try {
 			AFUNIXDatagramChannel channel = duplicate.as(AFUNIXDatagramChannel.class);
 			channel.setDeleteOnClose(false);
+			// systemd makes its sockets non-blocking, and a cast keeps that: a receive would return
+			// at once with nothing
+			channel.configureBlocking(true);
 			return new Adopted<>(channel, duplicate.getFileDescriptor());
 		}
 		catch (IOException | RuntimeException ex) {

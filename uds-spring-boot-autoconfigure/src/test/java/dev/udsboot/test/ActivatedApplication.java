@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -23,6 +24,8 @@ import dev.udsboot.listener.UdsListenerContainer;
  * socket activation from inside the process: {@code echo} (stream, line) and {@code events}
  * (datagram, answers {@code ACK <payload>}) take the sockets passed to it; {@code control}
  * (stream, its own socket) answers {@code restart} by stopping and starting the other two,
+ * {@code stop echo} and {@code start echo}, {@code events received} with the count of datagrams
+ * the {@code events} listener received,
  * {@code fds} with this process's open descriptors ({@code 3=socket:[123] 4=…}), and
  * {@code child} with what a {@code python3} child process sees of the activation: its
  * {@code LISTEN_PID} and which of its descriptors are sockets. Its only argument is the
@@ -84,6 +87,9 @@ public class ActivatedApplication {
 		public String control(String command) throws Exception {
 			return switch (command) {
 				case "restart" -> restart();
+				case "stop echo" -> stop(container("echo"));
+				case "start echo" -> start(container("echo"));
+				case "events received" -> Long.toString(container("events").getStatistics().messagesReceived());
 				case "fds" -> descriptors();
 				case "child" -> child();
 				default -> "unknown command " + command;
@@ -92,15 +98,28 @@ public class ActivatedApplication {
 
 		private String restart() throws InterruptedException {
 			for (String name : new String[] { "echo", "events" }) {
-				UdsListenerContainer container = this.registry.getListenerContainer(name);
-				CountDownLatch stopped = new CountDownLatch(1);
-				container.stop(stopped::countDown);
-				if (!stopped.await(30, TimeUnit.SECONDS)) {
-					return "did not stop: " + name;
+				String stopped = stop(container(name));
+				if (!stopped.equals("stopped")) {
+					return stopped;
 				}
-				container.start();
+				start(container(name));
 			}
 			return "restarted";
+		}
+
+		private UdsListenerContainer container(String name) {
+			return Objects.requireNonNull(this.registry.getListenerContainer(name), name);
+		}
+
+		private static String stop(UdsListenerContainer container) throws InterruptedException {
+			CountDownLatch stopped = new CountDownLatch(1);
+			container.stop(stopped::countDown);
+			return stopped.await(30, TimeUnit.SECONDS) ? "stopped" : "did not stop: " + container.getDefinition().name();
+		}
+
+		private static String start(UdsListenerContainer container) {
+			container.start();
+			return "started";
 		}
 
 		private static String descriptors() throws IOException {

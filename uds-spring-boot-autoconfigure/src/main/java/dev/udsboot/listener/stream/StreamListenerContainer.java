@@ -1,7 +1,6 @@
 package dev.udsboot.listener.stream;
 
 import java.io.IOException;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,19 +38,14 @@ import dev.udsboot.listener.source.ListenerSocketSource;
  * poller behind virtual threads, would add a hand-off between threads for every message. The price
  * is a thread per open connection, which max-connections bounds.
  * <p>
- * Long because stopping is subtle: the acceptor is woken by a connection of its own (closing the
- * server socket under a blocked accept leaks a descriptor in junixsocket), or, on a socket shared
- * with systemd, looks up every {@link #SHARED_ACCEPT_POLL} (a connection of its own would stay
- * queued there); in-flight connections drain before the socket file goes, and out of descriptors
+ * Long because stopping is subtle: accepting stops first ({@link StreamAcceptor}: nothing is
+ * accepted once it has stopped, so on a socket shared with systemd what arrives stays queued for
+ * the next start), in-flight connections drain before the socket file goes, and out of descriptors
  * the spare one is given back first.
  */
 public class StreamListenerContainer extends AbstractUdsListenerContainer {
 
 	private static final Log logger = LogFactory.getLog(StreamListenerContainer.class);
-
-	/** How often the acceptor of a socket shared with systemd looks up from its accept. */
-	static final Duration SHARED_ACCEPT_POLL = Duration.ofMillis(200);
-
 
 
 	private final ListenerSocketSource source;
@@ -95,7 +89,7 @@ public class StreamListenerContainer extends AbstractUdsListenerContainer {
 
 	private @Nullable ThreadPoolExecutor executor;
 
-	private @Nullable Thread acceptor;
+	private @Nullable StreamAcceptor acceptor;
 
 	private @Nullable DescriptorShedding shedding;
 
@@ -177,22 +171,31 @@ public class StreamListenerContainer extends AbstractUdsListenerContainer {
 				return;
 			}
 			ListenerSocket<AFUNIXServerSocket> socket = this.source.openServerSocket(this::newServerSocket);
-			if (socket.isShared()) {
-				pollAccept(socket);
+			FileDescriptorLimit.warnIfBelowMaxConnections(getDefinition(), logger);
+			DescriptorShedding shedding = new DescriptorShedding(getDefinition(), getStatistics(),
+					Duration.ofSeconds(10));
+			StreamAcceptor acceptor;
+			try {
+				acceptor = new StreamAcceptor(getDefinition(), socket.socket(), shedding, this::serve,
+						this::serverSocketClosed, logger);
+			}
+			catch (IOException ex) {
+				shedding.close();
+				socket.close();
+				throw new UdsStartupException("Cannot start " + getDefinition().describe() + ": " + ex,
+						"Check the open-files limit of the process (ulimit -n) and the cause below.", ex);
 			}
 			this.listenerSocket = socket;
 			this.serverSocket = socket.socket();
-			FileDescriptorLimit.warnIfBelowMaxConnections(getDefinition(), logger);
-			this.shedding = new DescriptorShedding(getDefinition(), getStatistics(), Duration.ofSeconds(10));
+			this.shedding = shedding;
 			CustomizableThreadFactory threads = new CustomizableThreadFactory("uds-" + getDefinition().name() + "-");
 			// max-connections bounds the connections; the headroom covers threads still finishing
 			// a connection that has already been counted as closed
 			this.executor = new ThreadPoolExecutor(0, getDefinition().maxConnections() * 2,
 					this.threadKeepAlive.toMillis(), TimeUnit.MILLISECONDS, new SynchronousQueue<>(), threads);
-			Thread thread = new Thread(this::acceptLoop, "uds-" + getDefinition().name() + "-acceptor");
-			this.acceptor = thread;
+			this.acceptor = acceptor;
 			this.running = true;
-			thread.start();
+			acceptor.start();
 			logger.info("Started " + getDefinition().describe() + " with " + getDefinition().framing().name()
 				.toLowerCase(java.util.Locale.ROOT) + " framing");
 		}
@@ -213,66 +216,18 @@ public class StreamListenerContainer extends AbstractUdsListenerContainer {
 		}
 	}
 
+	/** junixsocket closed the server socket under the acceptor (its file was deleted or moved). */
+	private void serverSocketClosed() {
+		this.running = false;
+		// nothing accepts from now on; the rest goes when the listener is stopped or closed
+		closeSpare();
+	}
+
 	/**
-	 * Makes the acceptor of a shared socket look up every {@link #SHARED_ACCEPT_POLL}: it is
-	 * stopped by seeing {@link #running} false, not by a connection of our own, which on a socket
-	 * that outlives this process's copy would stay queued for the next start.
+	 * Serves a connection the acceptor took; one taken while the listener began to stop is served
+	 * too (stop waits for the acceptor, then drains it with the others).
 	 */
-	private void pollAccept(ListenerSocket<AFUNIXServerSocket> socket) {
-		try {
-			socket.socket().setSoTimeout((int) SHARED_ACCEPT_POLL.toMillis());
-		}
-		catch (IOException ex) {
-			socket.close();
-			throw new UdsStartupException("Cannot start " + getDefinition().describe() + " on " + this.source
-					+ ": " + ex, "Check the socket passed by systemd.", ex);
-		}
-	}
-
-	private void acceptLoop() {
-		AFUNIXServerSocket server = this.serverSocket;
-		DescriptorShedding overload = this.shedding;
-		while (this.running && server != null && overload != null) {
-			AFUNIXSocket socket;
-			try {
-				socket = server.accept();
-			}
-			catch (SocketTimeoutException ex) {
-				// a shared socket's acceptor looks up to see whether it should stop
-				continue;
-			}
-			catch (IOException ex) {
-				if (!this.running) {
-					continue;
-				}
-				if (server.isClosed()) {
-					// junixsocket closes the server when its bound file is deleted or moved
-					logger.error("Stopped accepting on " + getDefinition().describe()
-							+ ": the server socket was closed (was its socket file deleted?): " + ex);
-					this.running = false;
-					// nothing accepts from now on; the rest goes when the listener is stopped or closed
-					closeSpare();
-					return;
-				}
-				overload.acceptFailed(ex);
-				continue;
-			}
-			if (socket != null && !this.running) {
-				// the wake-up connection of stop(), or one that came with it: neither served nor shed
-				closeQuietly(socket);
-				continue;
-			}
-			if (socket != null && overload.admit(socket)) {
-				serve(socket);
-			}
-		}
-	}
-
 	private void serve(AFUNIXSocket socket) {
-		if (!this.running) {
-			closeQuietly(socket);
-			return;
-		}
 		if (this.connections.size() >= getDefinition().maxConnections()) {
 			refuse(socket);
 			return;
@@ -332,9 +287,8 @@ public class StreamListenerContainer extends AbstractUdsListenerContainer {
 			}
 			this.running = false;
 		}
-		// first: out of descriptors, the spare's is the one the acceptor's wake-up connection needs
-		closeSpare();
 		stopAccepting();
+		closeSpare();
 		ListenerSocket<AFUNIXServerSocket> bound = this.listenerSocket;
 		ThreadPoolExecutor pool = this.executor;
 		Runnable finish = () -> {
@@ -364,8 +318,8 @@ public class StreamListenerContainer extends AbstractUdsListenerContainer {
 			this.running = false;
 			this.drainedCallback = null;
 		}
-		closeSpare();
 		stopAccepting();
+		closeSpare();
 		for (StreamConnection connection : this.connections) {
 			connection.close();
 		}
@@ -373,44 +327,22 @@ public class StreamListenerContainer extends AbstractUdsListenerContainer {
 	}
 
 	/**
-	 * Gets the acceptor out of its blocking accept, then closes the server socket. The acceptor is
-	 * woken with a connection of our own, which it closes unserved: closing the server socket under
-	 * a blocked accept makes junixsocket wake it by itself, and that leaks a descriptor each time.
+	 * Stops the acceptor, so no connection is accepted any more, then closes the server socket (a
+	 * socket shared with systemd stays open, unaccepted, until its {@link ListenerSocket} closes).
 	 */
 	private void stopAccepting() {
-		if (!wakeAcceptor()) {
-			closeServerSocket();
+		StreamAcceptor current = this.acceptor;
+		if (current != null) {
+			current.stop();
 		}
-		joinAcceptor();
 		closeServerSocket();
 	}
 
-	/** Closes the spare descriptor: connections accepted from now on are not served anyway. */
+	/** Closes the spare descriptor, which only the acceptor uses. */
 	private void closeSpare() {
 		DescriptorShedding current = this.shedding;
 		if (current != null) {
 			current.close();
-		}
-	}
-
-	private boolean wakeAcceptor() {
-		AFUNIXServerSocket server = this.serverSocket;
-		Thread thread = this.acceptor;
-		ListenerSocket<AFUNIXServerSocket> socket = this.listenerSocket;
-		if (socket != null && socket.isShared()) {
-			// its acceptor sees running false within SHARED_ACCEPT_POLL
-			return true;
-		}
-		if (server == null || server.isClosed() || thread == null || !thread.isAlive()) {
-			return false;
-		}
-		try (AFUNIXSocket wakeUp = AFUNIXSocket.newInstance()) {
-			wakeUp.connect(server.getLocalSocketAddress());
-			return true;
-		}
-		catch (IOException | RuntimeException ex) {
-			logger.debug("Could not wake the acceptor of " + getDefinition().describe() + ": " + ex);
-			return false;
 		}
 	}
 
@@ -423,18 +355,6 @@ public class StreamListenerContainer extends AbstractUdsListenerContainer {
 		}
 		if (server != null) {
 			closeQuietly(server);
-		}
-	}
-
-	private void joinAcceptor() {
-		Thread thread = this.acceptor;
-		if (thread != null && thread != Thread.currentThread()) {
-			try {
-				thread.join(TimeUnit.SECONDS.toMillis(5));
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
 		}
 	}
 

@@ -7,3 +7,4 @@
 package dev.udsboot.listener.stream;
 
 import org.jspecify.annotations.NullMarked;
+

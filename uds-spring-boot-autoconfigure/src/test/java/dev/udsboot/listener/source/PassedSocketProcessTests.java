@@ -43,6 +43,14 @@ class PassedSocketProcessTests {
 			print(s.makefile().readline().strip())
 			""";
 
+	/** Makes the passed descriptors non-blocking, as systemd's are, and execs the rest in place. */
+	private static final String NON_BLOCKING = """
+			import os, sys
+			for fd in range(3, 3 + int(os.environ['LISTEN_FDS'])):
+			    os.set_blocking(fd, False)
+			os.execvp(sys.argv[1], sys.argv[1:])
+			""";
+
 	private static final String DATAGRAM_CLIENT = """
 			import socket, sys
 			s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
@@ -69,8 +77,10 @@ class PassedSocketProcessTests {
 		Path echo = this.dir.resolve("echo.sock");
 		Path events = this.dir.resolve("events.sock");
 		String activator = RequiredTools.require("systemd-socket-activate");
+		// systemd makes its sockets non-blocking (systemd-socket-activate does not): so does this shim
 		this.app = new ProcessBuilder(activator, "-l", echo.toString(), activator, "--datagram", "-l",
-				events.toString(), "--fdname=echo:events", ProcessHandle.current().info().command().orElse("java"),
+				events.toString(), "--fdname=echo:events", RequiredTools.require("python3"), "-c", NON_BLOCKING,
+				ProcessHandle.current().info().command().orElse("java"),
 				"--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp", System.getProperty("java.class.path"),
 				ActivatedApplication.class.getName(), this.dir.toString())
 			.redirectErrorStream(true)
@@ -86,16 +96,26 @@ class PassedSocketProcessTests {
 			.contains("Listener 'events' adopts descriptor 4 (named 'events', an AF_UNIX datagram socket at " + events)
 			.doesNotContain("no listener takes");
 
+		Path control = this.dir.resolve("control.sock");
 		Map<String, String> before = descriptors();
 		assertThat(before.get("3")).startsWith("socket:[");
 		assertThat(before.get("4")).startsWith("socket:[");
 		Map<String, Long> holdersBefore = holders(before);
 		assertThat(holdersBefore.get(before.get("3"))).as("the passed stream socket and one duplicate").isEqualTo(2);
 		for (int cycle = 1; cycle <= 3; cycle++) {
-			assertThat(stream(this.dir.resolve("control.sock"), "restart")).isEqualTo("restarted");
+			assertThat(stream(control, "restart")).isEqualTo("restarted");
 			assertThat(stream(echo, "after restart " + cycle)).isEqualTo("after restart " + cycle);
 			assertThat(datagram(events, "after restart " + cycle)).isEqualTo("ACK after restart " + cycle);
 		}
+		assertThat(stream(control, "events received")).as("every datagram received once, nothing more")
+			.isEqualTo("4");
+		// stopped, the listener accepts nothing: a connection waits in the socket's queue for the next start
+		assertThat(stream(control, "stop echo")).isEqualTo("stopped");
+		Process queued = startPython(STREAM_CLIENT, echo.toString(), "queued while stopped");
+		Thread.sleep(500);
+		assertThat(queued.isAlive()).as("waiting in the queue").isTrue();
+		assertThat(stream(control, "start echo")).isEqualTo("started");
+		assertThat(output(queued)).isEqualTo("queued while stopped");
 		Map<String, String> after = descriptors();
 		assertThat(after.keySet()).as("descriptors after three stop/start cycles").hasSameSizeAs(before.keySet());
 		for (String passed : List.of(before.get("3"), before.get("4"))) {
@@ -147,9 +167,16 @@ class PassedSocketProcessTests {
 	}
 
 	private static String python(String script, String... arguments) throws IOException, InterruptedException {
+		return output(startPython(script, arguments));
+	}
+
+	private static Process startPython(String script, String... arguments) throws IOException {
 		List<String> command = new ArrayList<>(List.of(RequiredTools.require("python3"), "-c", script));
 		command.addAll(List.of(arguments));
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		return new ProcessBuilder(command).redirectErrorStream(true).start();
+	}
+
+	private static String output(Process process) throws IOException, InterruptedException {
 		assertThat(process.waitFor(90, TimeUnit.SECONDS)).as("client finished").isTrue();
 		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
 		assertThat(process.exitValue()).as(output).isZero();

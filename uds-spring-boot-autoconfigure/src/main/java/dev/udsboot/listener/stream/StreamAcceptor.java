@@ -1,0 +1,172 @@
+package dev.udsboot.listener.stream;
+
+import java.io.IOException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import org.apache.commons.logging.Log;
+import org.jspecify.annotations.Nullable;
+import org.newsclub.net.unix.AFUNIXSelectorProvider;
+import org.newsclub.net.unix.AFUNIXServerSocket;
+import org.newsclub.net.unix.AFUNIXServerSocketChannel;
+import org.newsclub.net.unix.AFUNIXSocket;
+import org.newsclub.net.unix.AFUNIXSocketChannel;
+
+import dev.udsboot.listener.UdsListenerDefinition;
+
+/**
+ * The acceptor thread of one run of a stream listener: it waits in a selector until a connection
+ * is pending, and accepts it only while it has not been stopped, under the lock {@link #stop()}
+ * takes. So once {@code stop()} returns, no connection is accepted any more, and those that arrive
+ * stay in the socket's queue: for a socket passed by systemd, for the next start. (A blocking
+ * accept cannot give that: it takes whatever arrives while it is being stopped, and junixsocket,
+ * closing a server socket under a blocked accept, wakes it with a connection of its own and leaks
+ * a descriptor each time.)
+ */
+final class StreamAcceptor {
+
+	private final UdsListenerDefinition definition;
+
+	private final AFUNIXServerSocket server;
+
+	private final AFUNIXServerSocketChannel channel;
+
+	private final Selector selector;
+
+	private final DescriptorShedding overload;
+
+	private final Consumer<AFUNIXSocket> serve;
+
+	private final Runnable serverClosed;
+
+	private final Log logger;
+
+	private final Object lock = new Object();
+
+	private final Thread thread;
+
+	private boolean stopped;
+
+	/**
+	 * Prepares an acceptor; nothing is accepted until {@link #start()}.
+	 * @param definition the listener, for the thread's name and log lines
+	 * @param server the listening socket, which is made non-blocking
+	 * @param overload decides about connections when descriptors run out
+	 * @param serve takes each admitted connection
+	 * @param serverClosed told, on the acceptor thread, when junixsocket closed the server socket
+	 * @param logger the container's log
+	 * @throws IOException if the socket cannot be made non-blocking or the selector not opened
+	 */
+	StreamAcceptor(UdsListenerDefinition definition, AFUNIXServerSocket server, DescriptorShedding overload,
+			Consumer<AFUNIXSocket> serve, Runnable serverClosed, Log logger) throws IOException {
+		this.definition = definition;
+		this.server = server;
+		this.channel = server.getChannel();
+		this.overload = overload;
+		this.serve = serve;
+		this.serverClosed = serverClosed;
+		this.logger = logger;
+		this.channel.configureBlocking(false);
+		this.selector = AFUNIXSelectorProvider.provider().openSelector();
+		try {
+			this.channel.register(this.selector, SelectionKey.OP_ACCEPT);
+		}
+		catch (IOException | RuntimeException ex) {
+			this.selector.close();
+			throw ex;
+		}
+		this.thread = new Thread(this::acceptLoop, "uds-" + definition.name() + "-acceptor");
+	}
+
+	/** Starts accepting. */
+	void start() {
+		this.thread.start();
+	}
+
+	/**
+	 * Stops accepting: once this returns, the acceptor thread has ended and no connection is
+	 * accepted any more; one it accepted before has been handed on. Idempotent.
+	 */
+	void stop() {
+		synchronized (this.lock) {
+			this.stopped = true;
+		}
+		this.selector.wakeup();
+		if (this.thread != Thread.currentThread()) {
+			try {
+				this.thread.join(TimeUnit.SECONDS.toMillis(5));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		try {
+			this.selector.close();
+		}
+		catch (IOException ex) {
+			this.logger.debug("Failed to close the selector of " + this.definition.describe(), ex);
+		}
+	}
+
+	private void acceptLoop() {
+		while (true) {
+			try {
+				this.selector.select();
+				this.selector.selectedKeys().clear();
+			}
+			catch (IOException | ClosedSelectorException ex) {
+				if (!isStopped()) {
+					this.logger.error("Stopped accepting on " + this.definition.describe() + ": " + ex);
+					this.serverClosed.run();
+				}
+				return;
+			}
+			AFUNIXSocket socket = null;
+			IOException failure = null;
+			synchronized (this.lock) {
+				if (this.stopped) {
+					return;
+				}
+				try {
+					socket = accept();
+				}
+				catch (IOException ex) {
+					failure = ex;
+				}
+			}
+			if (failure != null) {
+				if (this.server.isClosed()) {
+					// junixsocket closes the server when its bound file is deleted or moved
+					this.logger.error("Stopped accepting on " + this.definition.describe()
+							+ ": the server socket was closed (was its socket file deleted?): " + failure);
+					this.serverClosed.run();
+					return;
+				}
+				this.overload.acceptFailed(failure);
+			}
+			else if (socket != null && this.overload.admit(socket)) {
+				this.serve.accept(socket);
+			}
+		}
+	}
+
+	/** Accepts a pending connection, as a blocking socket; {@code null} if another took it first. */
+	private @Nullable AFUNIXSocket accept() throws IOException {
+		AFUNIXSocketChannel accepted = this.channel.accept();
+		if (accepted == null) {
+			return null;
+		}
+		accepted.configureBlocking(true);
+		return (AFUNIXSocket) accepted.socket();
+	}
+
+	private boolean isStopped() {
+		synchronized (this.lock) {
+			return this.stopped;
+		}
+	}
+
+}
