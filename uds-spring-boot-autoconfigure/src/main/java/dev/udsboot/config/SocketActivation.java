@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.udsboot.UdsStartupException;
 import dev.udsboot.listener.UdsListenerActivation;
+import dev.udsboot.listener.UdsListenerDefaults;
 import dev.udsboot.listener.UdsListenerDefinition;
 import dev.udsboot.listener.UdsListenerType;
 import dev.udsboot.listener.source.ListenerSocketSource;
@@ -38,15 +39,12 @@ public final class SocketActivation {
 
 	private static final Log logger = LogFactory.getLog(SocketActivation.class);
 
-	private static final SocketActivation NONE = new SocketActivation(Map.of(), List.of());
+	private static final SocketActivation NONE = new SocketActivation(Map.of());
 
 	private final Map<String, PassedSocket> byListener;
 
-	private final List<PassedSocket> unclaimed;
-
-	private SocketActivation(Map<String, PassedSocket> byListener, List<PassedSocket> unclaimed) {
+	private SocketActivation(Map<String, PassedSocket> byListener) {
 		this.byListener = Collections.unmodifiableMap(byListener);
-		this.unclaimed = List.copyOf(unclaimed);
 	}
 
 	/**
@@ -87,7 +85,7 @@ public final class SocketActivation {
 					+ ". They stay open, unused. A listener takes a passed socket named after it (FileDescriptorName=) "
 					+ "or bound at its path or abstract-name, unless its activation is off.");
 		}
-		return new SocketActivation(byListener, unclaimed);
+		return new SocketActivation(byListener);
 	}
 
 	private static @Nullable PassedSocket find(PassedSockets passed, UdsListenerDefinition listener) {
@@ -181,26 +179,17 @@ public final class SocketActivation {
 	 */
 	public ListenerSocketSource sourceFor(UdsListenerDefinition listener) {
 		PassedSocket passed = this.byListener.get(listener.name());
-		return (passed != null)
-				? new PassedSocketSource(listener.name(), listener.propertyPrefix(), passed, listener.socketFile())
-				: listener.newSocketSource();
+		return (passed != null) ? new PassedSocketSource(listener.name(), listener.propertyPrefix(), passed,
+				propertiesThatDoNotApply(listener)) : listener.newSocketSource();
 	}
 
-	/**
-	 * Returns the socket systemd passed for a listener.
-	 * @param listenerName the listener's name
-	 * @return the socket, or {@code null} if the listener binds its own
-	 */
-	public @Nullable PassedSocket passedFor(String listenerName) {
-		return this.byListener.get(listenerName);
-	}
-
-	/**
-	 * Returns the passed sockets no listener takes.
-	 * @return them, in descriptor order
-	 */
-	public List<PassedSocket> unclaimed() {
-		return this.unclaimed;
+	/** The socket settings a user set that a socket made by systemd ignores. */
+	private static List<String> propertiesThatDoNotApply(UdsListenerDefinition listener) {
+		List<String> properties = new ArrayList<>(listener.socketFile().propertiesOtherThanDefaults());
+		if (listener.backlog() != UdsListenerDefaults.BACKLOG) {
+			properties.add("backlog");
+		}
+		return properties;
 	}
 
 }

@@ -1,16 +1,26 @@
 package dev.udsboot.socket;
 
 import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.SocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.UnaryOperator;
 
 import org.jspecify.annotations.Nullable;
+import org.newsclub.net.unix.AFUNIXDatagramChannel;
+import org.newsclub.net.unix.AFUNIXSocket;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+import org.newsclub.net.unix.FileDescriptorCast;
 
 /**
  * The sockets a service manager passed to this process, read the way {@code sd_listen_fds(3)}
@@ -20,6 +30,8 @@ import org.jspecify.annotations.Nullable;
  * What each descriptor is comes from {@code /proc}: {@code /proc/self/fd/N} gives its socket
  * inode, and {@code /proc/self/net/unix} the type, whether it listens, and its address (the JDK
  * and junixsocket tell neither whether a socket listens nor, for a cast that fails, what it is).
+ * A socket of another network namespace is not listed there ({@code PrivateNetwork=yes}); junixsocket
+ * is asked about it instead.
  */
 public final class PassedSockets {
 
@@ -84,22 +96,6 @@ public final class PassedSockets {
 	}
 
 	/**
-	 * Reads the sockets passed to this process.
-	 * @return the passed sockets; none if this process was not started with any
-	 */
-	public static PassedSockets fromProcess() {
-		return from(System::getenv);
-	}
-
-	/**
-	 * Returns no passed socket.
-	 * @return none
-	 */
-	public static PassedSockets none() {
-		return new PassedSockets(List.of(), "socket activation is not used");
-	}
-
-	/**
 	 * Returns the passed sockets.
 	 * @return them, in descriptor order
 	 */
@@ -154,7 +150,55 @@ public final class PassedSockets {
 				return new PassedSocket(descriptor, name, SocketKind.UDP, inetAddress(entry[1]));
 			}
 		}
-		return new PassedSocket(descriptor, name, SocketKind.OTHER_SOCKET, null);
+		return askTheSocket(descriptor, name);
+	}
+
+	/**
+	 * Asks junixsocket what a socket is that this network namespace's tables do not list: one
+	 * systemd made in the host's namespace for a service with {@code PrivateNetwork=yes}. It
+	 * works on a duplicate, closed again through the JDK (see {@link PassedSocket.Adopted}).
+	 */
+	private static PassedSocket askTheSocket(int descriptor, String name) {
+		FileDescriptorCast duplicate;
+		try {
+			duplicate = FileDescriptorCast.duplicating(FileDescriptorCast.unsafeUsing(descriptor).getFileDescriptor());
+		}
+		catch (IOException | RuntimeException ex) {
+			return new PassedSocket(descriptor, name, SocketKind.OTHER_SOCKET, null);
+		}
+		try {
+			if (duplicate.isAvailable(AFUNIXDatagramChannel.class)) {
+				AFUNIXDatagramChannel channel = duplicate.as(AFUNIXDatagramChannel.class);
+				channel.setDeleteOnClose(false);
+				return new PassedSocket(descriptor, name, SocketKind.UNIX_DATAGRAM, address(channel.getLocalAddress()));
+			}
+			if (duplicate.isAvailable(AFUNIXSocket.class)) {
+				AFUNIXSocket socket = duplicate.as(AFUNIXSocket.class);
+				// a listening socket has no peer
+				SocketKind kind = (socket.getRemoteSocketAddress() != null) ? SocketKind.UNIX_STREAM_CONNECTED
+						: SocketKind.UNIX_STREAM_LISTENING;
+				return new PassedSocket(descriptor, name, kind, address(socket.getLocalSocketAddress()));
+			}
+			return new PassedSocket(descriptor, name, SocketKind.OTHER_SOCKET, null);
+		}
+		catch (IOException | RuntimeException ex) {
+			return new PassedSocket(descriptor, name, SocketKind.OTHER_SOCKET, null);
+		}
+		finally {
+			ReceivedDescriptors.close(List.of(duplicate.getFileDescriptor()));
+		}
+	}
+
+	/** The address as {@code /proc/net/unix} shows it: a path, or {@code @name}. */
+	private static @Nullable String address(@Nullable SocketAddress address) {
+		if (!(address instanceof AFUNIXSocketAddress unix)) {
+			return null;
+		}
+		if (unix.isInAbstractNamespace()) {
+			byte[] bytes = unix.getPathAsBytes();
+			return "@" + new String(bytes, 1, bytes.length - 1, StandardCharsets.UTF_8);
+		}
+		return unix.getPath();
 	}
 
 	private static SocketKind unixKind(String[] line) {
@@ -186,17 +230,26 @@ public final class PassedSockets {
 		return null;
 	}
 
-	/** Decodes {@code 0100007F:1F90} (IPv4, little-endian) to {@code 127.0.0.1:8080}. */
+	/**
+	 * Decodes an address of {@code /proc/net/tcp} ({@code 0100007F:1F90}: 32-bit words in the
+	 * machine's byte order, then the port) to {@code 127.0.0.1:8080}; IPv6 as {@code [::1]:8080}.
+	 */
 	private static String inetAddress(String hex) {
 		int colon = hex.indexOf(':');
 		int port = Integer.parseInt(hex.substring(colon + 1), 16);
-		String host = hex.substring(0, colon);
-		if (host.length() != 8) {
-			return "[" + host.toLowerCase(Locale.ROOT) + "]:" + port;
+		String words = hex.substring(0, colon);
+		ByteBuffer bytes = ByteBuffer.allocate(words.length() / 2).order(ByteOrder.nativeOrder());
+		for (int i = 0; i + 8 <= words.length(); i += 8) {
+			bytes.putInt((int) Long.parseLong(words.substring(i, i + 8), 16));
 		}
-		long ip = Long.parseLong(host, 16);
-		return (ip & 0xff) + "." + ((ip >> 8) & 0xff) + "." + ((ip >> 16) & 0xff) + "." + ((ip >> 24) & 0xff) + ":"
-				+ port;
+		try {
+			InetAddress address = InetAddress.getByAddress(bytes.array());
+			String host = address.getHostAddress();
+			return ((address instanceof Inet6Address) ? "[" + host + "]" : host) + ":" + port;
+		}
+		catch (UnknownHostException ex) {
+			return hex;
+		}
 	}
 
 	/** The AF_UNIX sockets of this network namespace, as {@code /proc/self/net/unix} lists them. */

@@ -19,7 +19,6 @@ import dev.udsboot.socket.BoundSocketFile;
 import dev.udsboot.socket.PassedSocket;
 import dev.udsboot.socket.SocketFileBinder.DatagramOpener;
 import dev.udsboot.socket.SocketFileBinder.PrivateSocketBinder;
-import dev.udsboot.socket.SocketFileOptions;
 
 /**
  * A socket passed by systemd (socket activation), which systemd created and owns: it is never
@@ -35,7 +34,7 @@ public final class PassedSocketSource implements ListenerSocketSource {
 
 	private final PassedSocket passed;
 
-	private final List<String> unusedFileProperties;
+	private final List<String> unusedProperties;
 
 	private final String propertyPrefix;
 
@@ -48,22 +47,15 @@ public final class PassedSocketSource implements ListenerSocketSource {
 	 * @param listenerName the listener's name, for log lines and failure messages
 	 * @param propertyPrefix the prefix of the listener's properties, e.g. {@code uds.listeners.echo.}
 	 * @param passed the socket systemd passed for the listener, of the listener's kind
-	 * @param socketFile the listener's socket file settings, which do not apply to it
+	 * @param unusedProperties the listener's socket settings a user set, which do not apply to a
+	 * socket systemd made (e.g. {@code file-mode}), to be named in the log line of its adoption
 	 */
 	public PassedSocketSource(String listenerName, String propertyPrefix, PassedSocket passed,
-			SocketFileOptions socketFile) {
+			List<String> unusedProperties) {
 		this.listenerName = listenerName;
 		this.propertyPrefix = propertyPrefix;
 		this.passed = passed;
-		this.unusedFileProperties = socketFile.propertiesOtherThanDefaults();
-	}
-
-	/**
-	 * Returns the passed socket this source adopts.
-	 * @return the passed socket
-	 */
-	public PassedSocket passedSocket() {
-		return this.passed;
+		this.unusedProperties = List.copyOf(unusedProperties);
 	}
 
 	@Override
@@ -113,10 +105,10 @@ public final class PassedSocketSource implements ListenerSocketSource {
 			return;
 		}
 		this.toldUnused = true;
-		String unused = this.unusedFileProperties.isEmpty() ? ""
-				: "; " + String.join(", ", this.unusedFileProperties.stream().map(this.propertyPrefix::concat).toList())
-						+ " do not apply to it: systemd made the socket file (SocketMode=, SocketUser=, SocketGroup=, "
-						+ "DirectoryMode=)";
+		String unused = this.unusedProperties.isEmpty() ? ""
+				: "; " + String.join(", ", this.unusedProperties.stream().map(this.propertyPrefix::concat).toList())
+						+ " do not apply to it: systemd made the socket (SocketMode=, SocketUser=, SocketGroup=, "
+						+ "DirectoryMode=, Backlog=)";
 		logger.info("Listener '" + this.listenerName + "' adopts " + this.passed.describe() + ", passed by systemd"
 				+ unused);
 	}

@@ -141,7 +141,8 @@ final class StreamAcceptor {
 				if (this.server.isClosed()) {
 					// junixsocket closes the server when its bound file is deleted or moved
 					this.logger.error("Stopped accepting on " + this.definition.describe()
-							+ ": the server socket was closed (was its socket file deleted?): " + failure);
+							+ ": the server socket was closed (junixsocket closes it when the socket file it bound is "
+							+ "deleted or moved): " + failure);
 					this.serverClosed.run();
 					return;
 				}

@@ -27,7 +27,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Sockets passed by systemd's own {@code systemd-socket-activate}, seen from inside the process
  * ({@link ActivatedApplication}): two activators nested, as systemd's tool allows, pass a stream
- * and a datagram socket to one process. Stopping and starting the listeners closes only the
+ * and a datagram socket to one process, made non-blocking as systemd makes them, and the process
+ * runs in a network namespace of its own, as {@code PrivateNetwork=yes} runs it. Stopping and starting the listeners closes only the
  * process's duplicates (junixsocket's own close would shut the passed socket down for every
  * holder), leaves the descriptor count as it was, and the sockets keep serving; a child process
  * the application starts inherits none of them.
@@ -80,7 +81,9 @@ class PassedSocketProcessTests {
 		// systemd makes its sockets non-blocking (systemd-socket-activate does not): so does this shim
 		this.app = new ProcessBuilder(activator, "-l", echo.toString(), activator, "--datagram", "-l",
 				events.toString(), "--fdname=echo:events", RequiredTools.require("python3"), "-c", NON_BLOCKING,
-				ProcessHandle.current().info().command().orElse("java"),
+				// a network namespace of its own, as PrivateNetwork=yes gives: its /proc/self/net lists
+				// none of the passed sockets, so the starter asks junixsocket what they are
+				RequiredTools.require("unshare"), "--net", ProcessHandle.current().info().command().orElse("java"),
 				"--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp", System.getProperty("java.class.path"),
 				ActivatedApplication.class.getName(), this.dir.toString())
 			.redirectErrorStream(true)
