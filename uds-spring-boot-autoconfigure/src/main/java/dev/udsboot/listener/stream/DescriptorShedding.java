@@ -21,11 +21,11 @@ import dev.udsboot.listener.UdsListenerStatistics;
  * them ({@link UdsListenerStatistics#connectionsShed()}), says so in one WARN line per interval,
  * and serves again as soon as a descriptor is free.
  * <p>
- * Linux's {@code accept} takes a descriptor number before it waits for a connection, so it fails
- * with {@code EMFILE} at once, whether a connection is pending or not. Each failure releases the
- * spare, and the next accept waits (in the kernel, on the freed slot) for a connection. That
- * connection is served if the spare can be reserved again (a descriptor was free after all), and
- * closed otherwise, which frees the slot for the spare. No step sleeps while the spare works;
+ * The acceptor accepts only a connection that is pending, and an accept with no descriptor left
+ * fails with {@code EMFILE}, leaving the connection pending. Each failure releases the spare, and
+ * the next accept takes the freed slot. That connection is served if the spare can be reserved
+ * again (a descriptor was free after all), and closed otherwise, which frees the slot for the
+ * spare. No step sleeps while the spare works;
  * when it is gone (another thread took the freed slot first), the acceptor waits
  * {@value #BACKOFF_MILLIS} ms between attempts, as Tomcat, Netty and asyncio back off, and
  * connections wait in the backlog meanwhile.
