@@ -2,7 +2,6 @@ package dev.udsboot.sample;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -16,10 +15,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.udsboot.test.NotifyReceiver;
 import dev.udsboot.test.NotifyReceiver.Notification;
+import dev.udsboot.test.NotifyReceiver;
+import dev.udsboot.test.PythonClients;
 import dev.udsboot.test.RequiredTools;
 
+import static dev.udsboot.test.PythonClients.output;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -48,26 +49,6 @@ class SocketActivationTests {
 			        os.execvp(command[0], command)
 			    os.waitpid(pid, 0)
 			    print('run %d ended' % run, flush=True)
-			""";
-
-	/** Connects, sends one line, prints the line that comes back. */
-	private static final String STREAM_CLIENT = """
-			import socket, sys
-			s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-			s.settimeout(90)
-			s.connect(sys.argv[1])
-			s.sendall(sys.argv[2].encode() + b'\\n')
-			print(s.makefile().readline().strip())
-			""";
-
-	/** Sends one datagram from a bound address, prints the reply. */
-	private static final String DATAGRAM_CLIENT = """
-			import socket, sys
-			s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-			s.bind(sys.argv[2])
-			s.settimeout(90)
-			s.sendto(sys.argv[3].encode(), sys.argv[1])
-			print(s.recv(1024).decode())
 			""";
 
 	@TempDir
@@ -113,7 +94,7 @@ class SocketActivationTests {
 			assertThat(inode(echo)).isEqualTo(inode);
 			assertThat(this.dir.resolve("whoami.sock")).as("the app's own socket file is removed").doesNotExist();
 			// nothing serves the socket now: a connection waits in its queue for the next run
-			Process queued = startPython(STREAM_CLIENT, echo.toString(), "queued between runs");
+			Process queued = started(PythonClients.startStream(echo, "queued between runs"));
 			Thread.sleep(500);
 			assertThat(queued.isAlive()).as("waiting for an answer").isTrue();
 			Files.createFile(go);
@@ -137,8 +118,8 @@ class SocketActivationTests {
 		Process activator = activate("datagram", List.of("--datagram", "-l", events.toString(), "--fdname=events"),
 				List.of());
 		awaitListening(events);
-		Process client = startPython(DATAGRAM_CLIENT, events.toString(), this.dir.resolve("client.sock").toString(),
-				"started by a datagram");
+		Process client = started(PythonClients.startDatagram(events, this.dir.resolve("client.sock"),
+				"started by a datagram"));
 		assertThat(output(client)).isEqualTo("ACK");
 		assertThat(log("datagram")).contains("Listener 'events' adopts descriptor 3 (named 'events', an AF_UNIX "
 				+ "datagram socket at " + events + ")");
@@ -186,13 +167,7 @@ class SocketActivationTests {
 	@Test
 	void datagramSocketPassedForTheStreamListenerFailsWithAReportNamingTheDescriptor() throws Exception {
 		Path echo = this.dir.resolve("echo.sock");
-		Process activator = activate("wrong", List.of("--datagram", "-l", echo.toString(), "--fdname=echo"),
-				List.of());
-		awaitListening(echo);
-		ExternalProcess.run(List.of("socat", "-u", "-", "UNIX-SENDTO:" + echo), "start\n");
-		assertThat(activator.waitFor(60, TimeUnit.SECONDS)).isTrue();
-		assertThat(activator.exitValue()).isNotZero();
-		assertThat(log("wrong")).contains("APPLICATION FAILED TO START")
+		assertThat(failedStart(List.of("--datagram", "-l", echo.toString(), "--fdname=echo"), "UNIX-SENDTO:" + echo))
 			.contains("Listener 'echo' (a stream listener) cannot serve descriptor 3 (named 'echo', an AF_UNIX "
 					+ "datagram socket at " + echo + "), passed by systemd: it needs a listening AF_UNIX stream socket.")
 			.doesNotContain("Started listener");
@@ -203,15 +178,11 @@ class SocketActivationTests {
 	void connectedSocketOfAcceptYesFailsWithAReportNamingTheDescriptor() throws Exception {
 		Path echo = this.dir.resolve("echo.sock");
 		// --accept: one process per connection, given the connection itself, as Accept=yes does
-		Process activator = activate("accept", List.of("--accept", "-l", echo.toString(), "--fdname=echo"), List.of());
-		awaitListening(echo);
-		ExternalProcess.run(List.of("socat", "-u", "-", "UNIX-CONNECT:" + echo), "start\n");
-		await().atMost(Duration.ofSeconds(60)).until(() -> log("accept").contains("APPLICATION FAILED TO START"));
-		assertThat(log("accept")).contains("Listener 'echo' (a stream listener) cannot serve descriptor 3 (named "
-				+ "'echo', a connected AF_UNIX stream socket")
+		assertThat(failedStart(List.of("--accept", "-l", echo.toString(), "--fdname=echo"), "UNIX-CONNECT:" + echo))
+			.contains("Listener 'echo' (a stream listener) cannot serve descriptor 3 (named 'echo', a connected "
+					+ "AF_UNIX stream socket")
 			.contains("it needs a listening AF_UNIX stream socket.")
 			.contains("(and Accept=no)");
-		activator.destroy();
 	}
 
 	@Test
@@ -220,49 +191,51 @@ class SocketActivationTests {
 		try (ServerSocket free = new ServerSocket(0)) {
 			port = free.getLocalPort();
 		}
-		Process activator = activate("tcp", List.of("-l", "127.0.0.1:" + port, "--fdname=echo"), List.of());
-		await().atMost(Duration.ofSeconds(10)).until(() -> log("tcp").contains("Listening on"));
-		ExternalProcess.run(List.of("socat", "-u", "-", "TCP:127.0.0.1:" + port), "start\n");
-		assertThat(activator.waitFor(60, TimeUnit.SECONDS)).isTrue();
-		assertThat(log("tcp")).contains("Listener 'echo' (a stream listener) cannot serve descriptor 3 (named 'echo', "
-				+ "a TCP socket at 127.0.0.1:" + port + "), passed by systemd");
+		assertThat(failedStart(List.of("-l", "127.0.0.1:" + port, "--fdname=echo"), "TCP:127.0.0.1:" + port))
+			.contains("Listener 'echo' (a stream listener) cannot serve descriptor 3 (named 'echo', a TCP socket at "
+					+ "127.0.0.1:" + port + "), passed by systemd");
 	}
 
 	@Test
 	void socketNamedAfterTheListenerButBoundElsewhereFailsWithAReport() throws Exception {
 		Path elsewhere = this.dir.resolve("elsewhere.sock");
-		Process activator = activate("elsewhere", List.of("-l", elsewhere.toString(), "--fdname=echo"), List.of());
-		awaitListening(elsewhere);
-		ExternalProcess.run(List.of("socat", "-u", "-", "UNIX-CONNECT:" + elsewhere), "start\n");
-		assertThat(activator.waitFor(60, TimeUnit.SECONDS)).isTrue();
-		assertThat(log("elsewhere")).contains("Listener 'echo' is at " + this.dir.resolve("echo.sock")
-				+ " (uds.listeners.echo.path), but the socket systemd passed for it is elsewhere: descriptor 3 (named "
-				+ "'echo', a listening AF_UNIX stream socket at " + elsewhere + ").");
+		assertThat(failedStart(List.of("-l", elsewhere.toString(), "--fdname=echo"), "UNIX-CONNECT:" + elsewhere))
+			.contains("Listener 'echo' is at " + this.dir.resolve("echo.sock") + " (uds.listeners.echo.path), but the "
+					+ "socket systemd passed for it is elsewhere: descriptor 3 (named 'echo', a listening AF_UNIX stream "
+					+ "socket at " + elsewhere + ").");
 	}
 
 	@Test
 	void twoSocketsForOneListenerFailWithAReportNamingBoth() throws Exception {
 		Path echo = this.dir.resolve("echo.sock");
 		Path other = this.dir.resolve("other.sock");
-		Process activator = activate("two", List.of("-l", echo.toString(), "-l", other.toString(),
-				"--fdname=by-address:echo"), List.of());
-		awaitListening(echo);
-		ExternalProcess.run(List.of("socat", "-u", "-", "UNIX-CONNECT:" + echo), "start\n");
-		assertThat(activator.waitFor(60, TimeUnit.SECONDS)).isTrue();
-		assertThat(log("two")).contains("Listener 'echo' matches 2 sockets passed by systemd: descriptor 3 (named "
-				+ "'by-address', a listening AF_UNIX stream socket at " + echo + "), descriptor 4 (named 'echo'");
+		assertThat(failedStart(List.of("-l", echo.toString(), "-l", other.toString(), "--fdname=by-address:echo"),
+				"UNIX-CONNECT:" + echo))
+			.contains("Listener 'echo' matches 2 sockets passed by systemd: descriptor 3 (named 'by-address', a "
+					+ "listening AF_UNIX stream socket at " + echo + "), descriptor 4 (named 'echo'");
 	}
 
 	@Test
 	void managementSocketPassedBySystemdFailsWithAReportSayingWhy() throws Exception {
 		Path management = this.dir.resolve("management.sock");
-		Process activator = activate("management", List.of("-l", management.toString()), List.of());
-		awaitListening(management);
-		ExternalProcess.run(List.of("socat", "-u", "-", "UNIX-CONNECT:" + management), "GET / HTTP/1.0\r\n\r\n");
-		assertThat(activator.waitFor(60, TimeUnit.SECONDS)).isTrue();
-		assertThat(log("management")).contains("The management socket " + management
-				+ " (uds.management.path) was passed by systemd as descriptor 3")
+		assertThat(failedStart(List.of("-l", management.toString()), "UNIX-CONNECT:" + management))
+			.contains("The management socket " + management + " (uds.management.path) was passed by systemd as "
+					+ "descriptor 3")
 			.contains("Tomcat, takes an inherited socket only on descriptor 0");
+	}
+
+	/**
+	 * Starts the sample app under {@code systemd-socket-activate} with the options given, sends a
+	 * line to the address given (socat's) to make it start, and waits for it to fail.
+	 * @return its output, with the failure report
+	 */
+	private String failedStart(List<String> activatorOptions, String address) throws Exception {
+		Process activator = activate("failed", activatorOptions, List.of());
+		await().atMost(Duration.ofSeconds(10)).until(() -> log("failed").contains("Listening on"));
+		ExternalProcess.run(List.of("socat", "-u", "-", address), "start\n");
+		await().atMost(Duration.ofSeconds(60)).until(() -> log("failed").contains("APPLICATION FAILED TO START"));
+		activator.destroy();
+		return log("failed");
 	}
 
 	@Test
@@ -337,22 +310,13 @@ class SocketActivationTests {
 	}
 
 	private String streamClient(Path socket, String line) throws Exception {
-		return output(startPython(STREAM_CLIENT, socket.toString(), line));
+		return output(started(PythonClients.startStream(socket, line)));
 	}
 
-	private Process startPython(String script, String... arguments) throws IOException {
-		List<String> command = new ArrayList<>(List.of(RequiredTools.require("python3"), "-c", script));
-		command.addAll(List.of(arguments));
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-		this.processes.add(process);
-		return process;
-	}
-
-	private static String output(Process process) throws Exception {
-		assertThat(process.waitFor(90, TimeUnit.SECONDS)).as("client finished").isTrue();
-		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-		assertThat(process.exitValue()).as(output).isZero();
-		return output;
+	/** Keeps a client to kill after the test, should it still wait. */
+	private Process started(Process client) {
+		this.processes.add(client);
+		return client;
 	}
 
 	private String log(String name) throws IOException {

@@ -1,12 +1,9 @@
 package dev.udsboot.listener.source;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.udsboot.test.ActivatedApplication;
+import dev.udsboot.test.PythonClients;
 import dev.udsboot.test.RequiredTools;
 
+import static dev.udsboot.test.PythonClients.output;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -35,30 +34,12 @@ import static org.awaitility.Awaitility.await;
  */
 class PassedSocketProcessTests {
 
-	private static final String STREAM_CLIENT = """
-			import socket, sys
-			s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-			s.settimeout(90)
-			s.connect(sys.argv[1])
-			s.sendall(sys.argv[2].encode() + b'\\n')
-			print(s.makefile().readline().strip())
-			""";
-
 	/** Makes the passed descriptors non-blocking, as systemd's are, and execs the rest in place. */
 	private static final String NON_BLOCKING = """
 			import os, sys
 			for fd in range(3, 3 + int(os.environ['LISTEN_FDS'])):
 			    os.set_blocking(fd, False)
 			os.execvp(sys.argv[1], sys.argv[1:])
-			""";
-
-	private static final String DATAGRAM_CLIENT = """
-			import socket, sys
-			s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-			s.bind(sys.argv[2])
-			s.settimeout(30)
-			s.sendto(sys.argv[3].encode(), sys.argv[1])
-			print(s.recv(1024).decode())
 			""";
 
 	@TempDir
@@ -114,7 +95,7 @@ class PassedSocketProcessTests {
 			.isEqualTo("4");
 		// stopped, the listener accepts nothing: a connection waits in the socket's queue for the next start
 		assertThat(stream(control, "stop echo")).isEqualTo("stopped");
-		Process queued = startPython(STREAM_CLIENT, echo.toString(), "queued while stopped");
+		Process queued = PythonClients.startStream(echo, "queued while stopped");
 		Thread.sleep(500);
 		assertThat(queued.isAlive()).as("waiting in the queue").isTrue();
 		assertThat(stream(control, "start echo")).isEqualTo("started");
@@ -156,34 +137,17 @@ class PassedSocketProcessTests {
 	}
 
 	private static String stream(Path socket, String line) throws Exception {
-		return python(STREAM_CLIENT, socket.toString(), line);
+		return PythonClients.stream(socket, line);
 	}
 
 	private String datagram(Path socket, String payload) throws Exception {
 		Path client = this.dir.resolve("client-" + System.nanoTime() + ".sock");
 		try {
-			return python(DATAGRAM_CLIENT, socket.toString(), client.toString(), payload);
+			return output(PythonClients.startDatagram(socket, client, payload));
 		}
 		finally {
 			Files.deleteIfExists(client);
 		}
-	}
-
-	private static String python(String script, String... arguments) throws IOException, InterruptedException {
-		return output(startPython(script, arguments));
-	}
-
-	private static Process startPython(String script, String... arguments) throws IOException {
-		List<String> command = new ArrayList<>(List.of(RequiredTools.require("python3"), "-c", script));
-		command.addAll(List.of(arguments));
-		return new ProcessBuilder(command).redirectErrorStream(true).start();
-	}
-
-	private static String output(Process process) throws IOException, InterruptedException {
-		assertThat(process.waitFor(90, TimeUnit.SECONDS)).as("client finished").isTrue();
-		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-		assertThat(process.exitValue()).as(output).isZero();
-		return output;
 	}
 
 }
