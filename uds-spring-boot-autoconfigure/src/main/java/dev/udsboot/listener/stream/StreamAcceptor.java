@@ -24,7 +24,8 @@ import dev.udsboot.listener.UdsListenerDefinition;
  * stay in the socket's queue: for a socket passed by systemd, for the next start. (A blocking
  * accept cannot give that: it takes whatever arrives while it is being stopped, and junixsocket,
  * closing a server socket under a blocked accept, wakes it with a connection of its own and leaks
- * a descriptor each time.)
+ * a descriptor each time.) Accepted sockets are blocking on Linux, where {@code accept} does not
+ * pass on the listening socket's non-blocking mode.
  */
 final class StreamAcceptor {
 
@@ -112,45 +113,93 @@ final class StreamAcceptor {
 	}
 
 	private void acceptLoop() {
+		try {
+			while (awaitPending()) {
+				if (!acceptOne()) {
+					return;
+				}
+			}
+		}
+		catch (RuntimeException | Error ex) {
+			// nothing may end the acceptor unseen: the listener would look up while nothing accepts
+			this.logger.error("Stopped accepting on " + this.definition.describe() + " after an unexpected failure",
+					ex);
+			this.serverClosed.run();
+			if (ex instanceof VirtualMachineError error) {
+				throw error;
+			}
+		}
+	}
+
+	/**
+	 * Waits until a connection is pending or the acceptor is stopped.
+	 * @return {@code false} to end the acceptor
+	 */
+	private boolean awaitPending() {
 		while (true) {
 			try {
 				this.selector.select();
 				this.selector.selectedKeys().clear();
+				// nothing interrupts the acceptor on purpose; a flag left set would make every select
+				// return at once
+				Thread.interrupted();
+				return true;
 			}
-			catch (IOException | ClosedSelectorException ex) {
-				if (!isStopped()) {
-					this.logger.error("Stopped accepting on " + this.definition.describe() + ": " + ex);
-					this.serverClosed.run();
-				}
-				return;
+			catch (ClosedSelectorException ex) {
+				return false;
 			}
-			AFUNIXSocket socket = null;
-			IOException failure = null;
-			synchronized (this.lock) {
-				if (this.stopped) {
-					return;
+			catch (IOException ex) {
+				if (isStopped() || this.server.isClosed()) {
+					return false;
 				}
-				try {
-					socket = accept();
-				}
-				catch (IOException ex) {
-					failure = ex;
-				}
+				this.logger.warn("Waiting for connections on " + this.definition.describe() + " failed; retrying: "
+						+ ex);
+				pause();
 			}
-			if (failure != null) {
-				if (this.server.isClosed()) {
-					// junixsocket closes the server when its bound file is deleted or moved
-					this.logger.error("Stopped accepting on " + this.definition.describe()
-							+ ": the server socket was closed (junixsocket closes it when the socket file it bound is "
-							+ "deleted or moved): " + failure);
-					this.serverClosed.run();
-					return;
-				}
-				this.overload.acceptFailed(failure);
+		}
+	}
+
+	/**
+	 * Accepts one pending connection, unless stopped, and hands it on.
+	 * @return {@code false} to end the acceptor
+	 */
+	private boolean acceptOne() {
+		AFUNIXSocket socket = null;
+		IOException failure = null;
+		synchronized (this.lock) {
+			if (this.stopped) {
+				return false;
 			}
-			else if (socket != null && this.overload.admit(socket)) {
-				this.serve.accept(socket);
+			try {
+				socket = accept();
 			}
+			catch (IOException ex) {
+				failure = ex;
+			}
+		}
+		if (failure != null) {
+			if (this.server.isClosed()) {
+				// junixsocket closes the server when its bound file is deleted or moved
+				this.logger.error("Stopped accepting on " + this.definition.describe()
+						+ ": the server socket was closed (junixsocket closes it when the socket file it bound is "
+						+ "deleted or moved): " + failure);
+				this.serverClosed.run();
+				return false;
+			}
+			this.overload.acceptFailed(failure);
+		}
+		else if (socket != null && this.overload.admit(socket)) {
+			this.serve.accept(socket);
+		}
+		return true;
+	}
+
+	private static void pause() {
+		try {
+			Thread.sleep(100);
+		}
+		catch (InterruptedException ex) {
+			// nothing interrupts the acceptor on purpose: go on
 		}
 	}
 

@@ -4,10 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
@@ -16,9 +13,7 @@ import org.jspecify.annotations.Nullable;
 import org.newsclub.net.unix.AFUNIXServerSocket;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
-import dev.udsboot.UdsStartupException;
 import dev.udsboot.framing.FrameCodec;
 import dev.udsboot.listener.AbstractUdsListenerContainer;
 import dev.udsboot.listener.FileDescriptorLimit;
@@ -38,10 +33,10 @@ import dev.udsboot.listener.source.ListenerSocketSource;
  * poller behind virtual threads, would add a hand-off between threads for every message. The price
  * is a thread per open connection, which max-connections bounds.
  * <p>
- * Long because stopping is subtle: accepting stops first ({@link StreamAcceptor}: nothing is
- * accepted once it has stopped, so on a socket shared with systemd what arrives stays queued for
- * the next start), in-flight connections drain before the socket file goes, and out of descriptors
- * the spare one is given back first.
+ * Stopping: accepting stops first ({@link StreamAcceptor}: nothing is accepted once it has
+ * stopped, so on a socket shared with systemd what arrives stays queued for the next start), then
+ * in-flight connections drain before the socket file goes; each start makes a {@link StreamRun},
+ * and a stop releases the one it took.
  */
 public class StreamListenerContainer extends AbstractUdsListenerContainer {
 
@@ -83,15 +78,8 @@ public class StreamListenerContainer extends AbstractUdsListenerContainer {
 	/** Handler failures of every connection: one ERROR with its stack trace per interval. */
 	private final RateLimitedLog handlerFailures = rateLimited(StreamConnection.logger);
 
-	private @Nullable AFUNIXServerSocket serverSocket;
-
-	private @Nullable ListenerSocket<AFUNIXServerSocket> listenerSocket;
-
-	private @Nullable ThreadPoolExecutor executor;
-
-	private @Nullable StreamAcceptor acceptor;
-
-	private @Nullable DescriptorShedding shedding;
+	/** The current run: set by start, taken by stop or close; guarded by {@link #monitor}. */
+	private @Nullable StreamRun run;
 
 	private @Nullable Runnable drainedCallback;
 
@@ -155,7 +143,7 @@ public class StreamListenerContainer extends AbstractUdsListenerContainer {
 
 	@Override
 	public boolean isOutOfFileDescriptors() {
-		DescriptorShedding current = this.shedding;
+		StreamRun current = this.run;
 		return this.running && current != null && current.isOutOfDescriptors();
 	}
 
@@ -170,32 +158,20 @@ public class StreamListenerContainer extends AbstractUdsListenerContainer {
 			if (this.running) {
 				return;
 			}
+			StreamRun dead = this.run;
+			if (dead != null) {
+				// junixsocket closed its server socket: what is left of it goes now
+				this.run = null;
+				dead.stopAccepting();
+				dead.release(false);
+			}
 			ListenerSocket<AFUNIXServerSocket> socket = this.source.openServerSocket(this::newServerSocket);
 			FileDescriptorLimit.warnIfBelowMaxConnections(getDefinition(), logger);
-			DescriptorShedding shedding = new DescriptorShedding(getDefinition(), getStatistics(),
-					Duration.ofSeconds(10));
-			StreamAcceptor acceptor;
-			try {
-				acceptor = new StreamAcceptor(getDefinition(), socket.socket(), shedding, this::serve,
-						this::serverSocketClosed, logger);
-			}
-			catch (IOException ex) {
-				shedding.close();
-				socket.close();
-				throw new UdsStartupException("Cannot start " + getDefinition().describe() + ": " + ex,
-						"Check the open-files limit of the process (ulimit -n) and the cause below.", ex);
-			}
-			this.listenerSocket = socket;
-			this.serverSocket = socket.socket();
-			this.shedding = shedding;
-			CustomizableThreadFactory threads = new CustomizableThreadFactory("uds-" + getDefinition().name() + "-");
-			// max-connections bounds the connections; the headroom covers threads still finishing
-			// a connection that has already been counted as closed
-			this.executor = new ThreadPoolExecutor(0, getDefinition().maxConnections() * 2,
-					this.threadKeepAlive.toMillis(), TimeUnit.MILLISECONDS, new SynchronousQueue<>(), threads);
-			this.acceptor = acceptor;
+			StreamRun started = new StreamRun(getDefinition(), getStatistics(), socket, this.threadKeepAlive,
+					this::serve, this::serverSocketClosed, logger);
+			this.run = started;
 			this.running = true;
-			acceptor.start();
+			started.start();
 			logger.info("Started " + getDefinition().describe() + " with " + getDefinition().framing().name()
 				.toLowerCase(java.util.Locale.ROOT) + " framing");
 		}
@@ -218,16 +194,22 @@ public class StreamListenerContainer extends AbstractUdsListenerContainer {
 
 	/** junixsocket closed the server socket under the acceptor (its file was deleted or moved). */
 	private void serverSocketClosed() {
-		this.running = false;
-		// nothing accepts from now on; the rest goes when the listener is stopped or closed
-		closeSpare();
+		StreamRun current;
+		synchronized (this.monitor) {
+			this.running = false;
+			current = this.run;
+		}
+		// nothing accepts from now on; the rest goes when the listener is stopped, closed or started
+		if (current != null) {
+			current.closeSpare();
+		}
 	}
 
 	/**
 	 * Serves a connection the acceptor took; one taken while the listener began to stop is served
 	 * too (stop waits for the acceptor, then drains it with the others).
 	 */
-	private void serve(AFUNIXSocket socket) {
+	private void serve(AFUNIXSocket socket, ThreadPoolExecutor executor) {
 		if (this.connections.size() >= getDefinition().maxConnections()) {
 			refuse(socket);
 			return;
@@ -239,16 +221,21 @@ public class StreamListenerContainer extends AbstractUdsListenerContainer {
 			}
 			connection = new StreamConnection(this.connectionIds.incrementAndGet(), socket, this);
 			this.connections.add(connection);
-			this.executor.execute(connection);
+			executor.execute(connection);
 		}
-		catch (IOException | RejectedExecutionException ex) {
+		catch (IOException | RuntimeException | Error ex) {
+			// RejectedExecutionException, or no thread could be made (OutOfMemoryError): the
+			// connection is given up, and must not stay counted, or a stop would wait for it
 			getStatistics().connectionRefused();
 			this.serveFailures.warn((count) -> "Could not serve " + count + " new connection(s) on "
 					+ getDefinition().describe() + "; the latest: " + ex);
 			if (connection != null) {
-				this.connections.remove(connection);
+				connectionClosed(connection);
 			}
 			closeQuietly(socket);
+			if (ex instanceof VirtualMachineError error) {
+				throw error;
+			}
 		}
 	}
 
@@ -280,19 +267,19 @@ public class StreamListenerContainer extends AbstractUdsListenerContainer {
 
 	@Override
 	public void stop(Runnable callback) {
+		StreamRun stopping;
 		synchronized (this.monitor) {
-			if (!this.running) {
-				callback.run();
-				return;
-			}
+			stopping = this.run;
+			this.run = null;
 			this.running = false;
 		}
-		stopAccepting();
-		closeSpare();
-		ListenerSocket<AFUNIXServerSocket> bound = this.listenerSocket;
-		ThreadPoolExecutor pool = this.executor;
+		if (stopping == null) {
+			callback.run();
+			return;
+		}
+		stopping.stopAccepting();
 		Runnable finish = () -> {
-			release(bound, pool, false);
+			stopping.release(false);
 			logger.info("Stopped " + getDefinition().describe());
 			callback.run();
 		};
@@ -314,66 +301,27 @@ public class StreamListenerContainer extends AbstractUdsListenerContainer {
 
 	@Override
 	public void close() {
+		StreamRun closing;
+		Runnable pendingStop;
 		synchronized (this.monitor) {
+			closing = this.run;
+			this.run = null;
 			this.running = false;
+			pendingStop = this.drainedCallback;
 			this.drainedCallback = null;
 		}
-		stopAccepting();
-		closeSpare();
+		if (closing != null) {
+			closing.stopAccepting();
+		}
 		for (StreamConnection connection : this.connections) {
 			connection.close();
 		}
-		release(this.listenerSocket, this.executor, true);
-	}
-
-	/**
-	 * Stops the acceptor, so no connection is accepted any more, then closes the server socket (a
-	 * socket shared with systemd stays open, unaccepted, until its {@link ListenerSocket} closes).
-	 */
-	private void stopAccepting() {
-		StreamAcceptor current = this.acceptor;
-		if (current != null) {
-			current.stop();
+		if (closing != null) {
+			closing.release(true);
 		}
-		closeServerSocket();
-	}
-
-	/** Closes the spare descriptor, which only the acceptor uses. */
-	private void closeSpare() {
-		DescriptorShedding current = this.shedding;
-		if (current != null) {
-			current.close();
-		}
-	}
-
-	private void closeServerSocket() {
-		AFUNIXServerSocket server = this.serverSocket;
-		ListenerSocket<AFUNIXServerSocket> socket = this.listenerSocket;
-		if (socket != null && socket.isShared()) {
-			// only its ListenerSocket may close it: junixsocket's close would shut systemd's socket down
-			return;
-		}
-		if (server != null) {
-			closeQuietly(server);
-		}
-	}
-
-	/**
-	 * Removes the socket file and ends the connection threads of one run of the container; when
-	 * forced, handlers still running are interrupted.
-	 */
-	private static void release(@Nullable ListenerSocket<AFUNIXServerSocket> bound,
-			@Nullable ThreadPoolExecutor pool, boolean force) {
-		if (bound != null) {
-			bound.close();
-		}
-		if (pool != null) {
-			if (force) {
-				pool.shutdownNow();
-			}
-			else {
-				pool.shutdown();
-			}
+		if (pendingStop != null) {
+			// a graceful stop still draining: its run is released and its caller told now
+			pendingStop.run();
 		}
 	}
 
