@@ -25,6 +25,8 @@ import dev.udsboot.listener.UdsListenerActivation;
 import dev.udsboot.listener.UdsListenerDefaults;
 import dev.udsboot.listener.UdsListenerType;
 import dev.udsboot.socket.JunixsocketWorkarounds;
+import dev.udsboot.socket.ListenerAddress;
+import dev.udsboot.socket.TcpAddress;
 import dev.udsboot.socket.UdsAddress;
 
 /**
@@ -110,14 +112,23 @@ public class UdsProperties implements InitializingBean, EnvironmentAware {
 		Map<Object, String> owners = new java.util.HashMap<>();
 		this.listeners.forEach((name, listener) -> {
 			String prefix = "uds.listeners." + name + ".";
-			UdsAddress address = address(prefix, listener);
-			Path path = address.path();
+			ListenerAddress address = address(prefix, listener);
+			if (address instanceof TcpAddress tcp && tcp.port() == 0) {
+				// any free port: never the same as another
+				return;
+			}
+			Path path = (address instanceof UdsAddress uds) ? uds.path() : null;
 			Object key = (path != null) ? path.toAbsolutePath().normalize() : address;
 			String other = owners.putIfAbsent(key, name);
 			if (other != null) {
-				String property = (address.isAbstract()) ? "abstract-name" : "path";
-				throw new InvalidConfigurationPropertyValueException(prefix + property,
-						address.isAbstract() ? address.abstractName() : listener.getPath(),
+				String property = (address instanceof TcpAddress) ? "port"
+						: ((UdsAddress) address).isAbstract() ? "abstract-name" : "path";
+				Object value = switch (property) {
+					case "port" -> listener.getPort();
+					case "abstract-name" -> listener.getAbstractName();
+					default -> listener.getPath();
+				};
+				throw new InvalidConfigurationPropertyValueException(prefix + property, value,
 						"uds.listeners." + other + "." + property + " is the same socket: each listener needs a socket "
 								+ "of its own");
 			}
@@ -126,15 +137,12 @@ public class UdsProperties implements InitializingBean, EnvironmentAware {
 
 	private void validate(String name, Listener listener) {
 		String prefix = "uds.listeners." + name + ".";
-		boolean hasPath = StringUtils.hasLength(listener.getPath());
-		boolean hasAbstractName = StringUtils.hasLength(listener.getAbstractName());
-		if (hasPath == hasAbstractName) {
-			throw new InvalidConfigurationPropertyValueException(prefix + "path",
-					hasPath ? listener.getPath() : "(none)",
-					hasPath ? "Set either path or abstract-name, not both (abstract-name is '"
-							+ listener.getAbstractName() + "')" : "Set either path or abstract-name");
+		if (listener.getType() == UdsListenerType.TCP) {
+			validateTcp(prefix, listener);
 		}
-		address(prefix, listener);
+		else {
+			validateUnix(prefix, listener);
+		}
 		if (listener.getType() == UdsListenerType.DATAGRAM && listener.getFraming() != null) {
 			throw new InvalidConfigurationPropertyValueException(prefix + "framing", listener.getFraming(),
 					"Framing applies to stream listeners only: each datagram is one message");
@@ -166,6 +174,63 @@ public class UdsProperties implements InitializingBean, EnvironmentAware {
 		}
 	}
 
+	/** A TCP listener: host and port; none of what only a Unix domain socket has. */
+	private static void validateTcp(String prefix, Listener listener) {
+		String noSocketFile = "A TCP listener listens on host and port: it has no Unix domain socket";
+		if (StringUtils.hasLength(listener.getPath())) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "path", listener.getPath(), noSocketFile);
+		}
+		if (StringUtils.hasLength(listener.getAbstractName())) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "abstract-name", listener.getAbstractName(),
+					noSocketFile);
+		}
+		List<String> fileProperties = listener.toSocketFileOptions(prefix).propertiesOtherThanDefaults();
+		if (!fileProperties.isEmpty()) {
+			String property = fileProperties.get(0);
+			Object value = switch (property) {
+				case "file-mode" -> listener.getFileMode();
+				case "file-group" -> String.valueOf(listener.getFileGroup());
+				case "create-directories" -> listener.isCreateDirectories();
+				default -> listener.getDirectoryMode();
+			};
+			throw new InvalidConfigurationPropertyValueException(prefix + property, value,
+					noSocketFile + ", so no socket file: who can connect is decided by host");
+		}
+		if (!listener.getAllowedUids().isEmpty() || !listener.getAllowedGids().isEmpty()) {
+			String property = listener.getAllowedUids().isEmpty() ? "allowed-gids" : "allowed-uids";
+			throw new InvalidConfigurationPropertyValueException(prefix + property,
+					listener.getAllowedUids().isEmpty() ? listener.getAllowedGids() : listener.getAllowedUids(),
+					"A TCP listener cannot check its peers' uids and gids: TCP carries no credentials");
+		}
+		if (listener.getActivation() == UdsListenerActivation.REQUIRED) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "activation", "required",
+					"A TCP listener opens its own port: sockets passed by systemd are adopted by Unix domain socket "
+							+ "listeners only");
+		}
+		address(prefix, listener);
+	}
+
+	/** A Unix domain socket listener: a path or an abstract name, and no host or port. */
+	private static void validateUnix(String prefix, Listener listener) {
+		if (listener.getHost() != null) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "host", listener.getHost(),
+					"host is for TCP listeners (type: tcp); this one is a Unix domain socket");
+		}
+		if (listener.getPort() != null) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "port", listener.getPort(),
+					"port is for TCP listeners (type: tcp); this one is a Unix domain socket");
+		}
+		boolean hasPath = StringUtils.hasLength(listener.getPath());
+		boolean hasAbstractName = StringUtils.hasLength(listener.getAbstractName());
+		if (hasPath == hasAbstractName) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "path",
+					hasPath ? listener.getPath() : "(none)",
+					hasPath ? "Set either path or abstract-name, not both (abstract-name is '"
+							+ listener.getAbstractName() + "')" : "Set either path or abstract-name");
+		}
+		address(prefix, listener);
+	}
+
 	private static void validateDatagram(String prefix, Listener listener) {
 		if (!listener.getAllowedUids().isEmpty() || !listener.getAllowedGids().isEmpty()) {
 			String property = listener.getAllowedUids().isEmpty() ? "allowed-gids" : "allowed-uids";
@@ -193,7 +258,19 @@ public class UdsProperties implements InitializingBean, EnvironmentAware {
 		}
 	}
 
-	static UdsAddress address(String prefix, Listener listener) {
+	static ListenerAddress address(String prefix, Listener listener) {
+		if (listener.getType() == UdsListenerType.TCP) {
+			int port = (listener.getPort() != null) ? listener.getPort() : 0;
+			String host = (listener.getHost() != null) ? listener.getHost() : UdsListenerDefaults.TCP_HOST;
+			if (!StringUtils.hasText(host)) {
+				throw new InvalidConfigurationPropertyValueException(prefix + "host", host, "Must not be empty");
+			}
+			if (port < 0 || port > 65535) {
+				throw new InvalidConfigurationPropertyValueException(prefix + "port", port,
+						"Must be between 0 (any free port) and 65535");
+			}
+			return new TcpAddress(host, port);
+		}
 		String path = StringUtils.hasLength(listener.getPath()) ? listener.getPath() : null;
 		String property = (path != null) ? prefix + "path" : prefix + "abstract-name";
 		String value = (path != null) ? path : listener.getAbstractName();
@@ -306,6 +383,34 @@ public class UdsProperties implements InitializingBean, EnvironmentAware {
 		 * always binds.
 		 */
 		private UdsListenerActivation activation = UdsListenerActivation.AUTO;
+
+		/**
+		 * TCP listeners only: the address to listen on (default 127.0.0.1, the loopback address:
+		 * reachable from this machine only).
+		 */
+		private @Nullable String host;
+
+		/**
+		 * TCP listeners only: the port to listen on; 0 (the default) takes any free port, which
+		 * the log and the health details show.
+		 */
+		private @Nullable Integer port;
+
+		public @Nullable String getHost() {
+			return this.host;
+		}
+
+		public void setHost(@Nullable String host) {
+			this.host = host;
+		}
+
+		public @Nullable Integer getPort() {
+			return this.port;
+		}
+
+		public void setPort(@Nullable Integer port) {
+			this.port = port;
+		}
 
 		public UdsListenerActivation getActivation() {
 			return this.activation;

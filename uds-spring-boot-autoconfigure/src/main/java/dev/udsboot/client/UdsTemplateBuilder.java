@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.messaging.converter.MessageConverter;
 import org.springframework.util.Assert;
+import tools.jackson.databind.json.JsonMapper;
 
 import dev.udsboot.framing.FrameCodec;
 import dev.udsboot.framing.Framing;
@@ -16,8 +16,6 @@ import dev.udsboot.invocation.PayloadCodec;
 import dev.udsboot.invocation.UdsMessageConverters;
 import dev.udsboot.listener.UdsListenerType;
 import dev.udsboot.socket.UdsAddress;
-
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Builds a {@link UdsTemplate}. The auto-configured builder (a new one per injection point)
@@ -222,6 +220,8 @@ public class UdsTemplateBuilder {
 					this.timeout.toMillis());
 			case DATAGRAM -> new DatagramTransport(address, this.maxMessageSize, this.maxFileDescriptors, this.timeout,
 					this.maxConnections, this.replyAddress);
+			case TCP -> throw new IllegalStateException("A UdsTemplate reaches Unix domain sockets only; "
+					+ "type(TCP) has no target it can take");
 		};
 		return new UdsTemplate(address, this.type, payloads, transport);
 	}

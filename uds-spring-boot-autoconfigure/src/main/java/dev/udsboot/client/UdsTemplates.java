@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 
 import dev.udsboot.config.UdsListenerDefinitions;
 import dev.udsboot.listener.UdsListenerDefinition;
+import dev.udsboot.socket.UdsAddress;
 
 /**
  * The templates for this application's own listeners (loopback use, as in tests): one per
@@ -52,8 +53,13 @@ public class UdsTemplates implements AutoCloseable {
 			throw new IllegalArgumentException("No listener '" + listenerName + "' (uds.listeners." + listenerName
 					+ ") in this application; listeners: " + this.listeners.names());
 		}
+		UdsAddress address = definition.udsAddress();
+		if (address == null) {
+			throw new IllegalArgumentException("Listener '" + listenerName + "' is not a Unix domain socket ("
+					+ definition.address() + ")");
+		}
 		return this.builders.get()
-			.target(definition.address())
+			.target(address)
 			.type(definition.type())
 			.framing(definition.framing())
 			.maxMessageSize(definition.maxMessageSize())

@@ -13,7 +13,7 @@ import dev.udsboot.listener.source.ListenerSocketSource;
 import dev.udsboot.listener.stream.StreamListenerContainer;
 
 /**
- * The container factory: stream listeners get a {@link StreamListenerContainer}, datagram
+ * The container factory: stream and TCP listeners get a {@link StreamListenerContainer}, datagram
  * listeners a {@link DatagramListenerContainer}.
  */
 public class DefaultUdsListenerContainerFactory implements UdsListenerContainerFactory {
@@ -44,7 +44,7 @@ public class DefaultUdsListenerContainerFactory implements UdsListenerContainerF
 			UdsListenerEndpoint endpoint) {
 		UdsMessageListener listener = endpoint.createMessageListener(definition, this.errorHandler);
 		return switch (definition.type()) {
-			case STREAM -> new StreamListenerContainer(definition, source, listener, this.threadKeepAlive);
+			case STREAM, TCP -> new StreamListenerContainer(definition, source, listener, this.threadKeepAlive);
 			case DATAGRAM -> new DatagramListenerContainer(definition, source, listener);
 		};
 	}

@@ -2,6 +2,7 @@ package dev.udsboot.config;
 
 import java.lang.reflect.Method;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
@@ -9,6 +10,7 @@ import org.springframework.core.MethodParameter;
 
 import dev.udsboot.UdsStartupException;
 import dev.udsboot.framing.FrameCodec;
+import dev.udsboot.invocation.FileDescriptorArgumentResolver;
 import dev.udsboot.invocation.UdsMessageHandlerMethodFactory;
 import dev.udsboot.invocation.UdsMessageListenerAdapter;
 import dev.udsboot.listener.EncodedReply;
@@ -16,6 +18,7 @@ import dev.udsboot.listener.ListenerCapability;
 import dev.udsboot.listener.UdsListenerDefinition;
 import dev.udsboot.listener.UdsListenerType;
 import dev.udsboot.listener.UdsMessageListener;
+import dev.udsboot.listener.UdsReply;
 import dev.udsboot.listener.UdsSession;
 import dev.udsboot.listener.api.DefaultUdsListenerErrorHandler;
 import dev.udsboot.listener.api.UdsListenerErrorHandler;
@@ -85,31 +88,55 @@ public class MethodUdsListenerEndpoint implements UdsListenerEndpoint {
 	}
 
 	/**
-	 * Refuses parameters the listener's socket cannot give: a connection, credentials the handler
-	 * relies on (a datagram sender's are always null: junixsocket cannot receive them), descriptors.
+	 * Refuses what the listener's socket cannot give or carry: a connection (a datagram listener),
+	 * credentials the handler relies on (a datagram sender's are always null: junixsocket cannot
+	 * receive them; TCP has none), descriptors either way (TCP carries none).
 	 */
 	private void checkParameters(UdsListenerDefinition definition) {
+		String kind = kindOf(definition);
 		for (int i = 0; i < this.method.getParameterCount(); i++) {
 			MethodParameter parameter = new MethodParameter(this.method, i);
 			Class<?> type = parameter.getParameterType();
 			if (UdsSession.class.isAssignableFrom(type) && !definition.has(ListenerCapability.CONNECTIONS)) {
 				throw new UdsStartupException("The @UdsHandler " + describe() + " declares a UdsSession parameter, but "
-						+ definition.describe() + " is a datagram listener (" + definition.propertyPrefix()
-						+ "type=datagram): datagrams have no connection.",
+						+ kind + ": datagrams have no connection.",
 						"Declare a UdsPeer parameter instead to send the sender more datagrams, or make the listener a "
 								+ "stream listener (" + definition.propertyPrefix() + "type=stream).");
 			}
 			if (type == PeerCredentials.class && !parameter.isOptional()
 					&& !definition.has(ListenerCapability.PEER_CREDENTIALS)) {
+				String why = (definition.type() == UdsListenerType.TCP) ? "TCP carries no credentials"
+						: "junixsocket cannot receive a datagram sender's credentials (no SO_PASSCRED)";
 				throw new UdsStartupException("The @UdsHandler " + describe() + " declares a PeerCredentials "
-						+ "parameter that is not @Nullable, but " + definition.describe() + " is a datagram listener ("
-						+ definition.propertyPrefix() + "type=datagram), whose senders' credentials junixsocket "
-						+ "cannot receive (no SO_PASSCRED): the argument would always be null.",
+						+ "parameter that is not @Nullable, but " + kind + ": " + why
+						+ ", so the argument would always be null.",
 						"Declare the parameter @Nullable (org.jspecify.annotations.Nullable, or any @Nullable "
-								+ "annotation; it is then null), or make the listener a stream listener ("
+								+ "annotation; it is then null), or serve the handler on a Unix domain stream listener ("
 								+ definition.propertyPrefix() + "type=stream), whose callers' credentials are known.");
 			}
+			if (FileDescriptorArgumentResolver.takesDescriptors(parameter)
+					&& !definition.has(ListenerCapability.FILE_DESCRIPTORS)) {
+				throw new UdsStartupException("The @UdsHandler " + describe() + " declares a parameter of type "
+						+ parameter.getGenericParameterType().getTypeName() + " (received file descriptors), but " + kind
+						+ ": TCP carries no file descriptors.",
+						"Remove the parameter, or serve the handler on a Unix domain socket listener.");
+			}
 		}
+		if (UdsReply.class.isAssignableFrom(this.method.getReturnType())
+				&& !definition.has(ListenerCapability.FILE_DESCRIPTORS)) {
+			throw new UdsStartupException("The @UdsHandler " + describe() + " returns UdsReply (a reply with file "
+					+ "descriptors), but " + kind + ": TCP carries no file descriptors.",
+					"Return the payload itself, or serve the handler on a Unix domain socket listener.");
+		}
+	}
+
+	private static String kindOf(UdsListenerDefinition definition) {
+		return definition.describe() + " is a " + switch (definition.type()) {
+			case STREAM -> "stream";
+			case DATAGRAM -> "datagram";
+			case TCP -> "TCP";
+		} + " listener (" + definition.propertyPrefix() + "type=" + definition.type().name().toLowerCase(Locale.ROOT)
+				+ ")";
 	}
 
 	@Override

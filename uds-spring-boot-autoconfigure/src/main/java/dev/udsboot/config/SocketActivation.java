@@ -89,12 +89,13 @@ public final class SocketActivation {
 	}
 
 	private static @Nullable PassedSocket find(PassedSockets passed, UdsListenerDefinition listener) {
-		if (listener.activation() == UdsListenerActivation.OFF) {
+		UdsAddress address = listener.udsAddress();
+		if (listener.activation() == UdsListenerActivation.OFF || address == null) {
 			return null;
 		}
 		Set<PassedSocket> candidates = new LinkedHashSet<>();
 		for (PassedSocket socket : passed.sockets()) {
-			if (socket.name().equals(listener.name()) || socket.isBoundAt(listener.address())) {
+			if (socket.name().equals(listener.name()) || socket.isBoundAt(address)) {
 				candidates.add(socket);
 			}
 		}
@@ -119,7 +120,7 @@ public final class SocketActivation {
 		}
 		PassedSocket socket = candidates.iterator().next();
 		checkKind(listener, socket);
-		if (!socket.isBoundAt(listener.address())) {
+		if (!socket.isBoundAt(address)) {
 			throw new UdsStartupException("Listener '" + listener.name() + "' is at " + listener.address() + " ("
 					+ addressProperty(listener) + "), but the socket systemd passed for it is elsewhere: "
 					+ socket.describe() + ".",
@@ -161,7 +162,8 @@ public final class SocketActivation {
 	}
 
 	private static String addressProperty(UdsListenerDefinition listener) {
-		return listener.propertyPrefix() + (listener.address().isAbstract() ? "abstract-name" : "path");
+		UdsAddress address = listener.udsAddress();
+		return listener.propertyPrefix() + ((address != null && address.isAbstract()) ? "abstract-name" : "path");
 	}
 
 	private static String describe(PassedSockets passed) {

@@ -1,6 +1,8 @@
 package dev.udsboot.health;
 
 import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +22,8 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
 
 import dev.udsboot.listener.UdsListenerContainer;
 import dev.udsboot.listener.UdsListenerInterceptor;
+import dev.udsboot.socket.ListenerAddress;
+import dev.udsboot.socket.TcpAddress;
 import dev.udsboot.socket.UdsAddress;
 
 /**
@@ -54,6 +58,9 @@ public final class ListenerProber implements UdsListenerInterceptor {
 
 	/** How long the prober waits for the token from a connection that may be a probe. */
 	private static final int TOKEN_WAIT_MILLIS = 200;
+
+	/** The pid of a peer whose transport carries no credentials (TCP). */
+	private static final long NO_PID = -1;
 
 	private static final long OWN_PID = ProcessHandle.current().pid();
 
@@ -100,7 +107,10 @@ public final class ListenerProber implements UdsListenerInterceptor {
 	 */
 	@Override
 	public boolean interceptConnection(InterceptedConnection connection) throws IOException {
-		if (!anyKnown() || connection.peerPid() != OWN_PID) {
+		long peer = connection.peerPid();
+		// another process's connection is never a probe; a TCP connection has no pid, and is
+		// looked at only while a probe is pending
+		if (!anyKnown() || (peer != OWN_PID && peer != NO_PID)) {
 			return false;
 		}
 		byte[] first = connection.peek(TOKEN_WAIT_MILLIS);
@@ -173,7 +183,7 @@ public final class ListenerProber implements UdsListenerInterceptor {
 	 * @param timeout how long the whole probe may take
 	 * @return the outcome
 	 */
-	public ProbeResult probeStream(UdsAddress target, Duration timeout) {
+	public ProbeResult probeStream(ListenerAddress target, Duration timeout) {
 		byte[] token = new byte[TOKEN_BYTES];
 		RANDOM.nextBytes(token);
 		String name = new String(token, StandardCharsets.ISO_8859_1);
@@ -182,8 +192,8 @@ public final class ListenerProber implements UdsListenerInterceptor {
 		ProbeResult result;
 		boolean connected = false;
 		String unserved = "the listener closed the connection unserved (at max-connections?)";
-		try (AFUNIXSocket socket = AFUNIXSocket.newInstance()) {
-			socket.connect(target.toSocketAddress(), remainingMillis(start, timeout));
+		try (Socket socket = (target instanceof UdsAddress) ? AFUNIXSocket.newInstance() : new Socket()) {
+			socket.connect(socketAddress(target), remainingMillis(start, timeout));
 			connected = true;
 			socket.getOutputStream().write(token);
 			socket.setSoTimeout(remainingMillis(start, timeout));
@@ -200,6 +210,10 @@ public final class ListenerProber implements UdsListenerInterceptor {
 		}
 		finish(name, result.answered());
 		return result;
+	}
+
+	private static SocketAddress socketAddress(ListenerAddress target) throws IOException {
+		return (target instanceof UdsAddress uds) ? uds.toSocketAddress() : ((TcpAddress) target).toSocketAddress();
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -73,8 +74,9 @@ public class UdsListenerHealthIndicator implements HealthIndicator {
 	private ListenerProber.ProbeResult probe() {
 		ListenerProber prober = ListenerProber.forContainer(this.container);
 		UdsListenerDefinition definition = this.container.getDefinition();
-		return (definition.type() == UdsListenerType.STREAM) ? prober.probeStream(definition.address(), this.probeTimeout)
-				: prober.probeDatagram(definition.address(), this.probeTimeout);
+		return (definition.type() == UdsListenerType.DATAGRAM)
+				? prober.probeDatagram(Objects.requireNonNull(definition.udsAddress()), this.probeTimeout)
+				: prober.probeStream(this.container.getAddress(), this.probeTimeout);
 	}
 
 	private static String outOfDescriptors() {
@@ -87,9 +89,9 @@ public class UdsListenerHealthIndicator implements HealthIndicator {
 		UdsListenerStatistics statistics = this.container.getStatistics();
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("listener", definition.name());
-		details.put("address", definition.address().toString());
+		details.put("address", this.container.getAddress().toString());
 		details.put("type", definition.type().name().toLowerCase(Locale.ROOT));
-		if (definition.type() == UdsListenerType.STREAM) {
+		if (definition.type() != UdsListenerType.DATAGRAM) {
 			details.put("connections", this.container.getActiveConnections());
 		}
 		details.put("counters", statistics.toMap());

@@ -4,7 +4,6 @@ import java.io.FileDescriptor;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.core.MethodParameter;
 import org.springframework.core.ResolvableType;
 import org.springframework.messaging.Message;
@@ -19,6 +18,16 @@ public class FileDescriptorArgumentResolver implements HandlerMethodArgumentReso
 
 	@Override
 	public boolean supportsParameter(MethodParameter parameter) {
+		return takesDescriptors(parameter);
+	}
+
+	/**
+	 * Tells whether a handler parameter takes the descriptors received with a message.
+	 * @param parameter the parameter
+	 * @return {@code true} for {@code FileDescriptor}, {@code FileDescriptor[]} and
+	 * {@code List<FileDescriptor>}
+	 */
+	public static boolean takesDescriptors(MethodParameter parameter) {
 		Class<?> type = parameter.getParameterType();
 		return type == FileDescriptor.class || type == FileDescriptor[].class || (type == List.class
 				&& ResolvableType.forMethodParameter(parameter).getGeneric(0).resolve() == FileDescriptor.class);

@@ -3,6 +3,7 @@ package dev.udsboot.listener;
 import org.springframework.context.Lifecycle;
 
 import dev.udsboot.listener.source.ListenerSocketSource;
+import dev.udsboot.socket.ListenerAddress;
 
 /**
  * Serves one configured listener: binds its socket, accepts connections or datagrams, hands each
@@ -46,6 +47,16 @@ public interface UdsListenerContainer extends Lifecycle {
 	 * @return the source
 	 */
 	ListenerSocketSource getSource();
+
+	/**
+	 * Returns the address clients reach this listener at: its configured one, or, for a TCP
+	 * listener on port 0, the port it took.
+	 * @return the address
+	 */
+	default ListenerAddress getAddress() {
+		ListenerAddress bound = getSource().boundAddress();
+		return (bound != null) ? bound : getDefinition().address();
+	}
 
 	/**
 	 * Adds an interceptor, asked about each new connection or datagram before the handlers (the

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Set;
 
 import dev.udsboot.framing.Framing;
+import dev.udsboot.socket.ListenerAddress;
 import dev.udsboot.socket.SocketFileOptions;
 import dev.udsboot.socket.UdsAddress;
 
@@ -45,6 +46,9 @@ public final class UdsListenerDefaults {
 	/** One receiving thread, so datagrams are handled in arrival order. */
 	public static final int CONCURRENCY = 1;
 
+	/** The address a TCP listener listens on: the loopback address, reachable from this machine only. */
+	public static final String TCP_HOST = "127.0.0.1";
+
 	/** A socket passed by systemd is adopted if there is one; otherwise the listener binds its own. */
 	public static final UdsListenerActivation ACTIVATION = UdsListenerActivation.AUTO;
 
@@ -58,7 +62,7 @@ public final class UdsListenerDefaults {
 	 * @param address its socket path or abstract name
 	 * @return the definition
 	 */
-	public static UdsListenerDefinition definition(String name, UdsAddress address) {
+	public static UdsListenerDefinition definition(String name, ListenerAddress address) {
 		return new UdsListenerDefinition(name, TYPE, address, FRAMING, MAX_MESSAGE_SIZE, SocketFileOptions.defaults(),
 				BACKLOG, MAX_CONNECTIONS, IDLE_TIMEOUT, Set.of(), Set.of(), MAX_FILE_DESCRIPTORS, CHARSET,
 				CONCURRENCY, ACTIVATION);

@@ -7,12 +7,17 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.udsboot.framing.Framing;
 import dev.udsboot.listener.source.AbstractNameSource;
 import dev.udsboot.listener.source.ListenerSocketSource;
 import dev.udsboot.listener.source.SocketFileSource;
+import dev.udsboot.listener.source.TcpSource;
+import dev.udsboot.socket.ListenerAddress;
 import dev.udsboot.socket.PeerCredentials;
 import dev.udsboot.socket.SocketFileOptions;
+import dev.udsboot.socket.TcpAddress;
 import dev.udsboot.socket.UdsAddress;
 
 /**
@@ -21,7 +26,7 @@ import dev.udsboot.socket.UdsAddress;
  *
  * @param name the listener's name, which handlers refer to
  * @param type stream or datagram
- * @param address the socket path or abstract name
+ * @param address the socket path or abstract name ({@link UdsAddress}), or TCP host and port
  * @param framing how stream messages are delimited
  * @param maxMessageSize the largest payload accepted, inclusive, in bytes
  * @param socketFile mode, group and directory creation for a filesystem socket
@@ -35,7 +40,7 @@ import dev.udsboot.socket.UdsAddress;
  * @param concurrency datagram listeners: threads that receive and handle datagrams
  * @param activation whether a socket passed by systemd is adopted instead of binding one
  */
-public record UdsListenerDefinition(String name, UdsListenerType type, UdsAddress address, Framing framing,
+public record UdsListenerDefinition(String name, UdsListenerType type, ListenerAddress address, Framing framing,
 		int maxMessageSize, SocketFileOptions socketFile, int backlog, int maxConnections, Duration idleTimeout,
 		Set<Integer> allowedUids, Set<Integer> allowedGids, int maxFileDescriptors, Charset charset,
 		int concurrency, UdsListenerActivation activation) {
@@ -46,6 +51,9 @@ public record UdsListenerDefinition(String name, UdsListenerType type, UdsAddres
 
 	private static final Set<ListenerCapability> DATAGRAM_CAPABILITIES = Collections
 		.unmodifiableSet(EnumSet.of(ListenerCapability.FILE_DESCRIPTORS));
+
+	private static final Set<ListenerCapability> TCP_CAPABILITIES = Collections
+		.unmodifiableSet(EnumSet.of(ListenerCapability.CONNECTIONS));
 
 
 	/**
@@ -65,13 +73,14 @@ public record UdsListenerDefinition(String name, UdsListenerType type, UdsAddres
 	/**
 	 * Returns what this listener's socket gives besides messages: a stream socket gives
 	 * connections, its peers' credentials and descriptors; a datagram socket gives descriptors
-	 * (junixsocket cannot receive a datagram sender's credentials).
+	 * (junixsocket cannot receive a datagram sender's credentials); a TCP port gives connections.
 	 * @return the capabilities
 	 */
 	public Set<ListenerCapability> capabilities() {
 		return switch (this.type) {
 			case STREAM -> STREAM_CAPABILITIES;
 			case DATAGRAM -> DATAGRAM_CAPABILITIES;
+			case TCP -> TCP_CAPABILITIES;
 		};
 	}
 
@@ -102,13 +111,25 @@ public record UdsListenerDefinition(String name, UdsListenerType type, UdsAddres
 
 	/**
 	 * Creates the source of this listener's socket: its path, whose socket file the starter owns,
-	 * or its abstract name.
+	 * its abstract name, or its TCP host and port.
 	 * @return a new source
 	 */
 	public ListenerSocketSource newSocketSource() {
-		Path path = this.address.path();
+		if (this.address instanceof TcpAddress tcp) {
+			return new TcpSource(this.name, propertyPrefix(), tcp, this.backlog);
+		}
+		UdsAddress uds = (UdsAddress) this.address;
+		Path path = uds.path();
 		return (path != null) ? new SocketFileSource(this.name, propertyPrefix(), path, this.socketFile)
-				: new AbstractNameSource(this.name, propertyPrefix(), this.address);
+				: new AbstractNameSource(this.name, propertyPrefix(), uds);
+	}
+
+	/**
+	 * Returns the Unix domain socket address of this listener.
+	 * @return its path or abstract name, or {@code null} if it is not a Unix domain socket
+	 */
+	public @Nullable UdsAddress udsAddress() {
+		return (this.address instanceof UdsAddress uds) ? uds : null;
 	}
 
 	/**

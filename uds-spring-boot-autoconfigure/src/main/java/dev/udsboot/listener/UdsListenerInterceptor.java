@@ -114,7 +114,7 @@ public interface UdsListenerInterceptor {
 		/**
 		 * Returns the peer's process id, as the kernel reports it (it cannot be forged); read
 		 * once, when first asked.
-		 * @return the pid, or {@code -1} if the peer's credentials cannot be read
+		 * @return the pid, or {@code -1} if the peer's credentials cannot be read or there are none (TCP)
 		 */
 		long peerPid();
 

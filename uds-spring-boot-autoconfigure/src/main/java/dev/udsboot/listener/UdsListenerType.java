@@ -1,7 +1,7 @@
 package dev.udsboot.listener;
 
 /**
- * The socket type of a listener.
+ * The socket type of a listener: a Unix domain socket's, or TCP.
  */
 public enum UdsListenerType {
 
@@ -9,6 +9,12 @@ public enum UdsListenerType {
 	STREAM,
 
 	/** {@code SOCK_DGRAM}: one datagram is one message. */
-	DATAGRAM
+	DATAGRAM,
+
+	/**
+	 * A TCP port: connections carrying framed messages, as {@link #STREAM}, without the peer's
+	 * credentials or descriptors.
+	 */
+	TCP
 
 }

@@ -1,5 +1,7 @@
 package dev.udsboot.listener;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.udsboot.socket.PeerCredentials;
 
 /**
@@ -18,11 +20,11 @@ public interface UdsSession extends UdsPeer {
 
 	/**
 	 * Returns who is at the other end, as the kernel recorded it when the peer connected.
-	 * @return the peer's credentials
+	 * @return the peer's credentials; on a TCP listener, which has none, {@code null}
 	 * @throws java.io.UncheckedIOException if the kernel's credentials cannot be read
 	 */
 	@Override
-	PeerCredentials peerCredentials();
+	@Nullable PeerCredentials peerCredentials();
 
 	/**
 	 * Tells whether the connection is still open.

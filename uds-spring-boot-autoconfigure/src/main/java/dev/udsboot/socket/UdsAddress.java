@@ -11,7 +11,7 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
  * Where a Unix domain socket lives: a filesystem path or a name in Linux's abstract namespace.
  * Immutable; {@link #toString()} gives the path, or {@code @name} for an abstract name.
  */
-public final class UdsAddress {
+public final class UdsAddress implements ListenerAddress {
 
 	/** The kernel's limit on a socket address: 108 bytes of {@code sun_path} less one. */
 	public static final int MAX_ADDRESS_BYTES = 107;

@@ -43,7 +43,7 @@ class ConfigurationMetadataTests {
 			.map(Field::getName)
 			.map((name) -> "uds.listeners.*." + name.replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT))
 			.toList();
-		assertThat(fields).hasSize(18);
+		assertThat(fields).hasSize(20);
 		for (String name : fields) {
 			assertThat(this.properties).as(name).containsKey(name);
 			assertThat(this.properties.get(name).get("description").asString()).as(name).isNotBlank();

@@ -9,9 +9,10 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.newsclub.net.unix.AFUNIXServerSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
-
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -150,6 +151,25 @@ class StartupFailureReportTests {
 				"Declare the parameter @Nullable (org.jspecify.annotations.Nullable");
 	}
 
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(classes = { TcpCredentialsHandler.class, TcpDescriptorHandler.class, TcpDescriptorListHandler.class,
+			TcpReplyWithDescriptorsHandler.class })
+	void handlerThatNeedsWhatTcpCannotCarry(Class<?> handler, CapturedOutput output) {
+		String report = failToStart(output, List.of(handler), "uds.listeners.echo-tcp.type=tcp");
+		assertThat(report).contains("@UdsHandler", "listener 'echo-tcp' (127.0.0.1:0) is a TCP listener "
+				+ "(uds.listeners.echo-tcp.type=tcp)", "Action:");
+	}
+
+	@Test
+	void tcpPortInUse(CapturedOutput output) throws Exception {
+		try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+			String report = failToStart(output, List.of(TcpEchoHandler.class), "uds.listeners.echo-tcp.type=tcp",
+					"uds.listeners.echo-tcp.port=" + taken.getLocalPort());
+			assertThat(report).contains("Listener 'echo-tcp' cannot listen on 127.0.0.1:" + taken.getLocalPort()
+					+ " (uds.listeners.echo-tcp.host, uds.listeners.echo-tcp.port)", "set uds.listeners.echo-tcp.port");
+		}
+	}
+
 	@Test
 	void clientPropertyOutOfRange(CapturedOutput output) {
 		String report = failToStart(output,
@@ -239,6 +259,51 @@ class StartupFailureReportTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
+	static class TcpEchoHandler {
+
+		@UdsHandler("echo-tcp")
+		String echo(String line) {
+			return line;
+		}
+
+	}
+
+	static class TcpCredentialsHandler {
+
+		@UdsHandler("echo-tcp")
+		String echo(String line, PeerCredentials peer) {
+			return line;
+		}
+
+	}
+
+	static class TcpDescriptorHandler {
+
+		@UdsHandler("echo-tcp")
+		String echo(String line, java.io.FileDescriptor descriptor) {
+			return line;
+		}
+
+	}
+
+	static class TcpDescriptorListHandler {
+
+		@UdsHandler("echo-tcp")
+		String echo(String line, List<java.io.FileDescriptor> descriptors) {
+			return line;
+		}
+
+	}
+
+	static class TcpReplyWithDescriptorsHandler {
+
+		@UdsHandler("echo-tcp")
+		dev.udsboot.listener.UdsReply echo(String line) {
+			return new dev.udsboot.listener.UdsReply(line, List.of());
+		}
+
+	}
+
 	static class DatagramCredentialsHandler {
 
 		@Bean

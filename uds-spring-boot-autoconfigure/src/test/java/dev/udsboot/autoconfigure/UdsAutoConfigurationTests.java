@@ -126,7 +126,7 @@ class UdsAutoConfigurationTests {
 					.getListenerContainer("echo");
 				assertThat(container).isNotNull();
 				assertThat(container.isRunning()).isTrue();
-				try (LineClient client = LineClient.connect(container.getDefinition().address())) {
+				try (LineClient client = LineClient.connect(container.getDefinition().udsAddress())) {
 					assertThat(client.request("hi")).isEqualTo("hi");
 				}
 			});
@@ -142,8 +142,8 @@ class UdsAutoConfigurationTests {
 				assertThat(context).hasNotFailed();
 				UdsListenerContainer container = context.getBean(UdsListenerEndpointRegistry.class)
 					.getListenerContainer("echo");
-				assertThat(container.getDefinition().address().abstractName()).isEqualTo(name);
-				try (LineClient client = LineClient.connect(container.getDefinition().address())) {
+				assertThat(container.getDefinition().udsAddress().abstractName()).isEqualTo(name);
+				try (LineClient client = LineClient.connect(container.getDefinition().udsAddress())) {
 					assertThat(client.request("abstract")).isEqualTo("abstract");
 				}
 			});

@@ -4,7 +4,8 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
@@ -13,7 +14,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.udsboot.annotation.UdsHandler;
-
 import dev.udsboot.test.EchoHandlerConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,6 +29,27 @@ class UdsConfigurationFailureTests {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(UdsAutoConfiguration.class, JacksonAutoConfiguration.class))
 		.withUserConfiguration(EchoHandlerConfiguration.class);
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', value = { "path=/tmp/echo.sock | uds.listeners.echo.path | no Unix domain socket",
+			"abstract-name=echo | uds.listeners.echo.abstract-name | no Unix domain socket",
+			"file-mode=rw-rw-rw- | uds.listeners.echo.file-mode | no socket file",
+			"file-group=root | uds.listeners.echo.file-group | no socket file",
+			"create-directories=true | uds.listeners.echo.create-directories | no socket file",
+			"allowed-uids=0 | uds.listeners.echo.allowed-uids | TCP carries no credentials",
+			"allowed-gids=0 | uds.listeners.echo.allowed-gids | TCP carries no credentials",
+			"activation=required | uds.listeners.echo.activation | Unix domain socket listeners only",
+			"port=65536 | uds.listeners.echo.port | between 0 (any free port) and 65535" })
+	void unixDomainSocketPropertyOnATcpListener(String property, String named, String why) {
+		fails(new String[] { "uds.listeners.echo.type=tcp", "uds.listeners.echo." + property }, named, why);
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', value = { "host=127.0.0.1 | uds.listeners.echo.host", "port=8080 | uds.listeners.echo.port" })
+	void tcpPropertyOnAUnixDomainSocketListener(String property, String named) {
+		fails(new String[] { "uds.listeners.echo.path=" + this.dir.resolve("a.sock"), "uds.listeners.echo." + property },
+				named, "is for TCP listeners (type: tcp)");
+	}
 
 	@Test
 	void bothPathAndAbstractName() {

@@ -403,7 +403,7 @@ class FileDescriptorPassingTests {
 		return LineClient.connect(context.getBean(UdsListenerEndpointRegistry.class)
 			.getListenerContainer(name)
 			.getDefinition()
-			.address());
+			.udsAddress());
 	}
 
 	private static UdsListenerStatistics statistics(ApplicationContext context, String name) {

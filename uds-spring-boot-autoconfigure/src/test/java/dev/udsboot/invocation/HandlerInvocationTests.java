@@ -215,7 +215,7 @@ class HandlerInvocationTests {
 	}
 
 	private static LineClient client(ApplicationContext context, String name) throws IOException {
-		return LineClient.connect(container(context, name).getDefinition().address());
+		return LineClient.connect(container(context, name).getDefinition().udsAddress());
 	}
 
 	record Greeting(String name, int count) {

@@ -53,7 +53,7 @@ class ConnectionEventTests {
 		// a greeting is a reply like any other: its descriptor travels with its first byte
 		runner().run((context) -> {
 			try (AFUNIXSocket socket = AFUNIXSocket.connectTo(
-					container(context, "handing").getDefinition().address().toSocketAddress())) {
+					container(context, "handing").getDefinition().udsAddress().toSocketAddress())) {
 				socket.setAncillaryReceiveBufferSize(1024);
 				socket.setSoTimeout(5000);
 				byte[] greeting = socket.getInputStream().readNBytes("here\n".length());
@@ -186,7 +186,7 @@ class ConnectionEventTests {
 	}
 
 	private static LineClient client(ApplicationContext context, String name) throws java.io.IOException {
-		return LineClient.connect(container(context, name).getDefinition().address());
+		return LineClient.connect(container(context, name).getDefinition().udsAddress());
 	}
 
 	@Configuration(proxyBeanMethods = false)

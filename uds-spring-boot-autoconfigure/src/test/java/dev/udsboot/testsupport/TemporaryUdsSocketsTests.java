@@ -71,7 +71,7 @@ class TemporaryUdsSocketsTests {
 			UdsListenerContainer dotted = context.getBean(UdsListenerEndpointRegistry.class)
 				.getListenerContainer("with.dot");
 			assertThat(dotted).isNotNull();
-			assertThat(dotted.getDefinition().address().path()).isEqualTo(path.resolveSibling("with.dot.sock"));
+			assertThat(dotted.getDefinition().udsAddress().path()).isEqualTo(path.resolveSibling("with.dot.sock"));
 		}
 		assertThat(Files.exists(path.getParent())).isFalse();
 	}
@@ -79,7 +79,7 @@ class TemporaryUdsSocketsTests {
 	private static Path socketPath(UdsListenerEndpointRegistry registry) {
 		UdsListenerContainer container = registry.getListenerContainer("echo");
 		assertThat(container).isNotNull();
-		Path path = container.getDefinition().address().path();
+		Path path = container.getDefinition().udsAddress().path();
 		assertThat(path).isNotNull();
 		return path;
 	}

@@ -1,10 +1,15 @@
 package dev.udsboot.listener.source;
 
+import java.net.ServerSocket;
+import java.net.Socket;
+
 import org.jspecify.annotations.Nullable;
 import org.newsclub.net.unix.AFUNIXDatagramChannel;
 import org.newsclub.net.unix.AFUNIXServerSocket;
+import org.newsclub.net.unix.AFUNIXSocket;
 
 import dev.udsboot.socket.BoundSocketFile;
+import dev.udsboot.socket.ListenerAddress;
 import dev.udsboot.socket.SocketFileBinder.DatagramOpener;
 import dev.udsboot.socket.SocketFileBinder.PrivateSocketBinder;
 
@@ -13,18 +18,37 @@ import dev.udsboot.socket.SocketFileBinder.PrivateSocketBinder;
  * and closes it when it stops; what else the socket offers depends on the source: a
  * {@link SocketFileSource} binds a path and owns its socket file, an {@link AbstractNameSource}
  * binds a Linux abstract name and has no file, a {@link PassedSocketSource} adopts a socket
- * systemd passed. The containers do not depend on which.
+ * systemd passed, a {@link TcpSource} listens on a TCP port. The containers do not depend on which.
  */
 public interface ListenerSocketSource {
 
 	/**
 	 * Opens a listening stream socket.
-	 * @param binder creates a server socket, binds it at the address it is given and listens
+	 * @param binder creates a Unix domain server socket, binds it at the address it is given and
+	 * listens; a source of another kind binds its own
 	 * @return the socket, listening
 	 * @throws dev.udsboot.UdsStartupException naming the listener and its properties, if it cannot
 	 * be opened
 	 */
-	ListenerSocket<AFUNIXServerSocket> openServerSocket(PrivateSocketBinder<AFUNIXServerSocket> binder);
+	ListenerSocket<? extends ServerSocket> openServerSocket(PrivateSocketBinder<AFUNIXServerSocket> binder);
+
+	/**
+	 * Wraps a connection accepted on the socket this source opened.
+	 * @param accepted the connection, in blocking mode
+	 * @return the connection as the container uses it
+	 */
+	default ConnectionSocket connectionSocket(Socket accepted) {
+		return new UnixConnectionSocket((AFUNIXSocket) accepted);
+	}
+
+	/**
+	 * Returns the address clients reach the open socket at, when it is only known once open (a
+	 * TCP port 0 becomes a free port).
+	 * @return the address, or {@code null} for the listener's own
+	 */
+	default @Nullable ListenerAddress boundAddress() {
+		return null;
+	}
 
 	/**
 	 * Opens a bound datagram channel.

@@ -7,7 +7,6 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.newsclub.net.unix.AFUNIXSocket;
 
 import dev.udsboot.listener.FileDescriptorLimit;
 import dev.udsboot.listener.RateLimitedLog;
@@ -88,7 +87,7 @@ final class DescriptorShedding implements Closeable {
 	 * @param socket the accepted connection
 	 * @return {@code true} to serve it; {@code false} if it was closed
 	 */
-	boolean admit(AFUNIXSocket socket) {
+	boolean admit(Closeable socket) {
 		if (!this.spare.isAvailable() || this.spare.tryReserve()) {
 			this.outOfDescriptors = false;
 			return true;

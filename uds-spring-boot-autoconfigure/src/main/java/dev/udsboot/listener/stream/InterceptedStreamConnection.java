@@ -4,10 +4,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.function.LongSupplier;
 
-import org.newsclub.net.unix.AFUNIXSocket;
-
 import dev.udsboot.framing.FrameInputStream;
 import dev.udsboot.listener.UdsListenerInterceptor;
+import dev.udsboot.listener.source.ConnectionSocket;
 
 /**
  * A new connection as its container's {@link UdsListenerInterceptor} sees it: what it peeks at
@@ -15,7 +14,7 @@ import dev.udsboot.listener.UdsListenerInterceptor;
  */
 final class InterceptedStreamConnection implements UdsListenerInterceptor.InterceptedConnection {
 
-	private final AFUNIXSocket socket;
+	private final ConnectionSocket socket;
 
 	private final FrameInputStream input;
 
@@ -23,7 +22,7 @@ final class InterceptedStreamConnection implements UdsListenerInterceptor.Interc
 
 	private final LongSupplier peerPid;
 
-	InterceptedStreamConnection(AFUNIXSocket socket, FrameInputStream input, OutputStream output,
+	InterceptedStreamConnection(ConnectionSocket socket, FrameInputStream input, OutputStream output,
 			LongSupplier peerPid) {
 		this.socket = socket;
 		this.input = input;

@@ -1,24 +1,27 @@
 package dev.udsboot.listener.stream;
 
 import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import org.apache.commons.logging.Log;
 import org.jspecify.annotations.Nullable;
-import org.newsclub.net.unix.AFUNIXSelectorProvider;
-import org.newsclub.net.unix.AFUNIXServerSocket;
-import org.newsclub.net.unix.AFUNIXServerSocketChannel;
-import org.newsclub.net.unix.AFUNIXSocket;
-import org.newsclub.net.unix.AFUNIXSocketChannel;
 
 import dev.udsboot.listener.UdsListenerDefinition;
+import dev.udsboot.listener.source.ConnectionSocket;
 
 /**
- * The acceptor thread of one run of a stream listener: it waits in a selector until a connection
+ * The acceptor thread of one run of a stream listener, on any socket a channel made (a Unix domain
+ * socket, or TCP): it waits in a selector until a connection
  * is pending, and accepts it only while it has not been stopped, under the lock {@link #stop()}
  * takes. So once {@code stop()} returns, no connection is accepted any more, and those that arrive
  * stay in the socket's queue: for a socket passed by systemd, for the next start. (A blocking
@@ -31,15 +34,17 @@ final class StreamAcceptor {
 
 	private final UdsListenerDefinition definition;
 
-	private final AFUNIXServerSocket server;
+	private final ServerSocket server;
 
-	private final AFUNIXServerSocketChannel channel;
+	private final ServerSocketChannel channel;
 
 	private final Selector selector;
 
 	private final DescriptorShedding overload;
 
-	private final Consumer<AFUNIXSocket> serve;
+	private final Function<Socket, ConnectionSocket> connections;
+
+	private final Consumer<ConnectionSocket> serve;
 
 	private final Runnable serverClosed;
 
@@ -54,24 +59,29 @@ final class StreamAcceptor {
 	/**
 	 * Prepares an acceptor; nothing is accepted until {@link #start()}.
 	 * @param definition the listener, for the thread's name and log lines
-	 * @param server the listening socket, which is made non-blocking
+	 * @param server the listening socket, made through its channel; the channel is made
+	 * non-blocking
+	 * @param connections wraps each accepted socket for the container
 	 * @param overload decides about connections when descriptors run out
 	 * @param serve takes each admitted connection
 	 * @param serverClosed told, on the acceptor thread, when junixsocket closed the server socket
 	 * @param logger the container's log
 	 * @throws IOException if the socket cannot be made non-blocking or the selector not opened
 	 */
-	StreamAcceptor(UdsListenerDefinition definition, AFUNIXServerSocket server, DescriptorShedding overload,
-			Consumer<AFUNIXSocket> serve, Runnable serverClosed, Log logger) throws IOException {
+	StreamAcceptor(UdsListenerDefinition definition, ServerSocket server, Function<Socket, ConnectionSocket> connections,
+			DescriptorShedding overload, Consumer<ConnectionSocket> serve, Runnable serverClosed, Log logger)
+			throws IOException {
 		this.definition = definition;
 		this.server = server;
-		this.channel = server.getChannel();
+		this.channel = Objects.requireNonNull(server.getChannel(), "a server socket made through its channel");
+		this.connections = connections;
 		this.overload = overload;
 		this.serve = serve;
 		this.serverClosed = serverClosed;
 		this.logger = logger;
 		this.channel.configureBlocking(false);
-		this.selector = AFUNIXSelectorProvider.provider().openSelector();
+		// the channel's own provider: junixsocket's for a Unix domain socket, the JDK's for TCP
+		this.selector = this.channel.provider().openSelector();
 		try {
 			this.channel.register(this.selector, SelectionKey.OP_ACCEPT);
 		}
@@ -164,7 +174,7 @@ final class StreamAcceptor {
 	 * @return {@code false} to end the acceptor
 	 */
 	private boolean acceptOne() {
-		AFUNIXSocket socket = null;
+		ConnectionSocket socket = null;
 		IOException failure = null;
 		synchronized (this.lock) {
 			if (this.stopped) {
@@ -204,13 +214,13 @@ final class StreamAcceptor {
 	}
 
 	/** Accepts a pending connection, as a blocking socket; {@code null} if another took it first. */
-	private @Nullable AFUNIXSocket accept() throws IOException {
-		AFUNIXSocketChannel accepted = this.channel.accept();
+	private @Nullable ConnectionSocket accept() throws IOException {
+		SocketChannel accepted = this.channel.accept();
 		if (accepted == null) {
 			return null;
 		}
 		accepted.configureBlocking(true);
-		return (AFUNIXSocket) accepted.socket();
+		return this.connections.apply(accepted.socket());
 	}
 
 	private boolean isStopped() {

@@ -9,7 +9,6 @@ import java.util.List;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import org.newsclub.net.unix.AFUNIXSocket;
 
 import dev.udsboot.framing.FrameCodec;
 import dev.udsboot.framing.FrameInputStream;
@@ -24,6 +23,7 @@ import dev.udsboot.listener.UdsMessageListener;
 import dev.udsboot.listener.api.UdsErrorReplies;
 import dev.udsboot.listener.exception.UdsInvalidRequestException;
 import dev.udsboot.listener.exception.UdsListenerExecutionFailedException;
+import dev.udsboot.listener.source.ConnectionSocket;
 import dev.udsboot.socket.PeerCredentials;
 import dev.udsboot.socket.ReceivedDescriptors;
 
@@ -56,7 +56,7 @@ final class StreamConnection implements Runnable {
 	private final @Nullable ReceivedDescriptors descriptors;
 
 
-	StreamConnection(long id, AFUNIXSocket socket, StreamListenerContainer container) throws IOException {
+	StreamConnection(long id, ConnectionSocket socket, StreamListenerContainer container) throws IOException {
 		this.id = id;
 		this.container = container;
 		this.codec = container.codec();
@@ -64,7 +64,7 @@ final class StreamConnection implements Runnable {
 		this.statistics = container.getStatistics();
 		this.session = new StreamSession(id, container.getDefinition().name(), socket, this.codec, this.statistics);
 		this.descriptors = this.listener.acceptsFileDescriptors()
-				? new ReceivedDescriptors(socket, container.getDefinition().maxFileDescriptors()) : null;
+				? socket.trackReceivedDescriptors(container.getDefinition().maxFileDescriptors()) : null;
 	}
 
 	@Override
@@ -276,8 +276,13 @@ final class StreamConnection implements Runnable {
 					+ ex.getMessage() + sinceLastLine(count));
 			return false;
 		}
-		if (!checked || this.container.getDefinition().allows(peer)) {
+		if (!checked || (peer != null && this.container.getDefinition().allows(peer))) {
 			return true;
+		}
+		if (peer == null) {
+			// startup refuses allow-lists on a transport without credentials: this is a last guard
+			this.statistics.peerUnauthorized();
+			return false;
 		}
 		this.statistics.peerUnauthorized();
 		this.container.refusedPeers().warn((count) -> "Refused connection " + this.id + " of "

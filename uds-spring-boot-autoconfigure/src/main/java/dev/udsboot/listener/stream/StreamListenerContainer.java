@@ -1,6 +1,7 @@
 package dev.udsboot.listener.stream;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,7 +12,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.newsclub.net.unix.AFUNIXServerSocket;
-import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 
 import dev.udsboot.framing.FrameCodec;
@@ -20,8 +20,10 @@ import dev.udsboot.listener.FileDescriptorLimit;
 import dev.udsboot.listener.RateLimitedLog;
 import dev.udsboot.listener.UdsListenerDefinition;
 import dev.udsboot.listener.UdsMessageListener;
+import dev.udsboot.listener.source.ConnectionSocket;
 import dev.udsboot.listener.source.ListenerSocket;
 import dev.udsboot.listener.source.ListenerSocketSource;
+import dev.udsboot.socket.ListenerAddress;
 
 /**
  * Serves a stream listener: one acceptor thread, and one pooled platform thread per open
@@ -165,15 +167,17 @@ public class StreamListenerContainer extends AbstractUdsListenerContainer {
 				dead.stopAccepting();
 				dead.release(false);
 			}
-			ListenerSocket<AFUNIXServerSocket> socket = this.source.openServerSocket(this::newServerSocket);
+			ListenerSocket<? extends ServerSocket> socket = this.source.openServerSocket(this::newServerSocket);
 			FileDescriptorLimit.warnIfBelowMaxConnections(getDefinition(), logger);
-			StreamRun started = new StreamRun(getDefinition(), getStatistics(), socket, this.threadKeepAlive,
-					this::serve, this::serverSocketClosed, logger);
+			StreamRun started = new StreamRun(getDefinition(), getStatistics(), socket, this.source::connectionSocket,
+					this.threadKeepAlive, this::serve, this::serverSocketClosed, logger);
 			this.run = started;
 			this.running = true;
 			started.start();
+			ListenerAddress bound = this.source.boundAddress();
 			logger.info("Started " + getDefinition().describe() + " with " + getDefinition().framing().name()
-				.toLowerCase(java.util.Locale.ROOT) + " framing");
+				.toLowerCase(java.util.Locale.ROOT) + " framing"
+					+ ((bound != null && !bound.equals(getDefinition().address())) ? ", listening on " + bound : ""));
 		}
 	}
 
@@ -209,7 +213,7 @@ public class StreamListenerContainer extends AbstractUdsListenerContainer {
 	 * Serves a connection the acceptor took; one taken while the listener began to stop is served
 	 * too (stop waits for the acceptor, then drains it with the others).
 	 */
-	private void serve(AFUNIXSocket socket, ThreadPoolExecutor executor) {
+	private void serve(ConnectionSocket socket, ThreadPoolExecutor executor) {
 		if (this.connections.size() >= getDefinition().maxConnections()) {
 			refuse(socket);
 			return;
@@ -239,7 +243,7 @@ public class StreamListenerContainer extends AbstractUdsListenerContainer {
 		}
 	}
 
-	private void refuse(AFUNIXSocket socket) {
+	private void refuse(ConnectionSocket socket) {
 		closeQuietly(socket);
 		getStatistics().connectionRefused();
 		this.refusals.warn((count) -> "Refused " + count + " connection(s) on " + getDefinition().describe()

@@ -2,19 +2,21 @@ package dev.udsboot.listener.stream;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import org.apache.commons.logging.Log;
-import org.newsclub.net.unix.AFUNIXServerSocket;
-import org.newsclub.net.unix.AFUNIXSocket;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 import dev.udsboot.UdsStartupException;
 import dev.udsboot.listener.UdsListenerDefinition;
 import dev.udsboot.listener.UdsListenerStatistics;
+import dev.udsboot.listener.source.ConnectionSocket;
 import dev.udsboot.listener.source.ListenerSocket;
 
 /**
@@ -25,7 +27,7 @@ import dev.udsboot.listener.source.ListenerSocket;
  */
 final class StreamRun {
 
-	private final ListenerSocket<AFUNIXServerSocket> socket;
+	private final ListenerSocket<? extends ServerSocket> socket;
 
 	private final DescriptorShedding shedding;
 
@@ -38,14 +40,15 @@ final class StreamRun {
 	 * @param definition the listener
 	 * @param statistics its statistics, where shed connections are counted
 	 * @param socket its socket, listening
+	 * @param connections wraps each accepted socket
 	 * @param threadKeepAlive how long an idle connection thread is kept
 	 * @param serve serves an accepted connection on this run's threads
 	 * @param serverClosed told when junixsocket closed the server socket under the acceptor
 	 * @param logger the container's log
 	 */
 	StreamRun(UdsListenerDefinition definition, UdsListenerStatistics statistics,
-			ListenerSocket<AFUNIXServerSocket> socket, Duration threadKeepAlive, Server serve, Runnable serverClosed,
-			Log logger) {
+			ListenerSocket<? extends ServerSocket> socket, Function<Socket, ConnectionSocket> connections,
+			Duration threadKeepAlive, Server serve, Runnable serverClosed, Log logger) {
 		this.socket = socket;
 		this.shedding = new DescriptorShedding(definition, statistics, Duration.ofSeconds(10));
 		CustomizableThreadFactory threads = new CustomizableThreadFactory("uds-" + definition.name() + "-");
@@ -54,7 +57,7 @@ final class StreamRun {
 		this.executor = new ThreadPoolExecutor(0, definition.maxConnections() * 2, threadKeepAlive.toMillis(),
 				TimeUnit.MILLISECONDS, new SynchronousQueue<>(), threads);
 		try {
-			this.acceptor = new StreamAcceptor(definition, socket.socket(), this.shedding,
+			this.acceptor = new StreamAcceptor(definition, socket.socket(), connections, this.shedding,
 					(accepted) -> serve.serve(accepted, this.executor), serverClosed, logger);
 		}
 		catch (IOException ex) {
@@ -131,7 +134,7 @@ final class StreamRun {
 		 * @param socket the connection
 		 * @param executor the run's connection threads
 		 */
-		void serve(AFUNIXSocket socket, ThreadPoolExecutor executor);
+		void serve(ConnectionSocket socket, ThreadPoolExecutor executor);
 
 	}
 

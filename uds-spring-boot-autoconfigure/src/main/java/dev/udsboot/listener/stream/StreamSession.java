@@ -9,13 +9,12 @@ import java.util.List;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import org.newsclub.net.unix.AFUNIXSocket;
 
 import dev.udsboot.framing.FrameCodec;
 import dev.udsboot.listener.UdsListenerStatistics;
 import dev.udsboot.listener.UdsSession;
+import dev.udsboot.listener.source.ConnectionSocket;
 import dev.udsboot.socket.PeerCredentials;
-import dev.udsboot.socket.PeerCredentialsReader;
 
 /**
  * The handlers' view of one stream connection: who is calling, sending (framed, with descriptors,
@@ -29,7 +28,7 @@ final class StreamSession implements UdsSession {
 
 	private final String listenerName;
 
-	private final AFUNIXSocket socket;
+	private final ConnectionSocket socket;
 
 	private final FrameCodec codec;
 
@@ -45,7 +44,7 @@ final class StreamSession implements UdsSession {
 
 	private volatile @Nullable PeerCredentials peerCredentials;
 
-	StreamSession(long id, String listenerName, AFUNIXSocket socket, FrameCodec codec,
+	StreamSession(long id, String listenerName, ConnectionSocket socket, FrameCodec codec,
 			UdsListenerStatistics statistics) throws IOException {
 		this.id = id;
 		this.listenerName = listenerName;
@@ -55,7 +54,7 @@ final class StreamSession implements UdsSession {
 		this.output = codec.newOutputStream(socket.getOutputStream());
 	}
 
-	AFUNIXSocket socket() {
+	ConnectionSocket socket() {
 		return this.socket;
 	}
 
@@ -65,13 +64,14 @@ final class StreamSession implements UdsSession {
 
 	/**
 	 * Reads the peer's credentials once, from the kernel; they name the process that connected.
+	 * A TCP connection has none.
 	 */
 	@Override
-	public PeerCredentials peerCredentials() {
+	public @Nullable PeerCredentials peerCredentials() {
 		PeerCredentials peer = this.peerCredentials;
 		if (peer == null) {
 			try {
-				peer = PeerCredentialsReader.read(this.socket);
+				peer = this.socket.readPeerCredentials();
 			}
 			catch (IOException ex) {
 				throw new UncheckedIOException("Cannot read the peer credentials of " + this, ex);
@@ -83,11 +83,12 @@ final class StreamSession implements UdsSession {
 
 	/**
 	 * Returns the peer's pid.
-	 * @return the pid, or -1 if the peer's credentials cannot be read
+	 * @return the pid, or -1 if the peer's credentials cannot be read or there are none (TCP)
 	 */
 	long peerPid() {
 		try {
-			return peerCredentials().pid();
+			PeerCredentials peer = peerCredentials();
+			return (peer != null) ? peer.pid() : -1;
 		}
 		catch (UncheckedIOException ex) {
 			return -1;
@@ -114,7 +115,7 @@ final class StreamSession implements UdsSession {
 		this.codec.checkReply(payload);
 		synchronized (this.writeLock) {
 			try {
-				this.codec.send(payload, descriptors, this.socket::setOutboundFileDescriptors, this.output);
+				this.codec.send(payload, descriptors, this.socket.outboundDescriptors(), this.output);
 			}
 			catch (IOException ex) {
 				throw new UncheckedIOException("Cannot send on connection " + this.id + " of listener '"
@@ -144,9 +145,7 @@ final class StreamSession implements UdsSession {
 	void shutdownInput() {
 		this.inputShutDown = true;
 		try {
-			// through the channel: on JDK 25, java.net.Socket#shutdownInput refuses junixsocket's
-			// sockets ("Socket is not connected"), which would turn a graceful stop into a close
-			this.socket.getChannel().shutdownInput();
+			this.socket.shutdownInput();
 		}
 		catch (IOException ex) {
 			close();

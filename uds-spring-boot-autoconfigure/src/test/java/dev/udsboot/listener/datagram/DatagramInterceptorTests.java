@@ -121,7 +121,7 @@ class DatagramInterceptorTests {
 
 	private static String ask(AFUNIXDatagramChannel client, UdsListenerDefinition definition, String payload)
 			throws IOException {
-		client.send(ByteBuffer.wrap(payload.getBytes(StandardCharsets.UTF_8)), definition.address().toSocketAddress());
+		client.send(ByteBuffer.wrap(payload.getBytes(StandardCharsets.UTF_8)), definition.udsAddress().toSocketAddress());
 		return receive(client);
 	}
 

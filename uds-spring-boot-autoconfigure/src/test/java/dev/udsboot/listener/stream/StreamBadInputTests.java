@@ -370,7 +370,7 @@ class StreamBadInputTests {
 	}
 
 	private static LineClient connect(StreamListenerContainer container) throws IOException {
-		LineClient client = LineClient.connect(container.getDefinition().address());
+		LineClient client = LineClient.connect(container.getDefinition().udsAddress());
 		client.socket().setSoTimeout(5000);
 		return client;
 	}

@@ -222,11 +222,11 @@ class StreamFramingIntegrationTests {
 	}
 
 	private static String socketPath(StreamListenerContainer container) {
-		return String.valueOf(container.getDefinition().address().path());
+		return String.valueOf(container.getDefinition().udsAddress().path());
 	}
 
 	private static LineClient connect(StreamListenerContainer container) throws IOException {
-		LineClient client = LineClient.connect(container.getDefinition().address());
+		LineClient client = LineClient.connect(container.getDefinition().udsAddress());
 		client.socket().setSoTimeout((int) CLIENT_TIMEOUT.toMillis());
 		return client;
 	}

@@ -64,7 +64,7 @@ class StreamInterceptorTests {
 
 		});
 		container.start();
-		try (LineClient client = LineClient.connect(definition.address())) {
+		try (LineClient client = LineClient.connect(definition.udsAddress())) {
 			client.write("one\ntwo\n".getBytes(StandardCharsets.UTF_8));
 			assertThat(client.readLine()).isEqualTo("one");
 			assertThat(client.readLine()).isEqualTo("two");
@@ -102,7 +102,7 @@ class StreamInterceptorTests {
 		});
 		container.start();
 		try {
-			try (LineClient ours = LineClient.connect(definition.address())) {
+			try (LineClient ours = LineClient.connect(definition.udsAddress())) {
 				ours.write("PING".getBytes(StandardCharsets.UTF_8));
 				assertThat(new String(ours.input().readNBytes(5), StandardCharsets.UTF_8)).as("answered, then closed")
 					.isEqualTo("PONG");
@@ -110,7 +110,7 @@ class StreamInterceptorTests {
 			await().atMost(Duration.ofSeconds(5)).until(() -> container.getActiveConnections() == 0);
 			assertThat(listener.events).isEmpty();
 			assertThat(container.getStatistics().toMap().values()).containsOnly(0L);
-			try (LineClient client = LineClient.connect(definition.address())) {
+			try (LineClient client = LineClient.connect(definition.udsAddress())) {
 				assertThat(client.request("served")).isEqualTo("served");
 			}
 		}

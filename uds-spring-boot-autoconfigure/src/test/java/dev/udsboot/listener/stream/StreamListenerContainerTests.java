@@ -25,7 +25,7 @@ class StreamListenerContainerTests {
 		StreamListenerContainer container = new StreamListenerContainer(definition, (payload, session) -> EncodedReply.of(payload),
 				Duration.ofSeconds(1));
 		container.start();
-		try (LineClient client = LineClient.connect(definition.address())) {
+		try (LineClient client = LineClient.connect(definition.udsAddress())) {
 			assertThat(client.request("hello")).isEqualTo("hello");
 			assertThat(client.request("")).isEmpty();
 			assertThat(client.request("crlf\r")).isEqualTo("crlf");

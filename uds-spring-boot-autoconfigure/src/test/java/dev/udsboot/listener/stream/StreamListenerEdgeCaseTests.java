@@ -43,7 +43,7 @@ class StreamListenerEdgeCaseTests {
 			return EncodedReply.of(payload);
 		}, Duration.ofSeconds(1));
 		container.start();
-		try (LineClient client = LineClient.connect(definition.address())) {
+		try (LineClient client = LineClient.connect(definition.udsAddress())) {
 			client.write("partial-not-finished".getBytes(StandardCharsets.UTF_8));
 			await().until(() -> container.getActiveConnections() == 1);
 			CompletableFuture.runAsync(container::stop).get(10, TimeUnit.SECONDS);
@@ -62,8 +62,8 @@ class StreamListenerEdgeCaseTests {
 						? "first\nsecond".getBytes(StandardCharsets.UTF_8) : payload),
 				Duration.ofSeconds(1));
 		container.start();
-		try (LineClient bad = LineClient.connect(definition.address());
-				LineClient good = LineClient.connect(definition.address())) {
+		try (LineClient bad = LineClient.connect(definition.udsAddress());
+				LineClient good = LineClient.connect(definition.udsAddress())) {
 			bad.writeLine("split");
 			assertThat(bad.readLine()).as("no part of the reply is sent").isNull();
 			assertThat(good.request("fine")).isEqualTo("fine");
@@ -89,7 +89,7 @@ class StreamListenerEdgeCaseTests {
 			Files.delete(privateDirectory.resolve("s"));
 		}
 		try {
-			LineClient.connect(definition.address()).close();
+			LineClient.connect(definition.udsAddress()).close();
 		}
 		catch (java.io.IOException ex) {
 			// the listener may already have gone
