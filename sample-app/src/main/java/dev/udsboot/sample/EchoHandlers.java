@@ -7,18 +7,18 @@ import org.springframework.stereotype.Component;
 import dev.udsboot.annotation.UdsHandler;
 
 /**
- * The {@code echo} listener: replies with the line it received; {@code echo-descriptors} does the
- * same for lines that carry descriptors.
+ * The {@code echo} listener, and {@code echo-tcp}, the same handler on a TCP port: replies with
+ * the line it received; {@code echo-descriptors} does the same for lines that carry descriptors.
  */
 @Component
 public class EchoHandlers {
 
 	/**
-	 * Echoes a line.
+	 * Echoes a line, on the Unix domain socket and on TCP alike.
 	 * @param line the line received
 	 * @return the same line
 	 */
-	@UdsHandler("echo")
+	@UdsHandler({ "echo", "echo-tcp" })
 	public String echo(String line) {
 		return line;
 	}

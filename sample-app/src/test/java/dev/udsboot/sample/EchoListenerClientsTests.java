@@ -4,13 +4,18 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
+
+import dev.udsboot.config.UdsListenerEndpointRegistry;
+import dev.udsboot.listener.UdsListenerContainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sample's {@code echo} listener with clients this project did not write.
+ * The sample's {@code echo} listener (and {@code echo-tcp}, the same handler on TCP) with clients
+ * this project did not write.
  */
 @SpringBootTest(properties = "uds.sample.dir=${java.io.tmpdir}/uds-sample-echo-test")
 class EchoListenerClientsTests {
@@ -91,6 +96,18 @@ class EchoListenerClientsTests {
 				"alpha\nbeta\r\n");
 		assertThat(result.exitCode()).as(result.stderr()).isZero();
 		assertThat(result.stdout()).isEqualTo("alpha\nbeta\n");
+	}
+
+	@Test
+	void theSameEchoHandlerServesTcpToSocat(@Autowired UdsListenerEndpointRegistry registry) throws Exception {
+		UdsListenerContainer echoTcp = registry.getListenerContainer("echo-tcp");
+		assertThat(echoTcp).isNotNull();
+		String address = echoTcp.getAddress().toString();
+		assertThat(address).startsWith("127.0.0.1:").isNotEqualTo("127.0.0.1:0");
+		ExternalProcess.Result result = ExternalProcess.run(List.of("socat", "-t", "5", "-", "TCP:" + address),
+				"alpha over tcp\nbeta\r\n");
+		assertThat(result.exitCode()).as(result.stderr()).isZero();
+		assertThat(result.stdout()).isEqualTo("alpha over tcp\nbeta\n");
 	}
 
 	@Test
