@@ -3,11 +3,18 @@ package dev.udsboot.autoconfigure;
 import java.util.LinkedHashSet;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+
 import dev.udsboot.config.UdsListenerDefinitions;
 import dev.udsboot.framing.Framing;
 import dev.udsboot.listener.UdsListenerDefaults;
 import dev.udsboot.listener.UdsListenerDefinition;
 import dev.udsboot.socket.SocketFileOptions;
+import dev.udsboot.socket.TcpTls;
 
 /**
  * Maps {@code uds.listeners.*} to the runtime's {@link UdsListenerDefinitions}, applying the
@@ -21,29 +28,56 @@ final class PropertiesListenerDefinitions {
 	/**
 	 * Returns the configured listeners.
 	 * @param properties the validated properties
+	 * @param sslBundles Spring Boot's SSL bundles, which TLS listeners name, or {@code null} if
+	 * there are none
 	 * @return one definition per {@code uds.listeners.<name>}, in configuration order
 	 */
-	static UdsListenerDefinitions from(UdsProperties properties) {
+	static UdsListenerDefinitions from(UdsProperties properties, @Nullable SslBundles sslBundles) {
 		return UdsListenerDefinitions.of(properties.getListeners()
 			.entrySet()
 			.stream()
-			.map(PropertiesListenerDefinitions::toDefinition)
+			.map((entry) -> toDefinition(entry, sslBundles))
 			.toList());
 	}
 
-	private static UdsListenerDefinition toDefinition(Map.Entry<String, UdsProperties.Listener> entry) {
+	private static UdsListenerDefinition toDefinition(Map.Entry<String, UdsProperties.Listener> entry,
+			@Nullable SslBundles sslBundles) {
 		String name = entry.getKey();
 		UdsProperties.Listener listener = entry.getValue();
-		SocketFileOptions socketFile = listener.toSocketFileOptions("uds.listeners." + name + ".");
+		String prefix = "uds.listeners." + name + ".";
+		SocketFileOptions socketFile = listener.toSocketFileOptions(prefix);
 		Framing framing = (listener.getFraming() != null) ? listener.getFraming() : UdsListenerDefaults.FRAMING;
-		return new UdsListenerDefinition(name, listener.getType(),
-				UdsProperties.address("uds.listeners." + name + ".", listener), framing,
+		return new UdsListenerDefinition(name, listener.getType(), UdsProperties.address(prefix, listener), framing,
 				(int) listener.getMaxMessageSize().toBytes(), socketFile, listener.getBacklog(),
 				listener.getMaxConnections(), listener.getIdleTimeout(),
 				new LinkedHashSet<>(listener.getAllowedUids()), new LinkedHashSet<>(listener.getAllowedGids()),
 				listener.getMaxFileDescriptors(), listener.getCharset(),
 				(listener.getConcurrency() != null) ? listener.getConcurrency() : UdsListenerDefaults.CONCURRENCY,
-				listener.getActivation());
+				listener.getActivation(), tls(prefix, listener.getSsl(), sslBundles));
+	}
+
+	/** TLS from the Spring Boot SSL bundle the listener names. */
+	private static @Nullable TcpTls tls(String prefix, UdsProperties.Ssl ssl, @Nullable SslBundles sslBundles) {
+		String name = ssl.getBundle();
+		if (name == null) {
+			return null;
+		}
+		if (sslBundles == null) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "ssl.bundle", name,
+					"The application has no SSL bundles: define spring.ssl.bundle.pem." + name + " (or .jks." + name
+							+ ") with the server's certificate and key");
+		}
+		SslBundle bundle;
+		try {
+			bundle = sslBundles.getBundle(name);
+		}
+		catch (NoSuchSslBundleException ex) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "ssl.bundle", name,
+					"There is no SSL bundle '" + name + "' (bundles: " + sslBundles.getBundleNames()
+							+ "): define spring.ssl.bundle.pem." + name + " (or .jks." + name + ")");
+		}
+		return new TcpTls(name, bundle.createSslContext(), bundle.getManagers().getKeyManagers(),
+				ssl.getClientAuth());
 	}
 
 }

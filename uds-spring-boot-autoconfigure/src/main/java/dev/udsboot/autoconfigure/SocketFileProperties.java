@@ -1,7 +1,6 @@
 package dev.udsboot.autoconfigure;
 
 import org.jspecify.annotations.Nullable;
-
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 import dev.udsboot.socket.FileModes;

@@ -11,6 +11,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -40,8 +41,8 @@ public final class UdsAutoConfiguration {
 
 	@Bean(name = UdsConfigUtils.UDS_LISTENER_DEFINITIONS_BEAN_NAME)
 	@ConditionalOnMissingBean
-	UdsListenerDefinitions udsListenerDefinitions(UdsProperties properties) {
-		return PropertiesListenerDefinitions.from(properties);
+	UdsListenerDefinitions udsListenerDefinitions(UdsProperties properties, ObjectProvider<SslBundles> sslBundles) {
+		return PropertiesListenerDefinitions.from(properties, sslBundles.getIfAvailable());
 	}
 
 	/**

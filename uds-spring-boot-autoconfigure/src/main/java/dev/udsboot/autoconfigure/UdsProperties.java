@@ -27,6 +27,7 @@ import dev.udsboot.listener.UdsListenerType;
 import dev.udsboot.socket.JunixsocketWorkarounds;
 import dev.udsboot.socket.ListenerAddress;
 import dev.udsboot.socket.TcpAddress;
+import dev.udsboot.socket.TcpTls;
 import dev.udsboot.socket.UdsAddress;
 
 /**
@@ -202,6 +203,10 @@ public class UdsProperties implements InitializingBean, EnvironmentAware {
 					listener.getAllowedUids().isEmpty() ? listener.getAllowedGids() : listener.getAllowedUids(),
 					"A TCP listener cannot check its peers' uids and gids: TCP carries no credentials");
 		}
+		if (listener.getSsl().getBundle() == null && listener.getSsl().getClientAuth() != TcpTls.ClientAuth.NONE) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "ssl.client-auth",
+					listener.getSsl().getClientAuth(), "Client certificates need TLS: set " + prefix + "ssl.bundle");
+		}
 		if (listener.getActivation() == UdsListenerActivation.REQUIRED) {
 			throw new InvalidConfigurationPropertyValueException(prefix + "activation", "required",
 					"A TCP listener opens its own port: sockets passed by systemd are adopted by Unix domain socket "
@@ -210,8 +215,13 @@ public class UdsProperties implements InitializingBean, EnvironmentAware {
 		address(prefix, listener);
 	}
 
-	/** A Unix domain socket listener: a path or an abstract name, and no host or port. */
+	/** A Unix domain socket listener: a path or an abstract name, and no host, port or TLS. */
 	private static void validateUnix(String prefix, Listener listener) {
+		if (listener.getSsl().getBundle() != null) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "ssl.bundle", listener.getSsl().getBundle(),
+					"TLS is for TCP listeners (type: tcp); a Unix domain socket is reached from this machine only, "
+							+ "and file-mode and file-group decide who may connect");
+		}
 		if (listener.getHost() != null) {
 			throw new InvalidConfigurationPropertyValueException(prefix + "host", listener.getHost(),
 					"host is for TCP listeners (type: tcp); this one is a Unix domain socket");
@@ -293,6 +303,41 @@ public class UdsProperties implements InitializingBean, EnvironmentAware {
 		if (value < 1) {
 			throw new InvalidConfigurationPropertyValueException(property, value, "Must be at least 1");
 		}
+	}
+
+	/**
+	 * TLS on a TCP listener, from a Spring Boot SSL bundle.
+	 */
+	public static class Ssl {
+
+		/**
+		 * The spring.ssl.bundle.* bundle with the server's certificate and key (and the trusted
+		 * certificates of clients, with client-auth); TLS is on when it is set.
+		 */
+		private @Nullable String bundle;
+
+		/**
+		 * Whether clients present certificates: none, want (asked for; a client without one is let
+		 * in) or need (a client without a trusted one is refused).
+		 */
+		private TcpTls.ClientAuth clientAuth = TcpTls.ClientAuth.NONE;
+
+		public @Nullable String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(@Nullable String bundle) {
+			this.bundle = bundle;
+		}
+
+		public TcpTls.ClientAuth getClientAuth() {
+			return this.clientAuth;
+		}
+
+		public void setClientAuth(TcpTls.ClientAuth clientAuth) {
+			this.clientAuth = clientAuth;
+		}
+
 	}
 
 	/**
@@ -395,6 +440,15 @@ public class UdsProperties implements InitializingBean, EnvironmentAware {
 		 * the log and the health details show.
 		 */
 		private @Nullable Integer port;
+
+		/**
+		 * TCP listeners only: TLS.
+		 */
+		private final Ssl ssl = new Ssl();
+
+		public Ssl getSsl() {
+			return this.ssl;
+		}
 
 		public @Nullable String getHost() {
 			return this.host;

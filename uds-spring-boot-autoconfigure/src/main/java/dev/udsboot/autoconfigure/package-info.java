@@ -7,3 +7,4 @@
 package dev.udsboot.autoconfigure;
 
 import org.jspecify.annotations.NullMarked;
+

@@ -1,6 +1,7 @@
 package dev.udsboot.health;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
@@ -14,6 +15,8 @@ import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 import org.jspecify.annotations.Nullable;
 import org.newsclub.net.unix.AFUNIXDatagramChannel;
@@ -181,9 +184,10 @@ public final class ListenerProber implements UdsListenerInterceptor {
 	 * served (refused at max-connections, or the listener is stopping).
 	 * @param target the listener's address
 	 * @param timeout how long the whole probe may take
+	 * @param tls the client side of a TLS listener's handshake, or {@code null} for none
 	 * @return the outcome
 	 */
-	public ProbeResult probeStream(ListenerAddress target, Duration timeout) {
+	public ProbeResult probeStream(ListenerAddress target, Duration timeout, @Nullable SSLContext tls) {
 		byte[] token = new byte[TOKEN_BYTES];
 		RANDOM.nextBytes(token);
 		String name = new String(token, StandardCharsets.ISO_8859_1);
@@ -195,9 +199,11 @@ public final class ListenerProber implements UdsListenerInterceptor {
 		try (Socket socket = (target instanceof UdsAddress) ? AFUNIXSocket.newInstance() : new Socket()) {
 			socket.connect(socketAddress(target), remainingMillis(start, timeout));
 			connected = true;
-			socket.getOutputStream().write(token);
 			socket.setSoTimeout(remainingMillis(start, timeout));
-			result = (socket.getInputStream().read() == ACKNOWLEDGEMENT)
+			Socket channel = (tls != null) ? secure(socket, tls) : socket;
+			channel.getOutputStream().write(token);
+			channel.setSoTimeout(remainingMillis(start, timeout));
+			result = (channel.getInputStream().read() == ACKNOWLEDGEMENT)
 					? ProbeResult.answered(Duration.ofNanos(System.nanoTime() - start)) : ProbeResult.failed(unserved);
 		}
 		catch (SocketTimeoutException ex) {
@@ -210,6 +216,15 @@ public final class ListenerProber implements UdsListenerInterceptor {
 		}
 		finish(name, result.answered());
 		return result;
+	}
+
+	/** Runs the client side of the TLS handshake on a connected socket; closing either closes both. */
+	private static Socket secure(Socket socket, SSLContext tls) throws IOException {
+		InetSocketAddress peer = (InetSocketAddress) socket.getRemoteSocketAddress();
+		SSLSocket secured = (SSLSocket) tls.getSocketFactory()
+			.createSocket(socket, peer.getHostString(), peer.getPort(), true);
+		secured.startHandshake();
+		return secured;
 	}
 
 	private static SocketAddress socketAddress(ListenerAddress target) throws IOException {

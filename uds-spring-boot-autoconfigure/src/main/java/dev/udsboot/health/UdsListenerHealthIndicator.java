@@ -1,11 +1,14 @@
 package dev.udsboot.health;
 
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
@@ -14,6 +17,7 @@ import dev.udsboot.listener.UdsListenerContainer;
 import dev.udsboot.listener.UdsListenerDefinition;
 import dev.udsboot.listener.UdsListenerStatistics;
 import dev.udsboot.listener.UdsListenerType;
+import dev.udsboot.listener.source.TcpSource;
 
 /**
  * The health of one listener: UP only when it is running, its socket file (if it has one) is still
@@ -28,6 +32,8 @@ public class UdsListenerHealthIndicator implements HealthIndicator {
 	private final UdsListenerContainer container;
 
 	private final Duration probeTimeout;
+
+	private volatile @Nullable SSLContext probeTls;
 
 	/**
 	 * Creates an indicator.
@@ -76,7 +82,25 @@ public class UdsListenerHealthIndicator implements HealthIndicator {
 		UdsListenerDefinition definition = this.container.getDefinition();
 		return (definition.type() == UdsListenerType.DATAGRAM)
 				? prober.probeDatagram(Objects.requireNonNull(definition.udsAddress()), this.probeTimeout)
-				: prober.probeStream(this.container.getAddress(), this.probeTimeout);
+				: prober.probeStream(this.container.getAddress(), this.probeTimeout, probeTls());
+	}
+
+	/** The client side of a TLS listener's handshake, made once. */
+	private @Nullable SSLContext probeTls() {
+		if (!(this.container.getSource() instanceof TcpSource tcp) || tcp.tls() == null) {
+			return null;
+		}
+		SSLContext context = this.probeTls;
+		if (context == null) {
+			try {
+				context = tcp.tls().probeContext();
+			}
+			catch (GeneralSecurityException ex) {
+				throw new IllegalStateException("Cannot make the TLS context of the health probe", ex);
+			}
+			this.probeTls = context;
+		}
+		return context;
 	}
 
 	private static String outOfDescriptors() {

@@ -18,6 +18,7 @@ import dev.udsboot.socket.ListenerAddress;
 import dev.udsboot.socket.PeerCredentials;
 import dev.udsboot.socket.SocketFileOptions;
 import dev.udsboot.socket.TcpAddress;
+import dev.udsboot.socket.TcpTls;
 import dev.udsboot.socket.UdsAddress;
 
 /**
@@ -39,11 +40,12 @@ import dev.udsboot.socket.UdsAddress;
  * @param charset charset of {@code String} payloads
  * @param concurrency datagram listeners: threads that receive and handle datagrams
  * @param activation whether a socket passed by systemd is adopted instead of binding one
+ * @param tls TCP listeners: TLS on every connection, or {@code null} for plain TCP
  */
 public record UdsListenerDefinition(String name, UdsListenerType type, ListenerAddress address, Framing framing,
 		int maxMessageSize, SocketFileOptions socketFile, int backlog, int maxConnections, Duration idleTimeout,
 		Set<Integer> allowedUids, Set<Integer> allowedGids, int maxFileDescriptors, Charset charset,
-		int concurrency, UdsListenerActivation activation) {
+		int concurrency, UdsListenerActivation activation, @Nullable TcpTls tls) {
 
 	private static final Set<ListenerCapability> STREAM_CAPABILITIES = Collections.unmodifiableSet(
 			EnumSet.of(ListenerCapability.CONNECTIONS, ListenerCapability.PEER_CREDENTIALS,
@@ -116,7 +118,7 @@ public record UdsListenerDefinition(String name, UdsListenerType type, ListenerA
 	 */
 	public ListenerSocketSource newSocketSource() {
 		if (this.address instanceof TcpAddress tcp) {
-			return new TcpSource(this.name, propertyPrefix(), tcp, this.backlog);
+			return new TcpSource(this.name, propertyPrefix(), tcp, this.backlog, this.tls);
 		}
 		UdsAddress uds = (UdsAddress) this.address;
 		Path path = uds.path();

@@ -10,3 +10,4 @@
 package dev.udsboot.listener;
 
 import org.jspecify.annotations.NullMarked;
+

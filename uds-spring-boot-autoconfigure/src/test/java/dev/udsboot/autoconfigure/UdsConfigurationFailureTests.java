@@ -52,6 +52,24 @@ class UdsConfigurationFailureTests {
 	}
 
 	@Test
+	void tlsOnAUnixDomainSocketListener() {
+		fails(new String[] { "uds.listeners.echo.path=" + this.dir.resolve("a.sock"),
+				"uds.listeners.echo.ssl.bundle=server" }, "uds.listeners.echo.ssl.bundle", "TLS is for TCP listeners");
+	}
+
+	@Test
+	void clientCertificatesWithoutTls() {
+		fails(new String[] { "uds.listeners.echo.type=tcp", "uds.listeners.echo.ssl.client-auth=need" },
+				"uds.listeners.echo.ssl.client-auth", "Client certificates need TLS");
+	}
+
+	@Test
+	void tlsBundleThatDoesNotExist() {
+		fails(new String[] { "uds.listeners.echo.type=tcp", "uds.listeners.echo.ssl.bundle=missing" },
+				"uds.listeners.echo.ssl.bundle", "missing", "spring.ssl.bundle.pem.missing");
+	}
+
+	@Test
 	void bothPathAndAbstractName() {
 		fails(new String[] { "uds.listeners.echo.path=" + this.dir.resolve("a.sock"),
 				"uds.listeners.echo.abstract-name=echo-abstract" }, "uds.listeners.echo.path", "echo-abstract",

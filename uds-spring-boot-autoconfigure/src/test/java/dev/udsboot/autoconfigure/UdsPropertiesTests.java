@@ -27,7 +27,7 @@ class UdsPropertiesTests {
 		listener.setPath("/run/app/echo.sock");
 		UdsProperties properties = new UdsProperties();
 		properties.getListeners().put("echo", listener);
-		UdsListenerDefinition definition = PropertiesListenerDefinitions.from(properties).find("echo");
+		UdsListenerDefinition definition = PropertiesListenerDefinitions.from(properties, null).find("echo");
 		assertThat(definition)
 			.isEqualTo(UdsListenerDefaults.definition("echo", UdsAddress.ofPath(Path.of("/run/app/echo.sock"))));
 	}

@@ -189,7 +189,7 @@ class UdsHealthTests {
 			UdsListenerEndpointRegistry registry = registry(context);
 			// a probe that gave up at once: its token is looked for in this process's connections
 			assertThat(ListenerProber.forContainer(registry.getListenerContainer("fds"))
-				.probeStream(dev.udsboot.socket.UdsAddress.ofPath(this.dir.resolve("fds.sock")), Duration.ofNanos(1))
+				.probeStream(dev.udsboot.socket.UdsAddress.ofPath(this.dir.resolve("fds.sock")), Duration.ofNanos(1), null)
 				.answered()).isFalse();
 			try (java.io.FileInputStream first = new java.io.FileInputStream("/etc/hostname");
 					java.io.FileInputStream second = new java.io.FileInputStream("/etc/hostname");

@@ -121,7 +121,8 @@ public final class TestListeners {
 	public UdsListenerDefinition build() {
 		return new UdsListenerDefinition(this.name, this.type, this.address, this.framing, this.maxMessageSize,
 				this.socketFile, this.backlog, this.maxConnections, this.idleTimeout, Set.of(), Set.of(),
-				this.maxFileDescriptors, UdsListenerDefaults.CHARSET, this.concurrency, UdsListenerDefaults.ACTIVATION);
+				this.maxFileDescriptors, UdsListenerDefaults.CHARSET, this.concurrency, UdsListenerDefaults.ACTIVATION,
+				null);
 	}
 
 }

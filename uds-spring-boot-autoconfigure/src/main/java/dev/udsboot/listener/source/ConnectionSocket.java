@@ -73,6 +73,14 @@ public interface ConnectionSocket extends Closeable {
 	void shutdownInput() throws IOException;
 
 	/**
+	 * Secures the connection before anything is read, where the transport does (TLS): a peer that
+	 * fails is refused.
+	 * @throws IOException if the peer fails the handshake
+	 */
+	default void startHandshake() throws IOException {
+	}
+
+	/**
 	 * Tells whether the connection is closed.
 	 * @return {@code true} once closed
 	 */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import javax.net.ssl.SSLSocket;
 
 import org.jspecify.annotations.Nullable;
 
@@ -12,15 +13,25 @@ import dev.udsboot.socket.PeerCredentials;
 import dev.udsboot.socket.ReceivedDescriptors;
 
 /**
- * A connection accepted on a TCP port: no peer credentials, no descriptors (startup refuses
- * handlers that need them on a TCP listener, so refusing them here is a last guard).
+ * A connection accepted on a TCP port, in plain TCP or TLS: no peer credentials, no descriptors
+ * (startup refuses handlers that need them on a TCP listener, so refusing them here is a last
+ * guard).
  */
 final class TcpConnectionSocket implements ConnectionSocket {
 
 	private final Socket socket;
 
-	TcpConnectionSocket(Socket socket) {
+	/** The TCP connection under a TLS one, whose input is shut down for a graceful stop. */
+	private final Socket transport;
+
+	/**
+	 * Wraps a connection.
+	 * @param socket what is read and written: the TCP connection, or a TLS socket over it
+	 * @param transport the TCP connection itself
+	 */
+	TcpConnectionSocket(Socket socket, Socket transport) {
 		this.socket = socket;
+		this.transport = transport;
 	}
 
 	@Override
@@ -62,9 +73,24 @@ final class TcpConnectionSocket implements ConnectionSocket {
 		};
 	}
 
+	/**
+	 * Shuts the TCP connection's input down (a TLS socket refuses {@code shutdownInput}): what
+	 * the peer sent is still read, then the TLS socket sees the end of the stream.
+	 */
 	@Override
 	public void shutdownInput() throws IOException {
-		this.socket.shutdownInput();
+		this.transport.shutdownInput();
+	}
+
+	/**
+	 * Runs the TLS handshake, if this is a TLS connection: a client that fails it (no certificate
+	 * where one is required, one not trusted) is refused before anything is read.
+	 */
+	@Override
+	public void startHandshake() throws IOException {
+		if (this.socket instanceof SSLSocket secured) {
+			secured.startHandshake();
+		}
 	}
 
 	@Override

@@ -2,6 +2,7 @@ package dev.udsboot.listener.source;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -9,6 +10,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.nio.channels.ServerSocketChannel;
+import javax.net.ssl.SSLSocket;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -22,12 +24,14 @@ import dev.udsboot.socket.ListenerAddress;
 import dev.udsboot.socket.SocketFileBinder.DatagramOpener;
 import dev.udsboot.socket.SocketFileBinder.PrivateSocketBinder;
 import dev.udsboot.socket.TcpAddress;
+import dev.udsboot.socket.TcpTls;
 
 /**
  * A TCP port, opened through the JDK's {@link ServerSocketChannel} (so the acceptor waits in the
  * JDK's selector). Port 0 takes any free port; the port taken is {@link #boundAddress()}. A port
  * opened on an address other than the loopback one is reachable from the network: one WARN line
- * says so.
+ * says so. With TLS, every accepted connection is wrapped in the JDK's {@link SSLSocket}, in
+ * server mode, with the bundle's context.
  */
 public final class TcpSource implements ListenerSocketSource {
 
@@ -44,6 +48,8 @@ public final class TcpSource implements ListenerSocketSource {
 
 	private final int backlog;
 
+	private final @Nullable TcpTls tls;
+
 	private volatile @Nullable TcpAddress bound;
 
 	/**
@@ -52,12 +58,15 @@ public final class TcpSource implements ListenerSocketSource {
 	 * @param propertyPrefix the prefix of the listener's properties, e.g. {@code uds.listeners.echo.}
 	 * @param address the host and port to listen on
 	 * @param backlog the listen backlog
+	 * @param tls TLS on every accepted connection, or {@code null} for plain TCP
 	 */
-	public TcpSource(String listenerName, String propertyPrefix, TcpAddress address, int backlog) {
+	public TcpSource(String listenerName, String propertyPrefix, TcpAddress address, int backlog,
+			@Nullable TcpTls tls) {
 		this.listenerName = listenerName;
 		this.propertyPrefix = propertyPrefix;
 		this.address = address;
 		this.backlog = backlog;
+		this.tls = tls;
 	}
 
 	@Override
@@ -137,7 +146,33 @@ public final class TcpSource implements ListenerSocketSource {
 		catch (SocketException ex) {
 			logger.debug("Cannot set TCP_NODELAY on " + accepted, ex);
 		}
-		return new TcpConnectionSocket(accepted);
+		if (this.tls == null) {
+			return new TcpConnectionSocket(accepted, accepted);
+		}
+		try {
+			// the handshake happens on the connection's own thread, at its first read, never here
+			SSLSocket secured = (SSLSocket) this.tls.context()
+				.getSocketFactory()
+				.createSocket(accepted, accepted.getInetAddress().getHostAddress(), accepted.getPort(), true);
+			secured.setUseClientMode(false);
+			switch (this.tls.clientAuth()) {
+				case NEED -> secured.setNeedClientAuth(true);
+				case WANT -> secured.setWantClientAuth(true);
+				case NONE -> secured.setWantClientAuth(false);
+			}
+			return new TcpConnectionSocket(secured, accepted);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot set up TLS on " + accepted, ex);
+		}
+	}
+
+	/**
+	 * Returns TLS on this source's connections.
+	 * @return the settings, or {@code null} for plain TCP
+	 */
+	public @Nullable TcpTls tls() {
+		return this.tls;
 	}
 
 	@Override

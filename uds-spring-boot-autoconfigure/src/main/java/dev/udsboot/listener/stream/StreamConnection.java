@@ -75,6 +75,9 @@ final class StreamConnection implements Runnable {
 			if (tracker != null) {
 				input.setReadObserver(tracker::afterRead);
 			}
+			if (!secured()) {
+				return;
+			}
 			if (isIntercepted(input)) {
 				// the starter's own (a health probe), answered by the interceptor; seen by nobody
 				return;
@@ -253,6 +256,24 @@ final class StreamConnection implements Runnable {
 
 	private static String sinceLastLine(long count) {
 		return (count > 1) ? " (" + count + " of this kind on this listener since the last line)" : "";
+	}
+
+	/**
+	 * Runs the transport's handshake (TLS): a peer that fails it is refused, counted with the
+	 * unauthorized peers and named in the refused peers' rate-limited WARN line.
+	 */
+	private boolean secured() {
+		try {
+			this.session.socket().startHandshake();
+			return true;
+		}
+		catch (IOException ex) {
+			this.statistics.peerUnauthorized();
+			this.container.refusedPeers().warn((count) -> "Refused connection " + this.id + " of "
+					+ this.container.getDefinition().describe() + ": the TLS handshake failed: " + ex.getMessage()
+					+ sinceLastLine(count));
+			return false;
+		}
 	}
 
 	/**

@@ -1,0 +1,93 @@
+package dev.udsboot.socket;
+
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.HashSet;
+import java.util.Set;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509KeyManager;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * TLS on a TCP listener: the server's context, made from a Spring Boot SSL bundle, whether clients
+ * present certificates, and the bundle's key managers, with which the listener's own health probe
+ * authenticates when certificates are required.
+ *
+ * @param bundle the name of the {@code spring.ssl.bundle.*} bundle, for log lines and reports
+ * @param context the server's TLS context
+ * @param keyManagers the bundle's key managers
+ * @param clientAuth whether clients present certificates
+ */
+public record TcpTls(String bundle, SSLContext context, KeyManager[] keyManagers, ClientAuth clientAuth) {
+
+	/** Key types whose server certificates the listener may present. */
+	private static final String[] KEY_TYPES = { "RSA", "EC", "EdDSA", "RSASSA-PSS", "DSA" };
+
+	/**
+	 * Makes the client side of a handshake with this listener, for its own health probe: it
+	 * presents the bundle's certificate (a listener that requires client certificates lets its own
+	 * probe in only if its bundle trusts that), and trusts exactly the certificates this listener
+	 * presents, whatever the bundle trusts.
+	 * @return a client context
+	 * @throws GeneralSecurityException if the JDK has no TLS
+	 */
+	public SSLContext probeContext() throws GeneralSecurityException {
+		Set<X509Certificate> own = new HashSet<>();
+		for (KeyManager manager : this.keyManagers) {
+			if (manager instanceof X509KeyManager x509) {
+				for (String keyType : KEY_TYPES) {
+					String[] aliases = x509.getServerAliases(keyType, null);
+					for (String alias : (aliases != null) ? aliases : new String[0]) {
+						X509Certificate[] chain = x509.getCertificateChain(alias);
+						if (chain != null && chain.length > 0) {
+							own.add(chain[0]);
+						}
+					}
+				}
+			}
+		}
+		SSLContext client = SSLContext.getInstance(this.context.getProtocol());
+		client.init(this.keyManagers, new TrustManager[] { new OwnCertificates(own) }, null);
+		return client;
+	}
+
+	/** Whether a TLS server asks its clients for certificates. */
+	public enum ClientAuth {
+
+		/** No client certificate is asked for. */
+		NONE,
+
+		/** A client certificate is asked for; a client without one is let in. */
+		WANT,
+
+		/** A client certificate is required; a client without one is refused. */
+		NEED
+
+	}
+
+	/** Trusts a server that presents one of the listener's own certificates. */
+	private record OwnCertificates(Set<X509Certificate> own) implements X509TrustManager {
+
+		@Override
+		public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+			if (chain == null || chain.length == 0 || !this.own.contains(chain[0])) {
+				throw new CertificateException("Not this listener's own certificate");
+			}
+		}
+
+		@Override
+		public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+			throw new CertificateException("A probe trusts no client");
+		}
+
+		@Override
+		public X509Certificate[] getAcceptedIssuers() {
+			return new X509Certificate[0];
+		}
+
+	}
+
+}

@@ -1,0 +1,150 @@
+package dev.udsboot.listener.stream;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
+import dev.udsboot.autoconfigure.UdsAutoConfiguration;
+import dev.udsboot.autoconfigure.health.UdsHealthContributorAutoConfiguration;
+import dev.udsboot.config.UdsListenerEndpointRegistry;
+import dev.udsboot.health.UdsHealthContributor;
+import dev.udsboot.listener.UdsListenerContainer;
+import dev.udsboot.socket.TcpAddress;
+import dev.udsboot.test.RequiredTools;
+import dev.udsboot.test.TestCertificates;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A TCP listener with TLS from a Spring Boot SSL bundle (PEM files that {@code openssl} makes for
+ * the run), reached by {@code socat OPENSSL:} and {@code python3}'s {@code ssl} module; with
+ * {@code client-auth: need}, a client without a certificate is refused, logged and counted, and
+ * the listener's own health probe still gets in.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class TlsListenerTests {
+
+	@TempDir
+	static Path certificatesDir;
+
+	private static TestCertificates certificates;
+
+	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+
+	@BeforeAll
+	static void makeCertificates() throws Exception {
+		certificates = TestCertificates.create(certificatesDir);
+	}
+
+	@AfterEach
+	void closeAll() {
+		this.contexts.forEach(ConfigurableApplicationContext::close);
+	}
+
+	private ConfigurableApplicationContext start(String... properties) {
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(TlsApplication.class)
+			.web(WebApplicationType.NONE)
+			.properties("spring.main.banner-mode=off", "uds.listeners.echo-tcp.type=tcp",
+					"uds.listeners.echo-tcp.ssl.bundle=server")
+			.properties(certificates.serverBundle("server"))
+			.properties(properties)
+			.run();
+		this.contexts.add(context);
+		return context;
+	}
+
+	private static UdsListenerContainer container(ConfigurableApplicationContext context) {
+		UdsListenerContainer container = context.getBean(UdsListenerEndpointRegistry.class)
+			.getListenerContainer("echo-tcp");
+		assertThat(container).isNotNull();
+		return container;
+	}
+
+	@Test
+	void socatAndPythonAreAnsweredOverTls(CapturedOutput output) throws Exception {
+		ConfigurableApplicationContext context = start();
+		TcpAddress address = (TcpAddress) container(context).getAddress();
+		assertThat(run(List.of(RequiredTools.require("socat"), "-t", "5", "-",
+				"OPENSSL:" + address + ",cafile=" + certificates.ca() + ",verify=1"), "over tls\n"))
+			.isEqualTo("over tls\n");
+		String python = """
+				import socket, ssl, sys
+				context = ssl.create_default_context(cafile=sys.argv[2])
+				with socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=10) as raw:
+				    with context.wrap_socket(raw, server_hostname='127.0.0.1') as s:
+				        f = s.makefile('rwb')
+				        f.write(b'python over tls\\n'); f.flush()
+				        print(f.readline().decode().strip(), s.version())
+				""";
+		assertThat(run(List.of(RequiredTools.require("python3"), "-c", python, Integer.toString(address.port()),
+				certificates.ca().toString()), "")).startsWith("python over tls TLSv1.");
+		assertThat(output).doesNotContain(" WARN ").doesNotContain(" ERROR ");
+	}
+
+	@Test
+	void withClientAuthNeedAClientWithoutACertificateIsRefusedLoggedAndCounted(CapturedOutput output)
+			throws Exception {
+		ConfigurableApplicationContext context = start("uds.listeners.echo-tcp.ssl.client-auth=need");
+		UdsListenerContainer container = container(context);
+		TcpAddress address = (TcpAddress) container.getAddress();
+		String withCertificate = run(List.of(RequiredTools.require("socat"), "-t", "5", "-",
+				"OPENSSL:" + address + ",cafile=" + certificates.ca() + ",cert=" + certificates.clientCertificate()
+						+ ",key=" + certificates.clientKey()), "with a certificate\n");
+		assertThat(withCertificate).isEqualTo("with a certificate\n");
+		String without = run(List.of(RequiredTools.require("socat"), "-t", "5", "-",
+				"OPENSSL:" + address + ",cafile=" + certificates.ca()), "without\n");
+		assertThat(without).doesNotContain("without\n");
+		await().atMost(Duration.ofSeconds(5)).until(() -> output.getAll().contains("the TLS handshake failed"));
+		assertThat(container.getStatistics().unauthorizedPeers()).isEqualTo(1);
+		assertThat(output.getAll().lines().filter((line) -> line.contains(" WARN ")).toList()).singleElement()
+			.asString()
+			.contains("Refused connection")
+			.contains("listener 'echo-tcp'")
+			.contains("the TLS handshake failed");
+		HealthIndicator health = (HealthIndicator) context.getBean(UdsHealthContributor.class)
+			.getContributor("echo-tcp");
+		Health probed = health.health();
+		assertThat(probed.getStatus().getCode()).as(probed.toString()).isEqualTo("UP");
+		assertThat(container.getStatistics().unauthorizedPeers()).as("the probe got in").isEqualTo(1);
+	}
+
+	private static String run(List<String> command, String input) throws IOException, InterruptedException {
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+		process.getOutputStream().close();
+		assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("%s finished", command).isTrue();
+		return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration({ SslAutoConfiguration.class, UdsAutoConfiguration.class, JacksonAutoConfiguration.class,
+			UdsHealthContributorAutoConfiguration.class })
+	@Import(TcpListenerTests.Events.class)
+	static class TlsApplication {
+
+	}
+
+}
