@@ -22,6 +22,7 @@ import dev.udsboot.listener.UdsReply;
 import dev.udsboot.listener.UdsSession;
 import dev.udsboot.listener.api.DefaultUdsListenerErrorHandler;
 import dev.udsboot.listener.api.UdsListenerErrorHandler;
+import dev.udsboot.socket.PeerCertificates;
 import dev.udsboot.socket.PeerCredentials;
 
 /**
@@ -113,6 +114,15 @@ public class MethodUdsListenerEndpoint implements UdsListenerEndpoint {
 						"Declare the parameter @Nullable (org.jspecify.annotations.Nullable, or any @Nullable "
 								+ "annotation; it is then null), or serve the handler on a Unix domain stream listener ("
 								+ definition.propertyPrefix() + "type=stream), whose callers' credentials are known.");
+			}
+			if (type == PeerCertificates.class && !parameter.isOptional() && !definition.requiresClientCertificates()) {
+				throw new UdsStartupException("The @UdsHandler " + describe() + " declares a PeerCertificates "
+						+ "parameter that is not @Nullable, but " + definition.describe() + " does not require client "
+						+ "certificates, so the argument would be null for a client without one.",
+						"Declare the parameter @Nullable (it is then null without a certificate), or require client "
+								+ "certificates: " + definition.propertyPrefix() + "type=tcp with "
+								+ definition.propertyPrefix() + "ssl.bundle and " + definition.propertyPrefix()
+								+ "ssl.client-auth=need.");
 			}
 			if (FileDescriptorArgumentResolver.takesDescriptors(parameter)
 					&& !definition.has(ListenerCapability.FILE_DESCRIPTORS)) {

@@ -4,9 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.exc.InvalidDefinitionException;
-import tools.jackson.databind.json.JsonMapper;
-
 import org.springframework.core.MethodParameter;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.converter.MessageConversionException;
@@ -16,6 +13,8 @@ import org.springframework.messaging.handler.annotation.support.MessageMethodArg
 import org.springframework.messaging.handler.annotation.support.PayloadMethodArgumentResolver;
 import org.springframework.messaging.handler.invocation.HandlerMethodArgumentResolver;
 import org.springframework.messaging.handler.invocation.MethodArgumentResolutionException;
+import tools.jackson.databind.exc.InvalidDefinitionException;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Spring's {@link DefaultMessageHandlerMethodFactory} with the starter's argument resolvers, and
@@ -34,6 +33,7 @@ public class UdsMessageHandlerMethodFactory extends DefaultMessageHandlerMethodF
 		this.messageConverter = messageConverter;
 		setMessageConverter(messageConverter);
 		setCustomArgumentResolvers(List.of(new UdsPeerArgumentResolver(), new PeerCredentialsArgumentResolver(),
+				new PeerCertificatesArgumentResolver(),
 				new FileDescriptorArgumentResolver()));
 	}
 

@@ -104,6 +104,14 @@ public record UdsListenerDefinition(String name, UdsListenerType type, ListenerA
 	}
 
 	/**
+	 * Tells whether every client of this listener presents a verified certificate.
+	 * @return {@code true} for a TCP listener with TLS and {@code ssl.client-auth: need}
+	 */
+	public boolean requiresClientCertificates() {
+		return this.tls != null && this.tls.clientAuth() == TcpTls.ClientAuth.NEED;
+	}
+
+	/**
 	 * Returns the prefix of this listener's properties, for messages that name one.
 	 * @return e.g. {@code uds.listeners.echo.}
 	 */

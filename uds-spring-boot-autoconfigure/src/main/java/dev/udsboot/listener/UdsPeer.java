@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.udsboot.socket.PeerCertificates;
 import dev.udsboot.socket.PeerCredentials;
 
 /**
@@ -27,6 +28,15 @@ public interface UdsPeer {
 	 * junixsocket cannot receive (see the README)
 	 */
 	@Nullable PeerCredentials peerCredentials();
+
+	/**
+	 * Returns the certificate chain a TLS client presented, as the handshake verified it.
+	 * @return the chain; {@code null} unless the listener is TCP with TLS and the client presented
+	 * a certificate (always, with {@code ssl.client-auth: need})
+	 */
+	default @Nullable PeerCertificates peerCertificates() {
+		return null;
+	}
 
 	/**
 	 * Sends one message to the peer: framed with the listener's framing on a stream, as one

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import org.jspecify.annotations.Nullable;
 
 import dev.udsboot.framing.OutboundDescriptors;
+import dev.udsboot.socket.PeerCertificates;
 import dev.udsboot.socket.PeerCredentials;
 import dev.udsboot.socket.ReceivedDescriptors;
 
@@ -52,6 +53,14 @@ public interface ConnectionSocket extends Closeable {
 	 * @throws IOException if they cannot be read
 	 */
 	@Nullable PeerCredentials readPeerCredentials() throws IOException;
+
+	/**
+	 * Returns the certificate chain the peer presented in the TLS handshake, as it was verified.
+	 * @return the chain, or {@code null} if the transport is not TLS or the peer presented none
+	 */
+	default @Nullable PeerCertificates peerCertificates() {
+		return null;
+	}
 
 	/**
 	 * Starts tracking the descriptors that arrive with the peer's bytes.

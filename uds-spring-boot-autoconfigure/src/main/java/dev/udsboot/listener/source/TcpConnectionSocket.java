@@ -4,11 +4,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSocket;
 
 import org.jspecify.annotations.Nullable;
 
 import dev.udsboot.framing.OutboundDescriptors;
+import dev.udsboot.socket.PeerCertificates;
 import dev.udsboot.socket.PeerCredentials;
 import dev.udsboot.socket.ReceivedDescriptors;
 
@@ -57,6 +63,26 @@ final class TcpConnectionSocket implements ConnectionSocket {
 	@Override
 	public @Nullable PeerCredentials readPeerCredentials() {
 		return null;
+	}
+
+	@Override
+	public @Nullable PeerCertificates peerCertificates() {
+		if (!(this.socket instanceof SSLSocket secured)) {
+			return null;
+		}
+		try {
+			List<X509Certificate> chain = new ArrayList<>();
+			for (Certificate certificate : secured.getSession().getPeerCertificates()) {
+				if (certificate instanceof X509Certificate x509) {
+					chain.add(x509);
+				}
+			}
+			return chain.isEmpty() ? null : new PeerCertificates(chain);
+		}
+		catch (SSLPeerUnverifiedException ex) {
+			// the client presented no certificate (client-auth none, or want without one)
+			return null;
+		}
 	}
 
 	@Override

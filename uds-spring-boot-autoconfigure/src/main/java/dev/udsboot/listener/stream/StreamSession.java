@@ -14,6 +14,7 @@ import dev.udsboot.framing.FrameCodec;
 import dev.udsboot.listener.UdsListenerStatistics;
 import dev.udsboot.listener.UdsSession;
 import dev.udsboot.listener.source.ConnectionSocket;
+import dev.udsboot.socket.PeerCertificates;
 import dev.udsboot.socket.PeerCredentials;
 
 /**
@@ -79,6 +80,11 @@ final class StreamSession implements UdsSession {
 			this.peerCredentials = peer;
 		}
 		return peer;
+	}
+
+	@Override
+	public @Nullable PeerCertificates peerCertificates() {
+		return this.socket.peerCertificates();
 	}
 
 	/**

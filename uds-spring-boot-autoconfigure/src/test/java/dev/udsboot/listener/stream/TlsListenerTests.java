@@ -26,11 +26,13 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
+import dev.udsboot.annotation.UdsHandler;
 import dev.udsboot.autoconfigure.UdsAutoConfiguration;
 import dev.udsboot.autoconfigure.health.UdsHealthContributorAutoConfiguration;
 import dev.udsboot.config.UdsListenerEndpointRegistry;
 import dev.udsboot.health.UdsHealthContributor;
 import dev.udsboot.listener.UdsListenerContainer;
+import dev.udsboot.socket.PeerCertificates;
 import dev.udsboot.socket.TcpAddress;
 import dev.udsboot.test.RequiredTools;
 import dev.udsboot.test.TestCertificates;
@@ -68,7 +70,8 @@ class TlsListenerTests {
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(TlsApplication.class)
 			.web(WebApplicationType.NONE)
 			.properties("spring.main.banner-mode=off", "uds.listeners.echo-tcp.type=tcp",
-					"uds.listeners.echo-tcp.ssl.bundle=server")
+					"uds.listeners.echo-tcp.ssl.bundle=server", "uds.listeners.who-tls.type=tcp",
+					"uds.listeners.who-tls.ssl.bundle=server", "uds.listeners.who-tls.ssl.client-auth=need")
 			.properties(certificates.serverBundle("server"))
 			.properties(properties)
 			.run();
@@ -131,6 +134,17 @@ class TlsListenerTests {
 		assertThat(container.getStatistics().unauthorizedPeers()).as("the probe got in").isEqualTo(1);
 	}
 
+	@Test
+	void aHandlerTakesTheVerifiedCertificateOfAClientThatMustPresentOne() throws Exception {
+		ConfigurableApplicationContext context = start();
+		UdsListenerContainer who = context.getBean(UdsListenerEndpointRegistry.class).getListenerContainer("who-tls");
+		assertThat(who).isNotNull();
+		assertThat(run(List.of(RequiredTools.require("socat"), "-t", "5", "-",
+				"OPENSSL:" + who.getAddress() + ",cafile=" + certificates.ca() + ",cert="
+						+ certificates.clientCertificate() + ",key=" + certificates.clientKey()), "who am I\n"))
+			.isEqualTo("CN=uds-test-client issued by CN=uds-test-ca\n");
+	}
+
 	private static String run(List<String> command, String input) throws IOException, InterruptedException {
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
@@ -142,8 +156,18 @@ class TlsListenerTests {
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ SslAutoConfiguration.class, UdsAutoConfiguration.class, JacksonAutoConfiguration.class,
 			UdsHealthContributorAutoConfiguration.class })
-	@Import(TcpListenerTests.Events.class)
+	@Import({ TcpListenerTests.Events.class, Who.class })
 	static class TlsApplication {
+
+	}
+
+	/** Answers with whom the client's certificate names, and who issued it. */
+	static class Who {
+
+		@UdsHandler("who-tls")
+		String who(String line, PeerCertificates peer) {
+			return peer.principal().getName() + " issued by " + peer.certificate().getIssuerX500Principal().getName();
+		}
 
 	}
 
