@@ -1,8 +1,10 @@
 package dev.udsboot.systemd;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -15,6 +17,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.udsboot.annotation.UdsHandler;
 import dev.udsboot.config.UdsListenerEndpointRegistry;
 import dev.udsboot.socket.UdsAddress;
 import dev.udsboot.test.LineClient;
@@ -157,6 +160,68 @@ class SystemdNotifyTests {
 		}
 	}
 
+	@Test
+	void inAContextHierarchyReadyComesFromTheChildWhoseListenersAcceptAndEachGoesOnce(CapturedOutput output) {
+		Path echo = SystemdTestApplication.echoSocket(this.dir);
+		try (NotifyReceiver receiver = NotifyReceiver.bind(this.dir.resolve("notify").toString(), echo)) {
+			ConfigurableApplicationContext child = SystemdTestApplication.runAsChild(this.dir,
+					"--NOTIFY_SOCKET=" + receiver.address());
+			ConfigurableApplicationContext parent = (ConfigurableApplicationContext) child.getParent();
+			assertThat(parent).isNotNull();
+			// each context its own notifier, though the parent has one
+			assertThat(child.getBeanNamesForType(SystemdReadinessNotifier.class)).hasSize(1);
+			assertThat(parent.getBeanNamesForType(SystemdReadinessNotifier.class)).hasSize(1);
+			Notification ready = receiver.await("READY=1", WAIT);
+			assertThat(ready.connect()).as("the child's echo accepted when READY=1 arrived").isEqualTo("ok");
+			assertThat(ready.value("STATUS")).isEqualTo(SystemdTestApplication.status(this.dir));
+			assertThat(output.getOut()).contains("Not notifying systemd of readiness (READY=1) from application context '"
+					+ parent.getId() + "': it has no listeners of its own");
+			parent.close();
+			assertThat(child.isActive()).as("closed with its parent").isFalse();
+			receiver.await("STOPPING=1", WAIT);
+			new SystemdNotifier(receiver.address()).notify("X-TEST=last");
+			receiver.await("X-TEST=last", WAIT);
+			assertThat(receiver.notifications()).extracting((notification) -> notification.data().lines().findFirst().get())
+				.containsExactly("READY=1", "STOPPING=1", "X-TEST=last");
+		}
+	}
+
+	@Test
+	void theStatusOfManyListenersOnLongPathsIsCutSoThatSystemdReadsReady() {
+		try (NotifyReceiver receiver = NotifyReceiver.bind(this.dir.resolve("notify").toString())) {
+			List<String> arguments = new ArrayList<>(List.of("--NOTIFY_SOCKET=" + receiver.address()));
+			for (int i = 0; i < 60; i++) {
+				String name = String.format("l%02d", i);
+				// as long as a socket path may be (107 bytes)
+				String file = name + "-" + "x".repeat(107 - this.dir.toString().length() - 1 - name.length() - 1 - 5) + ".sock";
+				arguments.add("--uds.listeners." + name + ".type=datagram");
+				arguments.add("--uds.listeners." + name + ".path=" + this.dir.resolve(file));
+			}
+			try (ConfigurableApplicationContext context = SystemdTestApplication.run(this.dir,
+					List.of(ManyListenersConfiguration.class), arguments.toArray(String[]::new))) {
+				Notification ready = receiver.await("READY=1", WAIT);
+				assertThat(ready.data().getBytes(StandardCharsets.UTF_8).length)
+					.isLessThanOrEqualTo(SystemdNotifier.MAX_DATAGRAM_BYTES);
+				String status = ready.value("STATUS");
+				assertThat(status).startsWith("Serving ").matches(".* … and \\d+ more");
+				assertThat(status.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(StatusText.MAX_BYTES);
+				assertThat(ready.value("MAINPID")).isEqualTo(String.valueOf(OWN_PID));
+			}
+		}
+	}
+
+	@Test
+	void aNewlineInASocketPathCannotAddALine() {
+		Path echo = this.dir.resolve("echo\nWATCHDOG=1\nX-INJECTED=1.sock");
+		try (NotifyReceiver receiver = NotifyReceiver.bind(this.dir.resolve("notify").toString());
+				ConfigurableApplicationContext context = SystemdTestApplication.run(this.dir, List.of(),
+						"--NOTIFY_SOCKET=" + receiver.address(), "--uds.listeners.echo.path=" + echo)) {
+			Notification ready = receiver.await("READY=1", WAIT);
+			assertThat(ready.data().lines()).hasSize(3).noneMatch((line) -> line.startsWith("X-INJECTED") || line.equals("WATCHDOG=1"));
+			assertThat(ready.value("STATUS")).contains("echo (" + this.dir.resolve("echo?WATCHDOG=1?X-INJECTED=1.sock") + ")");
+		}
+	}
+
 	static List<String> warnLines(CapturedOutput output, String text) {
 		return output.getOut().lines().filter((line) -> line.contains(" WARN ") && line.contains(text)).toList();
 	}
@@ -240,6 +305,30 @@ class SystemdNotifyTests {
 				}
 
 			};
+		}
+
+	}
+
+	/** Serves 60 more datagram listeners, {@code l00} to {@code l59}. */
+	@Configuration(proxyBeanMethods = false)
+	static class ManyListenersConfiguration {
+
+		@Bean
+		ManyListeners manyListeners() {
+			return new ManyListeners();
+		}
+
+	}
+
+	static class ManyListeners {
+
+		@UdsHandler({ "l00", "l01", "l02", "l03", "l04", "l05", "l06", "l07", "l08", "l09",
+				"l10", "l11", "l12", "l13", "l14", "l15", "l16", "l17", "l18", "l19",
+				"l20", "l21", "l22", "l23", "l24", "l25", "l26", "l27", "l28", "l29",
+				"l30", "l31", "l32", "l33", "l34", "l35", "l36", "l37", "l38", "l39",
+				"l40", "l41", "l42", "l43", "l44", "l45", "l46", "l47", "l48", "l49",
+				"l50", "l51", "l52", "l53", "l54", "l55", "l56", "l57", "l58", "l59" })
+		void event(String event) {
 		}
 
 	}
