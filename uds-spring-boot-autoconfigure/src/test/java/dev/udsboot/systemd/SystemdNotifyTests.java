@@ -16,6 +16,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 
 import dev.udsboot.annotation.UdsHandler;
 import dev.udsboot.config.UdsListenerEndpointRegistry;
@@ -222,6 +224,25 @@ class SystemdNotifyTests {
 		}
 	}
 
+	@Test
+	void noPingFollowsStoppingThoughTheContextTakesTimeToClose() {
+		try (NotifyReceiver receiver = NotifyReceiver.bind(this.dir.resolve("notify").toString())) {
+			ConfigurableApplicationContext context = SystemdTestApplication.run(this.dir,
+					List.of(SlowCloseConfiguration.class), "--NOTIFY_SOCKET=" + receiver.address(),
+					"--WATCHDOG_USEC=20000");
+			await().atMost(WAIT).until(() -> receiver.count("WATCHDOG=1") >= 3);
+			// a ContextClosedEvent listener after the one that sends STOPPING=1 takes 300 ms: 30 pings' time
+			context.close();
+			new SystemdNotifier(receiver.address()).notify("X-TEST=last");
+			receiver.await("X-TEST=last", WAIT);
+			List<String> first = receiver.notifications()
+				.stream()
+				.map((notification) -> notification.data().lines().findFirst().get())
+				.toList();
+			assertThat(first.subList(first.indexOf("STOPPING=1"), first.size())).containsExactly("STOPPING=1", "X-TEST=last");
+		}
+	}
+
 	static List<String> warnLines(CapturedOutput output, String text) {
 		return output.getOut().lines().filter((line) -> line.contains(" WARN ") && line.contains(text)).toList();
 	}
@@ -329,6 +350,17 @@ class SystemdNotifyTests {
 				"l40", "l41", "l42", "l43", "l44", "l45", "l46", "l47", "l48", "l49",
 				"l50", "l51", "l52", "l53", "l54", "l55", "l56", "l57", "l58", "l59" })
 		void event(String event) {
+		}
+
+	}
+
+	/** Takes 300 ms to handle {@code ContextClosedEvent}, after {@code STOPPING=1} (a listener method comes last). */
+	@Configuration(proxyBeanMethods = false)
+	static class SlowCloseConfiguration {
+
+		@EventListener(ContextClosedEvent.class)
+		void closing() throws InterruptedException {
+			Thread.sleep(300);
 		}
 
 	}
