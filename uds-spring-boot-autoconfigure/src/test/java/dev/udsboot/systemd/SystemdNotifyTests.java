@@ -25,6 +25,7 @@ import dev.udsboot.socket.UdsAddress;
 import dev.udsboot.test.LineClient;
 import dev.udsboot.test.NotifyReceiver;
 import dev.udsboot.test.NotifyReceiver.Notification;
+import dev.udsboot.test.ProcessResources;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -69,7 +70,7 @@ class SystemdNotifyTests {
 		// the check above can fail: the same receiver reports a socket nothing listens on
 		Path nothing = this.dir.resolve("nothing.sock");
 		try (NotifyReceiver receiver = NotifyReceiver.bind(this.dir.resolve("notify").toString(), nothing)) {
-			assertThat(new SystemdNotifier(receiver.address()).notify("READY=1")).isTrue();
+			assertThat(notifyOnce(receiver.address(), "READY=1")).isTrue();
 			assertThat(receiver.await("READY=1", WAIT).connect()).isNotEqualTo("ok").contains("No such file");
 		}
 	}
@@ -156,7 +157,7 @@ class SystemdNotifyTests {
 				Thread.sleep(1000);
 			}
 			// a last datagram of our own, so that anything sent before it has arrived too
-			new SystemdNotifier(receiver.address()).notify("X-TEST=last");
+			notifyOnce(receiver.address(), "X-TEST=last");
 			receiver.await("X-TEST=last", WAIT);
 			assertThat(receiver.notifications()).hasSize(1);
 		}
@@ -181,7 +182,7 @@ class SystemdNotifyTests {
 			parent.close();
 			assertThat(child.isActive()).as("closed with its parent").isFalse();
 			receiver.await("STOPPING=1", WAIT);
-			new SystemdNotifier(receiver.address()).notify("X-TEST=last");
+			notifyOnce(receiver.address(), "X-TEST=last");
 			receiver.await("X-TEST=last", WAIT);
 			assertThat(receiver.notifications()).extracting((notification) -> notification.data().lines().findFirst().get())
 				.containsExactly("READY=1", "STOPPING=1", "X-TEST=last");
@@ -233,13 +234,36 @@ class SystemdNotifyTests {
 			await().atMost(WAIT).until(() -> receiver.count("WATCHDOG=1") >= 3);
 			// a ContextClosedEvent listener after the one that sends STOPPING=1 takes 300 ms: 30 pings' time
 			context.close();
-			new SystemdNotifier(receiver.address()).notify("X-TEST=last");
+			notifyOnce(receiver.address(), "X-TEST=last");
 			receiver.await("X-TEST=last", WAIT);
 			List<String> first = receiver.notifications()
 				.stream()
 				.map((notification) -> notification.data().lines().findFirst().get())
 				.toList();
 			assertThat(first.subList(first.indexOf("STOPPING=1"), first.size())).containsExactly("STOPPING=1", "X-TEST=last");
+		}
+	}
+
+	@Test
+	void theNotifySocketIsClosedWithItsContext() {
+		try (NotifyReceiver receiver = NotifyReceiver.bind(this.dir.resolve("notify").toString())) {
+			String[] arguments = { "--NOTIFY_SOCKET=" + receiver.address(), "--WATCHDOG_USEC=100000" };
+			// once first, so that what the first run opens for good (jar files, classes) is counted before
+			try (ConfigurableApplicationContext context = SystemdTestApplication.run(this.dir, List.of(), arguments)) {
+				receiver.await("WATCHDOG=1", WAIT);
+			}
+			int before = ProcessResources.openDescriptors();
+			try (ConfigurableApplicationContext context = SystemdTestApplication.run(this.dir, List.of(), arguments)) {
+				await().atMost(WAIT).until(() -> receiver.count("WATCHDOG=1") > 3);
+			}
+			ProcessResources.awaitAtMost(before, ProcessResources::openDescriptors, WAIT);
+		}
+	}
+
+	/** Sends one notification from a notifier of its own, closed at once (it keeps a socket open). */
+	static boolean notifyOnce(String address, String state) {
+		try (SystemdNotifier notifier = new SystemdNotifier(address)) {
+			return notifier.notify(state);
 		}
 	}
 
