@@ -19,7 +19,10 @@ public final class SystemdEnvironment {
 	/** Where notifications go: a socket path, or {@code @name} for the abstract namespace. */
 	public static final String NOTIFY_SOCKET = "NOTIFY_SOCKET";
 
-	/** The watchdog timeout in microseconds, when {@code WatchdogSec=} is set. */
+	/**
+	 * The watchdog timeout in microseconds, when {@code WatchdogSec=} is set: an unsigned 64-bit
+	 * number, as {@code sd_watchdog_enabled(3)} reads it.
+	 */
 	public static final String WATCHDOG_USEC = "WATCHDOG_USEC";
 
 	/** The process the watchdog is meant for; a child that inherited the variables is not it. */
@@ -52,13 +55,18 @@ public final class SystemdEnvironment {
 		}
 		long micros;
 		try {
-			micros = Long.parseLong(usec.trim());
+			// unsigned, as systemd writes it: up to 2^64 - 2 (2^64 - 1 is USEC_INFINITY, never a timeout)
+			micros = Long.parseUnsignedLong(usec.trim());
 		}
 		catch (NumberFormatException ex) {
-			return Watchdog.none(WATCHDOG_USEC + "=" + usec + " is not a number");
+			return Watchdog.none(WATCHDOG_USEC + "=" + usec
+					+ (usec.trim().matches("-\\d+") ? " is not positive" : " is not a number"));
 		}
-		if (micros <= 0) {
+		if (micros == 0) {
 			return Watchdog.none(WATCHDOG_USEC + "=" + usec + " is not positive");
+		}
+		if (micros == -1) {
+			return Watchdog.none(WATCHDOG_USEC + "=" + usec + " is infinity (USEC_INFINITY), not a timeout");
 		}
 		String pid = environment.getProperty(WATCHDOG_PID);
 		long ownPid = ProcessHandle.current().pid();
@@ -72,7 +80,9 @@ public final class SystemdEnvironment {
 				return Watchdog.none(WATCHDOG_PID + "=" + pid + " is not a number");
 			}
 		}
-		return new Watchdog(Duration.of(micros, ChronoUnit.MICROS),
+		// above 2^63 - 1 microseconds (292,000 years) the difference does not matter
+		Duration timeout = Duration.of((micros < 0) ? Long.MAX_VALUE : micros, ChronoUnit.MICROS);
+		return new Watchdog(timeout,
 				WATCHDOG_USEC + "=" + usec + (StringUtils.hasText(pid) ? " for this process" : ""));
 	}
 
@@ -90,7 +100,8 @@ public final class SystemdEnvironment {
 
 		/**
 		 * Returns how often to ping: half the timeout, as {@code sd_watchdog_enabled(3)} advises,
-		 * so that one late ping does not cost a restart.
+		 * so that one late ping does not cost a restart, and at most once a day
+		 * ({@link SystemdWatchdog#MAX_INTERVAL}), so that a huge timeout is a usable interval.
 		 * @return the interval
 		 * @throws IllegalStateException if systemd expects no pings
 		 */
@@ -98,7 +109,8 @@ public final class SystemdEnvironment {
 			if (this.timeout == null) {
 				throw new IllegalStateException("systemd expects no watchdog pings: " + this.reason);
 			}
-			return this.timeout.dividedBy(2);
+			Duration half = this.timeout.dividedBy(2);
+			return (half.compareTo(SystemdWatchdog.MAX_INTERVAL) > 0) ? SystemdWatchdog.MAX_INTERVAL : half;
 		}
 
 	}

@@ -92,4 +92,23 @@ class SystemdAutoConfigurationTests {
 			.isEqualTo("WATCHDOG_PID=1 is another process than this one (" + OWN_PID + ")");
 	}
 
+	@Test
+	void aTimeoutAsLargeAsSystemdAcceptsPingsOnceADay() {
+		// 2^63 - 1 and 2^64 - 2 microseconds: their nanoseconds overflow a long
+		for (String usec : new String[] { "9223372036854775807", "18446744073709551614" }) {
+			this.runner.withPropertyValues(NOTIFY_SOCKET, "WATCHDOG_USEC=" + usec).run((context) -> {
+				assertThat(context).as(usec).hasNotFailed();
+				assertThat(context).hasSingleBean(SystemdWatchdog.class);
+				assertThat(context.getBean(SystemdWatchdog.class).isRunning()).isTrue();
+			});
+			assertThat(SystemdEnvironment.watchdog(new MockEnvironment().withProperty("WATCHDOG_USEC", usec)).interval())
+				.isEqualTo(Duration.ofDays(1));
+		}
+		// 2^64 - 1 is USEC_INFINITY, which sd_watchdog_enabled(3) refuses
+		assertThat(SystemdEnvironment.watchdog(new MockEnvironment().withProperty("WATCHDOG_USEC", "18446744073709551615"))
+			.timeout()).isNull();
+		assertThat(SystemdEnvironment.watchdog(new MockEnvironment().withProperty("WATCHDOG_USEC", "-5")).reason())
+			.isEqualTo("WATCHDOG_USEC=-5 is not positive");
+	}
+
 }

@@ -46,6 +46,27 @@ class SystemdTestApplication {
 	 * @return the running context
 	 */
 	static ConfigurableApplicationContext run(Path dir, List<Class<?>> configuration, String... arguments) {
+		List<Class<?>> sources = new ArrayList<>(List.of(SystemdTestApplication.class));
+		sources.addAll(configuration);
+		return new SpringApplicationBuilder(sources.toArray(Class<?>[]::new)).web(WebApplicationType.NONE)
+			.run(arguments(dir, arguments));
+	}
+
+	/**
+	 * Starts the application as the child of a parent context that has the systemd
+	 * auto-configuration and no listeners, as {@code SpringApplicationBuilder.child(...)} does.
+	 * @param dir where the listeners' sockets go
+	 * @param arguments as for {@link #run}, given to both contexts
+	 * @return the running child context
+	 */
+	static ConfigurableApplicationContext runAsChild(Path dir, String... arguments) {
+		return new SpringApplicationBuilder(Parent.class).web(WebApplicationType.NONE)
+			.child(SystemdTestApplication.class)
+			.web(WebApplicationType.NONE)
+			.run(arguments(dir, arguments));
+	}
+
+	private static String[] arguments(Path dir, String... arguments) {
 		// one argument per name: a name given twice would read as both values, comma-separated
 		Map<String, String> all = new LinkedHashMap<>();
 		for (String argument : List.of("--NOTIFY_SOCKET=", "--WATCHDOG_USEC=", "--WATCHDOG_PID=",
@@ -56,10 +77,7 @@ class SystemdTestApplication {
 		for (String argument : arguments) {
 			all.put(argument.substring(0, argument.indexOf('=')), argument);
 		}
-		List<Class<?>> sources = new ArrayList<>(List.of(SystemdTestApplication.class));
-		sources.addAll(configuration);
-		return new SpringApplicationBuilder(sources.toArray(Class<?>[]::new)).web(WebApplicationType.NONE)
-			.run(all.values().toArray(String[]::new));
+		return all.values().toArray(String[]::new);
 	}
 
 	static Path echoSocket(Path dir) {
@@ -68,6 +86,13 @@ class SystemdTestApplication {
 
 	static String status(Path dir) {
 		return "Serving echo (" + echoSocket(dir) + "), events (" + dir.resolve("events.sock") + ")";
+	}
+
+	/** A parent context with the systemd auto-configuration and no listeners of its own. */
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration(UdsSystemdAutoConfiguration.class)
+	static class Parent {
+
 	}
 
 	/** Serves {@code events}. */

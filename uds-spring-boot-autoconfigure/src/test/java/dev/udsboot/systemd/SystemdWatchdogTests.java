@@ -4,6 +4,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -162,6 +166,82 @@ class SystemdWatchdogTests {
 			long afterClose = receiver.count(PING);
 			await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
 				.until(() -> receiver.count(PING) == afterClose);
+		}
+	}
+
+	@Test
+	void stopDoesNotWaitLongForAHealthCheckThatIgnoresInterrupts() throws Exception {
+		CountDownLatch checking = new CountDownLatch(1);
+		try (NotifyReceiver receiver = receiver()) {
+			SystemdNotifier notifier = new SystemdNotifier(receiver.address());
+			SystemdWatchdog watchdog = new SystemdWatchdog(notifier, Duration.ofMillis(10), () -> {
+				checking.countDown();
+				// a check stuck in I/O that does not answer interrupts
+				long end = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+				while (System.nanoTime() < end) {
+					LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+				}
+				return null;
+			});
+			watchdog.start();
+			assertThat(checking.await(10, TimeUnit.SECONDS)).isTrue();
+			long start = System.nanoTime();
+			watchdog.stop();
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+			assertThat(watchdog.isRunning()).isFalse();
+			notifier.close();
+		}
+		// a daemon, it ends with the check
+		await().atMost(WAIT).until(() -> watchdogThreads() == 0);
+	}
+
+	@Test
+	void anErrorFromTheHealthCheckIsOneErrorLineAndPingsResume(CapturedOutput output) {
+		AtomicInteger checks = new AtomicInteger();
+		try (NotifyReceiver receiver = receiver()) {
+			SystemdNotifier notifier = new SystemdNotifier(receiver.address());
+			SystemdWatchdog watchdog = new SystemdWatchdog(notifier, Duration.ofMillis(20), () -> {
+				if (checks.incrementAndGet() <= 5) {
+					throw new NoClassDefFoundError("dev/example/Missing");
+				}
+				return null;
+			});
+			watchdog.start();
+			try {
+				// an Error thrown out of a fixed-rate task would have ended it for good
+				await().atMost(WAIT).until(() -> receiver.count(PING) >= 2);
+			}
+			finally {
+				watchdog.stop();
+				notifier.close();
+			}
+			assertThat(output.getOut().lines().filter((line) -> line.contains(" ERROR ") || line.contains("ERROR dev.")))
+				.singleElement()
+				.asString()
+				.contains("Stopped pinging systemd's watchdog (WATCHDOG=1): the application is not healthy: "
+						+ "the health check failed: java.lang.NoClassDefFoundError: dev/example/Missing");
+			assertThat(output.getOut()).contains("Resumed pinging systemd's watchdog");
+		}
+	}
+
+	@Test
+	void inAContextHierarchyAChildThatIsNotHealthyStopsThePingsOfItsParent(CapturedOutput output) throws Exception {
+		try (NotifyReceiver receiver = receiver()) {
+			ConfigurableApplicationContext child = SystemdTestApplication.runAsChild(this.dir,
+					"--NOTIFY_SOCKET=" + receiver.address(), "--WATCHDOG_USEC=100000");
+			// closing the parent closes the child
+			try (ConfigurableApplicationContext parent = (ConfigurableApplicationContext) child.getParent()) {
+				assertThat(child.getBeanNamesForType(SystemdWatchdog.class)).hasSize(1);
+				assertThat(parent.getBeanNamesForType(SystemdWatchdog.class)).hasSize(1);
+				receiver.await(PING, WAIT);
+				Files.delete(SystemdTestApplication.echoSocket(this.dir));
+				await().atMost(WAIT).until(() -> output.getOut().contains("Stopped pinging systemd's watchdog"));
+				long stoppedAt = receiver.count(PING);
+				// the parent, which has no listeners, is healthy: alone it would ping on
+				Thread.sleep(1000);
+				assertThat(receiver.count(PING)).isEqualTo(stoppedAt);
+			}
+			assertThat(watchdogThreads()).isZero();
 		}
 	}
 

@@ -1,28 +1,36 @@
 package dev.udsboot.autoconfigure.systemd;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.ListableBeanFactory;
 
 import dev.udsboot.config.UdsListenerEndpointRegistry;
 import dev.udsboot.health.ListenerSocketCheck;
 import dev.udsboot.listener.UdsListenerContainer;
 import dev.udsboot.systemd.ServiceCheck;
+import dev.udsboot.systemd.StatusText;
 
 /**
- * What the listeners of the endpoint registry tell systemd: whether they all accept (readiness),
+ * What the listeners of one context's endpoint registry tell systemd: whether there are any
+ * (a context without its own sends no {@code READY=1}), whether they all accept (readiness),
  * whether they all still serve on their own sockets (health, where Actuator is absent), and what
- * they serve ({@code STATUS=}). An application without the registry ({@code uds.enabled=false})
- * has no listeners to wait for.
+ * they serve ({@code STATUS=}). Only the context's own registry counts, never a parent's: a
+ * child context's notifier must not take its parent's listeners for its own. A context without
+ * the registry ({@code uds.enabled=false}) has no listeners.
  */
 final class ListenerChecks {
 
-	private final ObjectProvider<UdsListenerEndpointRegistry> registry;
+	private final ListableBeanFactory beanFactory;
 
-	ListenerChecks(ObjectProvider<UdsListenerEndpointRegistry> registry) {
-		this.registry = registry;
+	ListenerChecks(ListableBeanFactory beanFactory) {
+		this.beanFactory = beanFactory;
+	}
+
+	/** Whether the context has listeners of its own. */
+	boolean any() {
+		return !containers().isEmpty();
 	}
 
 	/** Passes when every registered container is running, so its socket is bound and listening. */
@@ -41,10 +49,11 @@ final class ListenerChecks {
 		if (containers.isEmpty()) {
 			return "Serving no listeners";
 		}
-		return containers.values()
+		// capped, and a newline in a path cannot start a line of its own (see StatusText)
+		return StatusText.list("Serving ", containers.values()
 			.stream()
 			.map((container) -> container.getDefinition().name() + " (" + container.getDefinition().address() + ")")
-			.collect(Collectors.joining(", ", "Serving ", ""));
+			.toList());
 	}
 
 	private @Nullable String firstProblem(java.util.function.Function<UdsListenerContainer, @Nullable String> check) {
@@ -58,8 +67,12 @@ final class ListenerChecks {
 	}
 
 	private Map<String, UdsListenerContainer> containers() {
-		UdsListenerEndpointRegistry registry = this.registry.getIfAvailable();
-		return (registry != null) ? registry.getListenerContainers() : Map.of();
+		// getBeansOfType looks at this context only, where an ObjectProvider would ask the parent
+		Map<String, UdsListenerContainer> containers = new LinkedHashMap<>();
+		this.beanFactory.getBeansOfType(UdsListenerEndpointRegistry.class, false, false)
+			.values()
+			.forEach((registry) -> containers.putAll(registry.getListenerContainers()));
+		return containers;
 	}
 
 }

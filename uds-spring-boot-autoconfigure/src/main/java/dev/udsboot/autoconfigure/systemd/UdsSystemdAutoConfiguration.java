@@ -1,20 +1,22 @@
 package dev.udsboot.autoconfigure.systemd;
 
+import java.util.Objects;
+
 import org.newsclub.net.unix.AFUNIXDatagramChannel;
-import org.springframework.beans.factory.BeanFactory;
-import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.SearchStrategy;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
 import dev.udsboot.autoconfigure.UdsAutoConfiguration;
-import dev.udsboot.config.UdsListenerEndpointRegistry;
 import dev.udsboot.systemd.ServiceCheck;
 import dev.udsboot.systemd.SystemdEnvironment;
 import dev.udsboot.systemd.SystemdNotifier;
@@ -28,6 +30,10 @@ import dev.udsboot.systemd.SystemdWatchdog;
  * them unless {@code uds.systemd.watchdog.enabled=false}. Readiness waits for every listener of the
  * endpoint registry; the watchdog's health is Actuator's aggregate health where the application
  * has a health endpoint, its listeners otherwise.
+ * <p>
+ * In a context hierarchy every context that includes this auto-configuration gets beans of its
+ * own, which look at that context's listeners only; {@code READY=1} and {@code STOPPING=1} still go
+ * once per hierarchy (see {@link SystemdReadinessNotifier}).
  */
 @AutoConfiguration(after = UdsAutoConfiguration.class)
 @ConditionalOnClass(AFUNIXDatagramChannel.class)
@@ -41,28 +47,30 @@ public final class UdsSystemdAutoConfiguration {
 			&& ClassUtils.isPresent("org.springframework.boot.actuate.endpoint.OperationResponseBody",
 					UdsSystemdAutoConfiguration.class.getClassLoader());
 
+	// each context its own beans (SearchStrategy.CURRENT): a child context's listeners are not
+	// its parent's, and the parent's notifier knows nothing of them
+
 	@Bean
-	@ConditionalOnMissingBean
-	SystemdNotifier udsSystemdNotifier(Environment environment) {
-		return new SystemdNotifier(java.util.Objects.requireNonNull(SystemdEnvironment.notifySocket(environment)));
+	@ConditionalOnMissingBean(search = SearchStrategy.CURRENT)
+	SystemdNotifier udsSystemdNotifier(Environment environment, ApplicationContext context) {
+		return new SystemdNotifier(Objects.requireNonNull(SystemdEnvironment.notifySocket(environment)), context);
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
+	@ConditionalOnMissingBean(search = SearchStrategy.CURRENT)
 	@ConditionalOnBooleanProperty(name = "uds.systemd.notify.enabled", matchIfMissing = true)
-	SystemdReadinessNotifier udsSystemdReadinessNotifier(SystemdNotifier notifier,
-			ObjectProvider<UdsListenerEndpointRegistry> registry) {
-		ListenerChecks listeners = new ListenerChecks(registry);
-		return new SystemdReadinessNotifier(notifier, listeners.allAccepting(), listeners::status);
+	SystemdReadinessNotifier udsSystemdReadinessNotifier(SystemdNotifier notifier, ListableBeanFactory beanFactory) {
+		ListenerChecks listeners = new ListenerChecks(beanFactory);
+		return new SystemdReadinessNotifier(notifier, listeners::any, listeners.allAccepting(), listeners::status);
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
+	@ConditionalOnMissingBean(search = SearchStrategy.CURRENT)
 	@ConditionalOnBooleanProperty(name = "uds.systemd.watchdog.enabled", matchIfMissing = true)
 	@Conditional(OnWatchdogRequestedCondition.class)
 	SystemdWatchdog udsSystemdWatchdog(SystemdNotifier notifier, Environment environment,
-			ObjectProvider<UdsListenerEndpointRegistry> registry, BeanFactory beanFactory) {
-		ServiceCheck listeners = new ListenerChecks(registry).allServing();
+			ListableBeanFactory beanFactory) {
+		ServiceCheck listeners = new ListenerChecks(beanFactory).allServing();
 		ServiceCheck health = ACTUATOR_HEALTH_PRESENT ? ActuatorHealthCheck.orElse(beanFactory, listeners) : listeners;
 		return new SystemdWatchdog(notifier, SystemdEnvironment.watchdog(environment).interval(), health);
 	}
