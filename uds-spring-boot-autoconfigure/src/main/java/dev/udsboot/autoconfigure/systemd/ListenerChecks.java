@@ -52,7 +52,7 @@ final class ListenerChecks {
 		// capped, and a newline in a path cannot start a line of its own (see StatusText)
 		return StatusText.list("Serving ", containers.values()
 			.stream()
-			.map((container) -> container.getDefinition().name() + " (" + container.getDefinition().address() + ")")
+			.map((container) -> container.getDefinition().name() + " (" + container.getAddress() + ")")
 			.toList());
 	}
 
