@@ -3,13 +3,11 @@ package dev.udsboot.listener.source;
 import java.io.Closeable;
 import java.io.IOException;
 
-import org.jspecify.annotations.Nullable;
 import org.newsclub.net.unix.AFUNIXDatagramChannel;
 import org.newsclub.net.unix.AFUNIXServerSocket;
 import org.newsclub.net.unix.AddressAlreadyInUseSocketException;
 
 import dev.udsboot.UdsStartupException;
-import dev.udsboot.socket.BoundSocketFile;
 import dev.udsboot.socket.SocketFileBinder.DatagramOpener;
 import dev.udsboot.socket.SocketFileBinder.PrivateSocketBinder;
 import dev.udsboot.socket.UdsAddress;
@@ -79,16 +77,6 @@ public final class AbstractNameSource implements ListenerSocketSource {
 			throw new UdsStartupException("Listener '" + this.listenerName + "' could not bind " + this.address
 					+ ": " + ex.getMessage(), "Check " + this.propertyPrefix + "abstract-name.", ex);
 		}
-	}
-
-	@Override
-	public @Nullable BoundSocketFile<?> socketFile() {
-		return null;
-	}
-
-	@Override
-	public @Nullable String socketFileProblem() {
-		return null;
 	}
 
 	@Override

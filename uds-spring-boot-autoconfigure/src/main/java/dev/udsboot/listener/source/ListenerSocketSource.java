@@ -62,9 +62,11 @@ public interface ListenerSocketSource {
 	/**
 	 * Returns the socket file of the socket this source opened last, while that socket is open:
 	 * the file it created and removes again.
-	 * @return the file, or {@code null} if this source has none or no socket is open
+	 * @return the file, or {@code null} if this source has none (the default) or no socket is open
 	 */
-	@Nullable BoundSocketFile<?> socketFile();
+	default @Nullable BoundSocketFile<?> socketFile() {
+		return null;
+	}
 
 	/**
 	 * Says what is wrong with the socket file through which clients reach the open socket: while
@@ -72,6 +74,8 @@ public interface ListenerSocketSource {
 	 * @return {@code null} while the file is in place (or the socket has no file), else what
 	 * happened to it, e.g. {@code the socket file /run/app/echo.sock was deleted}
 	 */
-	@Nullable String socketFileProblem();
+	default @Nullable String socketFileProblem() {
+		return null;
+	}
 
 }

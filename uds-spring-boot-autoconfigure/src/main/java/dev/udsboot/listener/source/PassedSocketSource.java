@@ -15,7 +15,6 @@ import org.newsclub.net.unix.AFUNIXDatagramChannel;
 import org.newsclub.net.unix.AFUNIXServerSocket;
 
 import dev.udsboot.UdsStartupException;
-import dev.udsboot.socket.BoundSocketFile;
 import dev.udsboot.socket.PassedSocket;
 import dev.udsboot.socket.SocketFileBinder.DatagramOpener;
 import dev.udsboot.socket.SocketFileBinder.PrivateSocketBinder;
@@ -113,10 +112,6 @@ public final class PassedSocketSource implements ListenerSocketSource {
 				+ unused);
 	}
 
-	@Override
-	public @Nullable BoundSocketFile<?> socketFile() {
-		return null;
-	}
 
 	/**
 	 * Compares the file at the socket's path with the one there when the socket was adopted:

@@ -1,8 +1,6 @@
 package dev.udsboot.listener.source;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -23,9 +21,7 @@ import dev.udsboot.socket.ReceivedDescriptors;
  * (startup refuses handlers that need them on a TCP listener, so refusing them here is a last
  * guard).
  */
-final class TcpConnectionSocket implements ConnectionSocket {
-
-	private final Socket socket;
+final class TcpConnectionSocket extends SocketConnection<Socket> {
 
 	/** The TCP connection under a TLS one, whose input is shut down for a graceful stop. */
 	private final Socket transport;
@@ -36,28 +32,8 @@ final class TcpConnectionSocket implements ConnectionSocket {
 	 * @param transport the TCP connection itself
 	 */
 	TcpConnectionSocket(Socket socket, Socket transport) {
-		this.socket = socket;
+		super(socket);
 		this.transport = transport;
-	}
-
-	@Override
-	public InputStream getInputStream() throws IOException {
-		return this.socket.getInputStream();
-	}
-
-	@Override
-	public OutputStream getOutputStream() throws IOException {
-		return this.socket.getOutputStream();
-	}
-
-	@Override
-	public int getSoTimeout() throws IOException {
-		return this.socket.getSoTimeout();
-	}
-
-	@Override
-	public void setSoTimeout(int millis) throws IOException {
-		this.socket.setSoTimeout(millis);
 	}
 
 	@Override
@@ -117,21 +93,6 @@ final class TcpConnectionSocket implements ConnectionSocket {
 		if (this.socket instanceof SSLSocket secured) {
 			secured.startHandshake();
 		}
-	}
-
-	@Override
-	public boolean isClosed() {
-		return this.socket.isClosed();
-	}
-
-	@Override
-	public void close() throws IOException {
-		this.socket.close();
-	}
-
-	@Override
-	public String toString() {
-		return this.socket.toString();
 	}
 
 }

@@ -19,7 +19,6 @@ import org.newsclub.net.unix.AFUNIXDatagramChannel;
 import org.newsclub.net.unix.AFUNIXServerSocket;
 
 import dev.udsboot.UdsStartupException;
-import dev.udsboot.socket.BoundSocketFile;
 import dev.udsboot.socket.ListenerAddress;
 import dev.udsboot.socket.SocketFileBinder.DatagramOpener;
 import dev.udsboot.socket.SocketFileBinder.PrivateSocketBinder;
@@ -178,16 +177,6 @@ public final class TcpSource implements ListenerSocketSource {
 	@Override
 	public @Nullable ListenerAddress boundAddress() {
 		return this.bound;
-	}
-
-	@Override
-	public @Nullable BoundSocketFile<?> socketFile() {
-		return null;
-	}
-
-	@Override
-	public @Nullable String socketFileProblem() {
-		return null;
 	}
 
 	@Override

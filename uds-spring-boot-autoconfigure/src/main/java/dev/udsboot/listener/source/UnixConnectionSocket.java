@@ -1,8 +1,6 @@
 package dev.udsboot.listener.source;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 
 import org.newsclub.net.unix.AFUNIXSocket;
 
@@ -15,36 +13,14 @@ import dev.udsboot.socket.ReceivedDescriptors;
  * A connection accepted on a Unix domain socket: the peer's credentials come from the kernel
  * ({@code SO_PEERCRED}), and descriptors travel with the bytes ({@code SCM_RIGHTS}).
  */
-public final class UnixConnectionSocket implements ConnectionSocket {
-
-	private final AFUNIXSocket socket;
+public final class UnixConnectionSocket extends SocketConnection<AFUNIXSocket> {
 
 	/**
 	 * Wraps an accepted junixsocket socket.
 	 * @param socket the connection, in blocking mode
 	 */
 	public UnixConnectionSocket(AFUNIXSocket socket) {
-		this.socket = socket;
-	}
-
-	@Override
-	public InputStream getInputStream() throws IOException {
-		return this.socket.getInputStream();
-	}
-
-	@Override
-	public OutputStream getOutputStream() throws IOException {
-		return this.socket.getOutputStream();
-	}
-
-	@Override
-	public int getSoTimeout() throws IOException {
-		return this.socket.getSoTimeout();
-	}
-
-	@Override
-	public void setSoTimeout(int millis) throws IOException {
-		this.socket.setSoTimeout(millis);
+		super(socket);
 	}
 
 	@Override
@@ -70,21 +46,6 @@ public final class UnixConnectionSocket implements ConnectionSocket {
 	@Override
 	public void shutdownInput() throws IOException {
 		this.socket.getChannel().shutdownInput();
-	}
-
-	@Override
-	public boolean isClosed() {
-		return this.socket.isClosed();
-	}
-
-	@Override
-	public void close() throws IOException {
-		this.socket.close();
-	}
-
-	@Override
-	public String toString() {
-		return this.socket.toString();
 	}
 
 }

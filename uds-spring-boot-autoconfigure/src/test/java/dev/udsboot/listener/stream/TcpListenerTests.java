@@ -1,13 +1,10 @@
 package dev.udsboot.listener.stream;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -19,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
@@ -42,6 +38,7 @@ import dev.udsboot.socket.PeerCredentials;
 import dev.udsboot.socket.TcpAddress;
 import dev.udsboot.test.RequiredTools;
 
+import static dev.udsboot.test.ClientProcess.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -161,13 +158,6 @@ class TcpListenerTests {
 			.isEqualTo("True\n");
 	}
 
-	private static String run(List<String> command, String input) throws IOException, InterruptedException {
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-		process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
-		process.getOutputStream().close();
-		assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("%s finished", command).isTrue();
-		return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-	}
 
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ UdsAutoConfiguration.class, JacksonAutoConfiguration.class,

@@ -1,12 +1,9 @@
 package dev.udsboot.listener.stream;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,6 +34,7 @@ import dev.udsboot.socket.TcpAddress;
 import dev.udsboot.test.RequiredTools;
 import dev.udsboot.test.TestCertificates;
 
+import static dev.udsboot.test.ClientProcess.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -145,13 +143,6 @@ class TlsListenerTests {
 			.isEqualTo("CN=uds-test-client issued by CN=uds-test-ca\n");
 	}
 
-	private static String run(List<String> command, String input) throws IOException, InterruptedException {
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-		process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
-		process.getOutputStream().close();
-		assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("%s finished", command).isTrue();
-		return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-	}
 
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ SslAutoConfiguration.class, UdsAutoConfiguration.class, JacksonAutoConfiguration.class,
