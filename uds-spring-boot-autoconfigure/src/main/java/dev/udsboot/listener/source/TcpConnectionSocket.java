@@ -23,6 +23,9 @@ import dev.udsboot.socket.ReceivedDescriptors;
  */
 final class TcpConnectionSocket extends SocketConnection<Socket> {
 
+	/** How long a TLS handshake may take, at most: {@value} ms. */
+	static final int HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+
 	/** The TCP connection under a TLS one, whose input is shut down for a graceful stop. */
 	private final Socket transport;
 
@@ -85,13 +88,22 @@ final class TcpConnectionSocket extends SocketConnection<Socket> {
 	}
 
 	/**
-	 * Runs the TLS handshake, if this is a TLS connection: a client that fails it (no certificate
-	 * where one is required, one not trusted) is refused before anything is read.
+	 * Runs the TLS handshake, if this is a TLS connection, within {@value #HANDSHAKE_TIMEOUT_MILLIS}
+	 * ms (or the idle timeout, if shorter): a client that fails it (no certificate where one is
+	 * required, one not trusted, none in time) is refused before anything is read.
 	 */
 	@Override
 	public void startHandshake() throws IOException {
 		if (this.socket instanceof SSLSocket secured) {
-			secured.startHandshake();
+			// a client that connects and never shakes hands must not hold a thread for ever
+			int idle = secured.getSoTimeout();
+			secured.setSoTimeout((idle == 0) ? HANDSHAKE_TIMEOUT_MILLIS : Math.min(idle, HANDSHAKE_TIMEOUT_MILLIS));
+			try {
+				secured.startHandshake();
+			}
+			finally {
+				secured.setSoTimeout(idle);
+			}
 		}
 	}
 

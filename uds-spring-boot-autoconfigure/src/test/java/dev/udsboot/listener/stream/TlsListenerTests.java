@@ -133,6 +133,26 @@ class TlsListenerTests {
 	}
 
 	@Test
+	void aClientThatNeverShakesHandsIsRefusedWhenTheHandshakeTimesOut(CapturedOutput output) throws Exception {
+		// no idle timeout: only the handshake's own bounds the wait
+		ConfigurableApplicationContext context = start();
+		TcpAddress address = (TcpAddress) container(context).getAddress();
+		String python = """
+				import socket, sys, time
+				s = socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=30)
+				start = time.time()
+				while s.recv(100):
+				    pass
+				print(time.time() - start < 20)
+				""";
+		// closed (after a TLS alert, perhaps) once the handshake timed out, not held open
+		assertThat(run(List.of(RequiredTools.require("python3"), "-c", python, Integer.toString(address.port())), ""))
+			.isEqualTo("True\n");
+		await().atMost(Duration.ofSeconds(5)).until(() -> output.getAll().contains("the TLS handshake failed"));
+		assertThat(output.getAll()).contains("Read timed out");
+	}
+
+	@Test
 	void aHandlerTakesTheVerifiedCertificateOfAClientThatMustPresentOne() throws Exception {
 		ConfigurableApplicationContext context = start();
 		UdsListenerContainer who = context.getBean(UdsListenerEndpointRegistry.class).getListenerContainer("who-tls");
