@@ -77,7 +77,7 @@ final class PropertiesListenerDefinitions {
 							+ "): define spring.ssl.bundle.pem." + name + " (or .jks." + name + ")");
 		}
 		return new TcpTls(name, bundle.createSslContext(), bundle.getManagers().getKeyManagers(),
-				ssl.getClientAuth());
+				ssl.getClientAuth(), bundle.getOptions().getEnabledProtocols(), bundle.getOptions().getCiphers());
 	}
 
 }

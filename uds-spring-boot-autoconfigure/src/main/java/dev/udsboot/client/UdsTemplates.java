@@ -55,8 +55,8 @@ public class UdsTemplates implements AutoCloseable {
 		}
 		UdsAddress address = definition.udsAddress();
 		if (address == null) {
-			throw new IllegalArgumentException("Listener '" + listenerName + "' is not a Unix domain socket ("
-					+ definition.address() + ")");
+			throw new IllegalArgumentException("Listener '" + listenerName + "' is a TCP listener (" + definition.address()
+					+ "): UdsTemplate reaches Unix domain sockets only, for now");
 		}
 		return this.builders.get()
 			.target(address)

@@ -18,6 +18,7 @@ import dev.udsboot.listener.UdsListenerDefinition;
 import dev.udsboot.listener.UdsListenerStatistics;
 import dev.udsboot.listener.UdsListenerType;
 import dev.udsboot.listener.source.TcpSource;
+import dev.udsboot.socket.TcpTls;
 
 /**
  * The health of one listener: UP only when it is running, its socket file (if it has one) is still
@@ -87,13 +88,14 @@ public class UdsListenerHealthIndicator implements HealthIndicator {
 
 	/** The client side of a TLS listener's handshake, made once. */
 	private @Nullable SSLContext probeTls() {
-		if (!(this.container.getSource() instanceof TcpSource tcp) || tcp.tls() == null) {
+		TcpTls tls = (this.container.getSource() instanceof TcpSource tcp) ? tcp.tls() : null;
+		if (tls == null) {
 			return null;
 		}
 		SSLContext context = this.probeTls;
 		if (context == null) {
 			try {
-				context = tcp.tls().probeContext();
+				context = tls.probeContext();
 			}
 			catch (GeneralSecurityException ex) {
 				throw new IllegalStateException("Cannot make the TLS context of the health probe", ex);

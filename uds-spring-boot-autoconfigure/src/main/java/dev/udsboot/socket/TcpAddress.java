@@ -19,6 +19,10 @@ public record TcpAddress(String host, int port) implements ListenerAddress {
 	 * @param port the port
 	 */
 	public TcpAddress {
+		if (host.startsWith("[") && host.endsWith("]")) {
+			// an IPv6 address as URLs write it
+			host = host.substring(1, host.length() - 1);
+		}
 		if (port < 0 || port > 65535) {
 			throw new IllegalArgumentException("A TCP port is 0 to 65535, not " + port);
 		}

@@ -7,9 +7,12 @@ import java.util.HashSet;
 import java.util.Set;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509KeyManager;
 import javax.net.ssl.X509TrustManager;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * TLS on a TCP listener: the server's context, made from a Spring Boot SSL bundle, whether clients
@@ -20,8 +23,12 @@ import javax.net.ssl.X509TrustManager;
  * @param context the server's TLS context
  * @param keyManagers the bundle's key managers
  * @param clientAuth whether clients present certificates
+ * @param enabledProtocols the bundle's {@code options.enabled-protocols}, or {@code null} for the
+ * JDK's
+ * @param ciphers the bundle's {@code options.ciphers}, or {@code null} for the JDK's
  */
-public record TcpTls(String bundle, SSLContext context, KeyManager[] keyManagers, ClientAuth clientAuth) {
+public record TcpTls(String bundle, SSLContext context, KeyManager[] keyManagers, ClientAuth clientAuth,
+		String @Nullable [] enabledProtocols, String @Nullable [] ciphers) {
 
 	/** Key types whose server certificates the listener may present. */
 	private static final String[] KEY_TYPES = { "RSA", "EC", "EdDSA", "RSASSA-PSS", "DSA" };
@@ -52,6 +59,19 @@ public record TcpTls(String bundle, SSLContext context, KeyManager[] keyManagers
 		SSLContext client = SSLContext.getInstance(this.context.getProtocol());
 		client.init(this.keyManagers, new TrustManager[] { new OwnCertificates(own) }, null);
 		return client;
+	}
+
+	/**
+	 * Applies the bundle's options to a socket of this listener.
+	 * @param socket a TLS socket
+	 */
+	public void applyOptions(SSLSocket socket) {
+		if (this.enabledProtocols != null) {
+			socket.setEnabledProtocols(this.enabledProtocols);
+		}
+		if (this.ciphers != null) {
+			socket.setEnabledCipherSuites(this.ciphers);
+		}
 	}
 
 	/** Whether a TLS server asks its clients for certificates. */

@@ -76,7 +76,8 @@ public interface ConnectionSocket extends Closeable {
 	OutboundDescriptors outboundDescriptors();
 
 	/**
-	 * Stops reading: what the peer already sent is still read, then the input ends.
+	 * Stops reading: on a Unix domain socket, what the peer already sent is still read, then the
+	 * input ends; on TCP, the JDK reads nothing more.
 	 * @throws IOException if the input cannot be shut down
 	 */
 	void shutdownInput() throws IOException;

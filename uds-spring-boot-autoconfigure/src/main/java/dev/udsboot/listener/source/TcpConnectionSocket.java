@@ -44,6 +44,24 @@ final class TcpConnectionSocket extends SocketConnection<Socket> {
 		return null;
 	}
 
+	/**
+	 * Closes the TCP connection first, then the TLS socket over it: {@code SSLSocket.close()}
+	 * waits, without a time limit, for a handler blocked writing to a client that does not read,
+	 * and a forced stop must not. The TLS close alert is not sent.
+	 */
+	@Override
+	public void close() throws IOException {
+		this.transport.close();
+		if (this.socket != this.transport) {
+			try {
+				this.socket.close();
+			}
+			catch (IOException ex) {
+				// its transport is closed: nothing is left open
+			}
+		}
+	}
+
 	@Override
 	public @Nullable PeerCertificates peerCertificates() {
 		if (!(this.socket instanceof SSLSocket secured)) {
@@ -79,8 +97,10 @@ final class TcpConnectionSocket extends SocketConnection<Socket> {
 	}
 
 	/**
-	 * Shuts the TCP connection's input down (a TLS socket refuses {@code shutdownInput}): what
-	 * the peer sent is still read, then the TLS socket sees the end of the stream.
+	 * Shuts the TCP connection's input down (a TLS socket refuses {@code shutdownInput}). Unlike
+	 * a Unix domain socket's, the JDK's TCP socket reads nothing more once its input is shut down:
+	 * the message being handled is answered, but bytes the peer sent ahead and not yet read are
+	 * dropped.
 	 */
 	@Override
 	public void shutdownInput() throws IOException {
@@ -98,12 +118,9 @@ final class TcpConnectionSocket extends SocketConnection<Socket> {
 			// a client that connects and never shakes hands must not hold a thread for ever
 			int idle = secured.getSoTimeout();
 			secured.setSoTimeout((idle == 0) ? HANDSHAKE_TIMEOUT_MILLIS : Math.min(idle, HANDSHAKE_TIMEOUT_MILLIS));
-			try {
-				secured.startHandshake();
-			}
-			finally {
-				secured.setSoTimeout(idle);
-			}
+			secured.startHandshake();
+			// after a failed handshake the socket is closed: the failure, not this, is what counts
+			secured.setSoTimeout(idle);
 		}
 	}
 

@@ -154,6 +154,7 @@ public final class TcpSource implements ListenerSocketSource {
 				.getSocketFactory()
 				.createSocket(accepted, accepted.getInetAddress().getHostAddress(), accepted.getPort(), true);
 			secured.setUseClientMode(false);
+			this.tls.applyOptions(secured);
 			switch (this.tls.clientAuth()) {
 				case NEED -> secured.setNeedClientAuth(true);
 				case WANT -> secured.setWantClientAuth(true);

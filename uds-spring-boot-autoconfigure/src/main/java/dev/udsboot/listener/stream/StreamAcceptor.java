@@ -219,8 +219,16 @@ final class StreamAcceptor {
 		if (accepted == null) {
 			return null;
 		}
-		accepted.configureBlocking(true);
-		return this.connections.apply(accepted.socket());
+		try {
+			accepted.configureBlocking(true);
+			return this.connections.apply(accepted.socket());
+		}
+		catch (IOException | RuntimeException ex) {
+			// this connection is given up; the acceptor goes on
+			accepted.close();
+			this.logger.debug("Could not take a connection on " + this.definition.describe() + ": " + ex);
+			return null;
+		}
 	}
 
 	private boolean isStopped() {

@@ -1,10 +1,12 @@
 package dev.udsboot.listener.stream;
 
+import java.io.EOFException;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
 import java.util.List;
+import javax.net.ssl.SSLException;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -259,19 +261,37 @@ final class StreamConnection implements Runnable {
 	}
 
 	/**
-	 * Runs the transport's handshake (TLS): a peer that fails it is refused, counted with the
-	 * unauthorized peers and named in the refused peers' rate-limited WARN line.
+	 * Runs the transport's handshake (TLS). A peer refused by it (no trusted certificate where one
+	 * is needed, no protocol or cipher in common) is counted with the unauthorized peers and named
+	 * in the refused peers' rate-limited WARN line; one that never shakes hands is an idle timeout;
+	 * one that goes away first (a port check, a load balancer's probe) is only logged at debug.
 	 */
 	private boolean secured() {
 		try {
 			this.session.socket().startHandshake();
 			return true;
 		}
-		catch (IOException ex) {
+		catch (SocketTimeoutException ex) {
+			this.statistics.idleTimedOut();
+			logger.debug("Closing connection " + this.id + " of " + this.container.getDefinition().describe()
+					+ ": the TLS handshake did not complete in time");
+			return false;
+		}
+		catch (SSLException ex) {
+			if (ex.getCause() instanceof EOFException) {
+				logger.debug("Connection " + this.id + " of " + this.container.getDefinition().describe()
+						+ " closed before its TLS handshake");
+				return false;
+			}
 			this.statistics.peerUnauthorized();
 			this.container.refusedPeers().warn((count) -> "Refused connection " + this.id + " of "
 					+ this.container.getDefinition().describe() + ": the TLS handshake failed: " + ex.getMessage()
 					+ sinceLastLine(count));
+			return false;
+		}
+		catch (IOException ex) {
+			logger.debug("Connection " + this.id + " of " + this.container.getDefinition().describe()
+					+ " failed during its TLS handshake: " + ex);
 			return false;
 		}
 	}
