@@ -5,6 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,7 +50,9 @@ import dev.udsboot.socket.UdsAddress;
  * {@code bench.startTimeout} (120), {@code bench.descriptors} (false: one descriptor with every
  * message), {@code bench.datagram} (false: datagrams against the {@code events} listener instead),
  * {@code bench.template} (false: the client side instead, hand-written clients against one shared
- * {@code UdsTemplate} on the {@code echo} listener; use with {@code -Dbench.concurrency=1,16}).
+ * {@code UdsTemplate} on the {@code echo} listener; use with {@code -Dbench.concurrency=1,16}),
+ * {@code bench.tcp} (false: the same {@code echo} handler over its Unix domain socket and over TCP
+ * on the loopback address, ratios TCP / UDS).
  * <p>
  * Exit status: 0 when the run completed, whether or not the targets were reached (it is a
  * measurement); 1 when a check failed: a wrong echo, a server that did not start, idle
@@ -104,6 +110,14 @@ public final class EchoBenchmark {
 	 */
 	static final boolean TEMPLATE = Boolean.getBoolean("bench.template");
 
+	/**
+	 * Whether the transport is measured instead: the sample app's {@code echo} handler over its Unix
+	 * domain socket (the "uds" role, where "raw" is otherwise) and over TCP on the loopback address
+	 * ({@code echo-tcp}, the "tcp" role), with the same client code (a {@code java.net.Socket}
+	 * each) in the same run. One server; no scale phase; the ratios are TCP / UDS.
+	 */
+	static final boolean TCP = Boolean.getBoolean("bench.tcp");
+
 	/** Which server the scale phase loads with idle connections: starter or raw. */
 	private final String scaleServer = System.getProperty("bench.scaleServer", "starter");
 
@@ -145,18 +159,31 @@ public final class EchoBenchmark {
 
 	private void run() throws Exception {
 		this.dir = Files.createTempDirectory("uds-bench-");
-		Server raw = new Server("raw", this.dir.resolve("raw.sock"));
-		Server starter = new Server("starter", this.dir.resolve(starterListener() + ".sock"));
+		Server raw = new Server("raw", this.dir.resolve("raw.sock"), null);
+		Server starter = new Server("starter", this.dir.resolve(starterListener() + ".sock"), null);
 		if (starter.socket.toString().length() > 100) {
 			throw new CheckFailedException("socket path too long for a Unix domain socket: " + starter.socket
 					+ " (set -Djava.io.tmpdir to a shorter directory)");
 		}
 		String classpath = System.getProperty("java.class.path");
+		int tcpPort = TCP ? freePort() : 0;
 		starter.process = start(starter, classpath, "dev.udsboot.sample.SampleApplication",
-				"--uds.sample.dir=" + this.dir, "--spring.main.banner-mode=off", "--logging.level.root=WARN");
-		if (TEMPLATE) {
+				"--uds.sample.dir=" + this.dir, "--spring.main.banner-mode=off", "--logging.level.root=WARN",
+				"--uds.sample.tcp-port=" + tcpPort);
+		if (TCP) {
+			// one server, one handler, two transports: the "raw" role is its Unix domain socket
+			raw = new Server("uds", starter.socket, null);
+			raw.process = starter.process;
+			raw.log = starter.log;
+			Server tcp = new Server("tcp", starter.socket,
+					new InetSocketAddress(InetAddress.getLoopbackAddress(), tcpPort));
+			tcp.process = starter.process;
+			tcp.log = starter.log;
+			starter = tcp;
+		}
+		else if (TEMPLATE) {
 			// one server, two clients: the raw role is the hand-written client on the same listener
-			raw = new Server("raw", starter.socket);
+			raw = new Server("raw", starter.socket, null);
 			raw.process = starter.process;
 		}
 		else {
@@ -186,7 +213,7 @@ public final class EchoBenchmark {
 			comparisons.add(comparison);
 		}
 
-		Scale scale = (DATAGRAM || TEMPLATE) ? null : runScale(this.scaleServer.equals("raw") ? raw : starter);
+		Scale scale = (DATAGRAM || TEMPLATE || TCP) ? null : runScale(this.scaleServer.equals("raw") ? raw : starter);
 
 		printResults(comparisons, scale);
 	}
@@ -241,7 +268,7 @@ public final class EchoBenchmark {
 						+ server.process.exitValue() + " before serving; its output:\n" + tail(server.log));
 			}
 			if (Files.exists(server.socket)) {
-				try (Client probe = new Client(server.socket, 0)) {
+				try (Client probe = new Client(server, 0)) {
 					probe.pingPong();
 					return;
 				}
@@ -313,7 +340,7 @@ public final class EchoBenchmark {
 				: null;
 		try {
 			for (int i = 0; i < connections; i++) {
-				clients.add(new Client(server.socket, i, template));
+				clients.add(new Client(server, i, template));
 			}
 			AtomicReference<Throwable> failure = new AtomicReference<>();
 			CountDownLatch ready = new CountDownLatch(connections);
@@ -430,11 +457,11 @@ public final class EchoBenchmark {
 		List<Client> idle = new ArrayList<>(this.idleConnections);
 		try {
 			for (int i = 0; i < this.idleConnections; i++) {
-				idle.add(new Client(server.socket, i));
+				idle.add(new Client(server, i));
 			}
 			// the acceptor takes connections in order: once a later connection is served, every
 			// idle one has been accepted and handed its thread
-			try (Client probe = new Client(server.socket, -1)) {
+			try (Client probe = new Client(server, -1)) {
 				probe.pingPong();
 			}
 		}
@@ -503,7 +530,12 @@ public final class EchoBenchmark {
 		System.out.println("JVM " + System.getProperty("java.vm.name") + " " + Runtime.version() + ", "
 				+ Runtime.getRuntime().availableProcessors() + " CPU(s)");
 		System.out.println("Servers: " + String.join(" ", serverJvm("java")) + " -classpath <test classpath> ...");
-		if (TEMPLATE) {
+		if (TCP) {
+			System.out.println("Transport mode: the sample-app 'echo' handler, the same client code for both");
+			System.out.println("  uds = its 'echo' listener on " + raw.socket);
+			System.out.println("  tcp = its 'echo-tcp' listener on " + starter.tcp + " (loopback, TCP_NODELAY)");
+		}
+		else if (TEMPLATE) {
 			System.out.println("Client mode: both against the sample-app 'echo' listener on " + starter.socket);
 			System.out.println("  raw     = hand-written junixsocket clients, one connection per thread");
 			System.out.println("  starter = one UdsTemplate (pooled) shared by the client threads");
@@ -515,11 +547,11 @@ public final class EchoBenchmark {
 		}
 		System.out.printf(Locale.ROOT,
 				"Workload: %d-byte %s, %s %s, warm-up %s s + measure %s s per run, %d rounds "
-						+ "alternating raw/starter; figures are medians of the rounds%n",
+						+ "alternating the two; figures are medians of the rounds%n",
 				MESSAGE_SIZE, DATAGRAM ? "datagram request, ACK reply" : "line ping-pong",
 				DATAGRAM ? "clients" : "connections", Arrays.toString(this.concurrencies), seconds(this.warmup),
 				seconds(this.measure), this.rounds);
-		if (!DATAGRAM && !TEMPLATE) {
+		if (!DATAGRAM && !TEMPLATE && !TCP) {
 			System.out.printf(Locale.ROOT,
 					"Scale: %d idle connections; the starter at %d connections with and without them%n",
 					this.idleConnections, this.scaleConnections);
@@ -540,20 +572,34 @@ public final class EchoBenchmark {
 
 	private void printResults(List<Comparison> comparisons, Scale scale) {
 		System.out.println();
-		System.out.println("== Results (median of " + this.rounds + " rounds; ratio = starter / raw) ==");
+		String rawLabel = TCP ? "uds" : "raw";
+		String starterLabel = TCP ? "tcp" : "starter";
+		System.out.println("== Results (median of " + this.rounds + " rounds; ratio = " + starterLabel + " / " + rawLabel
+				+ ") ==");
 		System.out.println();
 		String line = "-------+---------+--------------+-----------+-----------+-------------------";
 		System.out.println(" conns | server  |    rt/s      |  p50 (us) |  p99 (us) | server CPU us/rt");
 		System.out.println(line);
 		for (Comparison c : comparisons) {
-			row(c.connections, "raw", c.raw);
-			row(c.connections, "starter", c.starter);
+			row(c.connections, rawLabel, c.raw);
+			row(c.connections, starterLabel, c.starter);
 			System.out.printf(Locale.ROOT, " %5d | ratio   | %12.3f | %9.3f | %9.3f | %s%n", c.connections,
 					c.throughputRatio(), Stats.median(c.starter, t -> t.p50Micros) / Stats.median(c.raw, t -> t.p50Micros),
 					Stats.median(c.starter, t -> t.p99Micros) / Stats.median(c.raw, t -> t.p99Micros),
 					ratioOrNa(Stats.median(c.starter, t -> t.serverCpuMicrosPerRoundTrip),
 							Stats.median(c.raw, t -> t.serverCpuMicrosPerRoundTrip)));
 			System.out.println(line);
+		}
+		if (TCP) {
+			System.out.println();
+			System.out.println("== TCP / UDS (a measurement: the seed says Unix sockets are faster) ==");
+			for (Comparison c : comparisons) {
+				System.out.printf(Locale.ROOT, "%3d connection(s): round trips %.3f, server CPU per round trip %s%n",
+						c.connections, c.throughputRatio(),
+						ratioOrNa(Stats.median(c.starter, t -> t.serverCpuMicrosPerRoundTrip),
+								Stats.median(c.raw, t -> t.serverCpuMicrosPerRoundTrip)));
+			}
+			return;
 		}
 		if (scale == null) {
 			System.out.println();
@@ -625,6 +671,12 @@ public final class EchoBenchmark {
 		return Math.round(Double.parseDouble(System.getProperty(property, defaultSeconds)) * 1000);
 	}
 
+	private static int freePort() throws IOException {
+		try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return probe.getLocalPort();
+		}
+	}
+
 	// ---------------------------------------------------------------- types
 
 	/** A server child process. */
@@ -634,13 +686,17 @@ public final class EchoBenchmark {
 
 		final Path socket;
 
+		/** Where the server's TCP listener is, if it is measured over TCP. */
+		final InetSocketAddress tcp;
+
 		Process process;
 
 		Path log;
 
-		Server(String name, Path socket) {
+		Server(String name, Path socket, InetSocketAddress tcp) {
 			this.name = name;
 			this.socket = socket;
+			this.tcp = tcp;
 		}
 
 	}
@@ -659,7 +715,7 @@ public final class EchoBenchmark {
 
 		final int index;
 
-		private final AFUNIXSocket socket;
+		private final Socket socket;
 
 		private final InputStream in;
 
@@ -692,11 +748,12 @@ public final class EchoBenchmark {
 
 		private final byte[] request = new byte[MESSAGE_SIZE - 1];
 
-		Client(Path path, int index) throws IOException {
-			this(path, index, null);
+		Client(Server target, int index) throws IOException {
+			this(target, index, null);
 		}
 
-		Client(Path path, int index, UdsTemplate template) throws IOException {
+		Client(Server target, int index, UdsTemplate template) throws IOException {
+			Path path = target.socket;
 			this.index = index;
 			this.server = AFUNIXSocketAddress.of(path);
 			this.template = template;
@@ -719,7 +776,7 @@ public final class EchoBenchmark {
 			}
 			this.datagram = null;
 			this.datagramPath = null;
-			this.socket = AFUNIXSocket.connectTo(this.server);
+			this.socket = (target.tcp != null) ? tcpConnection(target.tcp) : AFUNIXSocket.connectTo(this.server);
 			this.passed = DESCRIPTORS ? new java.io.FileInputStream("/etc/hostname") : null;
 			try {
 				this.socket.setSoTimeout(CLIENT_READ_TIMEOUT_MILLIS);
@@ -731,6 +788,20 @@ public final class EchoBenchmark {
 				throw ex;
 			}
 			fillMessage(index);
+		}
+
+		/** A TCP connection as the starter's TCP listener keeps its own: Nagle's algorithm off. */
+		private static Socket tcpConnection(InetSocketAddress address) throws IOException {
+			Socket socket = new Socket();
+			try {
+				socket.setTcpNoDelay(true);
+				socket.connect(address, CLIENT_READ_TIMEOUT_MILLIS);
+				return socket;
+			}
+			catch (IOException ex) {
+				socket.close();
+				throw ex;
+			}
 		}
 
 		private void fillMessage(int index) {
@@ -790,7 +861,7 @@ public final class EchoBenchmark {
 				return;
 			}
 			if (this.passed != null) {
-				this.socket.setOutboundFileDescriptors(this.passed.getFD());
+				((AFUNIXSocket) this.socket).setOutboundFileDescriptors(this.passed.getFD());
 			}
 			this.out.write(this.message, 0, MESSAGE_SIZE);
 		}
