@@ -11,6 +11,8 @@ import org.newsclub.net.unix.ConnectionResetSocketException;
 import org.newsclub.net.unix.SocketClosedException;
 
 import dev.udsboot.framing.FrameRejectedException;
+import dev.udsboot.socket.ListenerAddress;
+import dev.udsboot.socket.TcpAddress;
 import dev.udsboot.socket.UdsAddress;
 
 /**
@@ -29,12 +31,12 @@ final class ClientFailures {
 	 * @param ex what junixsocket threw
 	 * @return the exception to throw
 	 */
-	static UdsClientException connectFailed(UdsAddress target, long timeoutMillis, IOException ex) {
+	static UdsClientException connectFailed(ListenerAddress target, long timeoutMillis, IOException ex) {
 		if (ex instanceof SocketTimeoutException) {
 			return new UdsClientTimeoutException(
 					"Could not connect to " + target + " within " + timeoutMillis + " ms", ex);
 		}
-		Path path = target.path();
+		Path path = (target instanceof UdsAddress uds) ? uds.path() : null;
 		if (path != null && Files.notExists(path)) {
 			return new UdsSocketNotFoundException(
 					"Cannot connect to " + target + ": the socket file does not exist (is the server running?)", ex);
@@ -42,8 +44,9 @@ final class ClientFailures {
 		String message = String.valueOf(ex.getMessage()).toLowerCase(Locale.ROOT);
 		if (ex instanceof java.net.ConnectException || message.contains("refused")) {
 			return new UdsConnectionRefusedException("Cannot connect to " + target + ": connection refused ("
-					+ ((path != null) ? "a socket file with no server behind it, or a full backlog"
-							: "no server holds this abstract name")
+					+ ((target instanceof TcpAddress) ? "nothing listens on that port"
+							: (path != null) ? "a socket file with no server behind it, or a full backlog"
+									: "no server holds this abstract name")
 					+ ")", ex);
 		}
 		return new UdsConnectException("Cannot connect to " + target + ": " + ex.getMessage(), ex);
@@ -57,7 +60,7 @@ final class ClientFailures {
 	 * @param ex what was thrown
 	 * @return the exception to throw
 	 */
-	static UdsClientException exchangeFailed(UdsAddress target, long timeoutMillis, boolean replying, IOException ex) {
+	static UdsClientException exchangeFailed(ListenerAddress target, long timeoutMillis, boolean replying, IOException ex) {
 		if (ex instanceof SocketTimeoutException) {
 			return new UdsClientTimeoutException((replying ? "No whole reply from " : "Could not send to ") + target
 					+ " within " + timeoutMillis + " ms", ex);
@@ -97,7 +100,7 @@ final class ClientFailures {
 	 * @param target the server's address
 	 * @return the exception to throw
 	 */
-	static UdsClientException closedWithoutReply(UdsAddress target) {
+	static UdsClientException closedWithoutReply(ListenerAddress target) {
 		return new UdsConnectionClosedException(target + " closed the connection without replying", null);
 	}
 

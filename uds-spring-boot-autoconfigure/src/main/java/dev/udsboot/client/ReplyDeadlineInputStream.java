@@ -3,11 +3,10 @@ package dev.udsboot.client;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.TimeUnit;
-
-import org.newsclub.net.unix.AFUNIXSocket;
 
 /**
  * Makes a client connection's timeout a deadline for the whole reply rather than a limit on each
@@ -18,7 +17,7 @@ import org.newsclub.net.unix.AFUNIXSocket;
  */
 final class ReplyDeadlineInputStream extends FilterInputStream {
 
-	private final AFUNIXSocket socket;
+	private final Socket socket;
 
 	private final int timeoutMillis;
 
@@ -30,7 +29,7 @@ final class ReplyDeadlineInputStream extends FilterInputStream {
 
 	private boolean shortened;
 
-	ReplyDeadlineInputStream(InputStream in, AFUNIXSocket socket, int timeoutMillis) {
+	ReplyDeadlineInputStream(InputStream in, Socket socket, int timeoutMillis) {
 		super(in);
 		this.socket = socket;
 		this.timeoutMillis = timeoutMillis;

@@ -4,7 +4,10 @@ import java.io.Closeable;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.Socket;
 import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 import org.jspecify.annotations.Nullable;
 import org.newsclub.net.unix.AFUNIXSocket;
@@ -12,7 +15,10 @@ import org.newsclub.net.unix.AFUNIXSocket;
 import dev.udsboot.framing.FrameCodec;
 import dev.udsboot.framing.FrameInputStream;
 import dev.udsboot.framing.FrameReader;
+import dev.udsboot.framing.OutboundDescriptors;
+import dev.udsboot.socket.ListenerAddress;
 import dev.udsboot.socket.ReceivedDescriptors;
+import dev.udsboot.socket.TcpAddress;
 import dev.udsboot.socket.UdsAddress;
 
 /**
@@ -22,7 +28,7 @@ import dev.udsboot.socket.UdsAddress;
  */
 final class StreamClientConnection implements Closeable {
 
-	private final AFUNIXSocket socket;
+	private final Socket socket;
 
 	private final FrameCodec codec;
 
@@ -50,14 +56,15 @@ final class StreamClientConnection implements Closeable {
 
 	private boolean served;
 
-	private StreamClientConnection(AFUNIXSocket socket, FrameCodec codec, int maxFileDescriptors, int timeoutMillis)
+	private StreamClientConnection(Socket socket, FrameCodec codec, int maxFileDescriptors, int timeoutMillis)
 			throws IOException {
 		this.socket = socket;
 		this.codec = codec;
 		this.timeoutMillis = timeoutMillis;
 		this.deadline = new ReplyDeadlineInputStream(socket.getInputStream(), socket, timeoutMillis);
 		this.input = codec.newInputStream(this.deadline);
-		this.descriptors = (maxFileDescriptors > 0) ? new ReceivedDescriptors(socket, maxFileDescriptors) : null;
+		this.descriptors = (maxFileDescriptors > 0 && socket instanceof AFUNIXSocket unix)
+				? new ReceivedDescriptors(unix, maxFileDescriptors) : null;
 		ReceivedDescriptors tracker = this.descriptors;
 		if (tracker != null) {
 			this.input.setReadObserver(tracker::afterRead);
@@ -68,18 +75,34 @@ final class StreamClientConnection implements Closeable {
 
 	/**
 	 * Connects.
-	 * @param target the server's address
+	 * @param target the server's address: a Unix domain socket, or a TCP host and port
+	 * @param tls the client side of TLS over TCP, or {@code null}
 	 * @param codec the framing
 	 * @param maxFileDescriptors how many descriptors a reply may carry; 0 to receive none
-	 * @param timeoutMillis the connect timeout, then each whole reply's
+	 * @param timeoutMillis the connect timeout (the TLS handshake's too), then each whole reply's
 	 * @return the connection
 	 * @throws IOException if connecting fails
 	 */
-	static StreamClientConnection open(UdsAddress target, FrameCodec codec, int maxFileDescriptors, int timeoutMillis)
-			throws IOException {
-		AFUNIXSocket socket = AFUNIXSocket.newInstance();
+	static StreamClientConnection open(ListenerAddress target, @Nullable SSLContext tls, FrameCodec codec,
+			int maxFileDescriptors, int timeoutMillis) throws IOException {
+		Socket socket = (target instanceof UdsAddress) ? AFUNIXSocket.newInstance() : new Socket();
 		try {
-			socket.connect(target.toSocketAddress(), timeoutMillis);
+			if (target instanceof UdsAddress uds) {
+				socket.connect(uds.toSocketAddress(), timeoutMillis);
+			}
+			else {
+				TcpAddress tcp = (TcpAddress) target;
+				// a request is written whole at once; Nagle's algorithm would only hold it back
+				socket.setTcpNoDelay(true);
+				socket.connect(tcp.toSocketAddress(), timeoutMillis);
+				if (tls != null) {
+					socket.setSoTimeout(timeoutMillis);
+					SSLSocket secured = (SSLSocket) tls.getSocketFactory()
+						.createSocket(socket, tcp.host(), tcp.port(), true);
+					secured.startHandshake();
+					socket = secured;
+				}
+			}
 			socket.setSoTimeout(timeoutMillis);
 			return new StreamClientConnection(socket, codec, maxFileDescriptors, timeoutMillis);
 		}
@@ -96,19 +119,35 @@ final class StreamClientConnection implements Closeable {
 	 * @throws IOException if writing fails
 	 */
 	void write(byte[] payload, List<FileDescriptor> outbound) throws IOException {
-		this.codec.send(payload, outbound, this.socket::setOutboundFileDescriptors, this.output);
+		this.codec.send(payload, outbound, outboundDescriptors(), this.output);
 		this.sentNanos = System.nanoTime();
+	}
+
+	private OutboundDescriptors outboundDescriptors() {
+		if (this.socket instanceof AFUNIXSocket unix) {
+			return unix::setOutboundFileDescriptors;
+		}
+		return (descriptors) -> {
+			if (descriptors != null && descriptors.length > 0) {
+				throw new IOException("A TCP connection carries no file descriptors");
+			}
+		};
 	}
 
 	/**
 	 * Ends the request by shutting down the sending side: how an {@code eof}-framed message ends.
 	 * The connection cannot send again.
-	 * @throws IOException if the socket fails
+	 * @throws IOException if the socket fails (a TLS socket cannot shut down its sending side)
 	 */
 	void endRequest() throws IOException {
-		// through the channel, as the listeners shut down input: on JDK 25,
-		// java.net.Socket#shutdownOutput refuses junixsocket's sockets ("Socket is not connected")
-		this.socket.getChannel().shutdownOutput();
+		if (this.socket instanceof AFUNIXSocket unix) {
+			// through the channel, as the listeners shut down input: on JDK 25,
+			// java.net.Socket#shutdownOutput refuses junixsocket's sockets ("Socket is not connected")
+			unix.getChannel().shutdownOutput();
+		}
+		else {
+			this.socket.shutdownOutput();
+		}
 	}
 
 	/**

@@ -8,11 +8,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLContext;
 
 import org.jspecify.annotations.Nullable;
 
 import dev.udsboot.framing.FrameCodec;
-import dev.udsboot.socket.UdsAddress;
+import dev.udsboot.socket.ListenerAddress;
 
 /**
  * The connections of one {@link UdsTemplate} to one stream socket: at most {@code maxConnections}
@@ -32,7 +33,9 @@ import dev.udsboot.socket.UdsAddress;
  */
 final class StreamConnectionPool implements AutoCloseable {
 
-	private final UdsAddress target;
+	private final ListenerAddress target;
+
+	private final @Nullable SSLContext tls;
 
 	private final FrameCodec codec;
 
@@ -61,9 +64,10 @@ final class StreamConnectionPool implements AutoCloseable {
 
 	private volatile boolean closed;
 
-	StreamConnectionPool(UdsAddress target, FrameCodec codec, int maxFileDescriptors, Duration timeout,
-			boolean pooled, int maxConnections, Duration validateAfterInactivity) {
+	StreamConnectionPool(ListenerAddress target, @Nullable SSLContext tls, FrameCodec codec, int maxFileDescriptors,
+			Duration timeout, boolean pooled, int maxConnections, Duration validateAfterInactivity) {
 		this.target = target;
+		this.tls = tls;
 		this.codec = codec;
 		this.maxFileDescriptors = maxFileDescriptors;
 		this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
@@ -97,7 +101,8 @@ final class StreamConnectionPool implements AutoCloseable {
 				}
 				while ((candidate = pollIdle(oneWay)) != null);
 			}
-			taken = StreamClientConnection.open(this.target, this.codec, this.maxFileDescriptors, this.timeoutMillis);
+			taken = StreamClientConnection.open(this.target, this.tls, this.codec, this.maxFileDescriptors,
+					this.timeoutMillis);
 			return taken;
 		}
 		finally {
@@ -120,7 +125,8 @@ final class StreamConnectionPool implements AutoCloseable {
 	 */
 	StreamClientConnection reopen(StreamClientConnection closed) throws IOException {
 		closed.close();
-		return StreamClientConnection.open(this.target, this.codec, this.maxFileDescriptors, this.timeoutMillis);
+		return StreamClientConnection.open(this.target, this.tls, this.codec, this.maxFileDescriptors,
+					this.timeoutMillis);
 	}
 
 	/** Waits for a place among the connections in use, takes it, and the idle connection on top. */

@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
 import dev.udsboot.client.StreamClientConnection.Reply;
 import dev.udsboot.framing.FrameCodec;
 import dev.udsboot.framing.Framing;
-import dev.udsboot.socket.UdsAddress;
+import dev.udsboot.socket.ListenerAddress;
 
 /**
  * Exchanges messages over connections from a {@link StreamConnectionPool}: a connection serves
@@ -17,7 +17,7 @@ import dev.udsboot.socket.UdsAddress;
  */
 final class StreamTransport implements ClientTransport {
 
-	private final UdsAddress target;
+	private final ListenerAddress target;
 
 	private final FrameCodec codec;
 
@@ -25,7 +25,7 @@ final class StreamTransport implements ClientTransport {
 
 	private final long timeoutMillis;
 
-	StreamTransport(UdsAddress target, FrameCodec codec, StreamConnectionPool pool, long timeoutMillis) {
+	StreamTransport(ListenerAddress target, FrameCodec codec, StreamConnectionPool pool, long timeoutMillis) {
 		this.target = target;
 		this.codec = codec;
 		this.pool = pool;

@@ -8,8 +8,8 @@ import org.springframework.messaging.converter.MessageConversionException;
 import dev.udsboot.client.StreamClientConnection.Reply;
 import dev.udsboot.invocation.PayloadCodec;
 import dev.udsboot.listener.UdsListenerType;
+import dev.udsboot.socket.ListenerAddress;
 import dev.udsboot.socket.ReceivedDescriptors;
-import dev.udsboot.socket.UdsAddress;
 
 /**
  * Sends messages to a Unix domain socket and reads the replies, converting payloads as handlers'
@@ -38,7 +38,7 @@ import dev.udsboot.socket.UdsAddress;
  */
 public class UdsTemplate implements AutoCloseable {
 
-	private final UdsAddress target;
+	private final ListenerAddress target;
 
 	private final UdsListenerType type;
 
@@ -50,7 +50,7 @@ public class UdsTemplate implements AutoCloseable {
 
 	private final String replyDescription;
 
-	UdsTemplate(UdsAddress target, UdsListenerType type, PayloadCodec payloads, ClientTransport transport) {
+	UdsTemplate(ListenerAddress target, UdsListenerType type, PayloadCodec payloads, ClientTransport transport) {
 		this.target = target;
 		this.type = type;
 		this.payloads = payloads;
@@ -61,10 +61,10 @@ public class UdsTemplate implements AutoCloseable {
 
 	/**
 	 * Starts building a template for an address.
-	 * @param target the server's socket: a path or an abstract name
+	 * @param target the server's socket: a path or an abstract name, or a TCP host and port
 	 * @return a builder with the defaults (line framing, 64 KB, 10 s, pooled)
 	 */
-	public static UdsTemplateBuilder builder(UdsAddress target) {
+	public static UdsTemplateBuilder builder(ListenerAddress target) {
 		return new UdsTemplateBuilder().target(target);
 	}
 
@@ -72,7 +72,7 @@ public class UdsTemplate implements AutoCloseable {
 	 * Returns where the template sends.
 	 * @return the server's address
 	 */
-	public UdsAddress getTarget() {
+	public ListenerAddress getTarget() {
 		return this.target;
 	}
 

@@ -4,6 +4,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.messaging.converter.MessageConverter;
@@ -15,12 +16,14 @@ import dev.udsboot.framing.Framing;
 import dev.udsboot.invocation.PayloadCodec;
 import dev.udsboot.invocation.UdsMessageConverters;
 import dev.udsboot.listener.UdsListenerType;
+import dev.udsboot.socket.ListenerAddress;
+import dev.udsboot.socket.TcpAddress;
 import dev.udsboot.socket.UdsAddress;
 
 /**
  * Builds a {@link UdsTemplate}. The auto-configured builder (a new one per injection point)
  * starts from the {@code uds.client.*} properties and the application's JSON mapper; one made with
- * {@link UdsTemplate#builder(UdsAddress)} starts from the defaults below. Not thread-safe.
+ * {@link UdsTemplate#builder(ListenerAddress)} starts from the defaults below. Not thread-safe.
  */
 public class UdsTemplateBuilder {
 
@@ -35,7 +38,9 @@ public class UdsTemplateBuilder {
 
 	}
 
-	private @Nullable UdsAddress target;
+	private @Nullable ListenerAddress target;
+
+	private @Nullable SSLContext tls;
 
 	private UdsListenerType type = UdsListenerType.STREAM;
 
@@ -61,11 +66,24 @@ public class UdsTemplateBuilder {
 
 	/**
 	 * Sets the server's address.
-	 * @param target a path or an abstract name
+	 * @param target a path or an abstract name, or a TCP host and port (a stream template then
+	 * talks TCP)
 	 * @return this builder
 	 */
-	public UdsTemplateBuilder target(UdsAddress target) {
+	public UdsTemplateBuilder target(ListenerAddress target) {
 		this.target = target;
+		return this;
+	}
+
+	/**
+	 * Talks TLS to a TCP target.
+	 * @param context the client's TLS context, e.g. a Spring Boot SSL bundle's
+	 * {@code createSslContext()} (its trust store trusts the server; its key store, if any, holds
+	 * the client's certificate)
+	 * @return this builder
+	 */
+	public UdsTemplateBuilder ssl(SSLContext context) {
+		this.tls = context;
 		return this;
 	}
 
@@ -204,26 +222,32 @@ public class UdsTemplateBuilder {
 	 * @throws IllegalStateException if no target was set
 	 */
 	public UdsTemplate build() {
-		UdsAddress address = this.target;
-		Assert.state(address != null, "A UdsTemplate needs a target: a socket path or an abstract name");
+		ListenerAddress address = this.target;
+		Assert.state(address != null, "A UdsTemplate needs a target: a socket path, an abstract name or a TCP address");
+		boolean tcp = address instanceof TcpAddress;
+		Assert.state(!tcp || this.type != UdsListenerType.DATAGRAM,
+				"A datagram template needs a Unix domain socket target, not " + address);
+		Assert.state(tcp || this.type != UdsListenerType.TCP, "A TCP template needs a TCP target, not " + address);
+		Assert.state(this.tls == null || tcp, "TLS is for TCP targets, not " + address);
+		Assert.state(this.tls == null || this.framing != Framing.EOF,
+				"eof framing ends a request by shutting down the sending side, which a TLS connection cannot do");
 		Assert.state(this.replyAddress == null || this.type == UdsListenerType.DATAGRAM,
 				"A reply address is for datagram templates; a stream's replies come back on its connection");
 		MessageConverter converter = (this.messageConverter != null) ? this.messageConverter
 				: UdsMessageConverters.create(JsonMapper.builder().build());
 		PayloadCodec payloads = new PayloadCodec(this.charset, converter);
 		FrameCodec codec = new FrameCodec(this.framing, this.maxMessageSize);
-		ClientTransport transport = switch (this.type) {
-			case STREAM -> new StreamTransport(address, codec,
-					new StreamConnectionPool(address, codec, this.maxFileDescriptors, this.timeout,
+		UdsListenerType transportType = tcp ? UdsListenerType.TCP : this.type;
+		ClientTransport transport = switch (transportType) {
+			case STREAM, TCP -> new StreamTransport(address, codec,
+					new StreamConnectionPool(address, this.tls, codec, tcp ? 0 : this.maxFileDescriptors, this.timeout,
 							this.mode == Mode.POOLED && isPoolable(this.framing), this.maxConnections,
 							this.validateAfterInactivity),
 					this.timeout.toMillis());
-			case DATAGRAM -> new DatagramTransport(address, this.maxMessageSize, this.maxFileDescriptors, this.timeout,
-					this.maxConnections, this.replyAddress);
-			case TCP -> throw new IllegalStateException("A UdsTemplate reaches Unix domain sockets only; "
-					+ "type(TCP) has no target it can take");
+			case DATAGRAM -> new DatagramTransport((UdsAddress) address, this.maxMessageSize, this.maxFileDescriptors,
+					this.timeout, this.maxConnections, this.replyAddress);
 		};
-		return new UdsTemplate(address, this.type, payloads, transport);
+		return new UdsTemplate(address, transportType, payloads, transport);
 	}
 
 	/**

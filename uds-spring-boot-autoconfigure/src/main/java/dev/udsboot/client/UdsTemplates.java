@@ -1,12 +1,19 @@
 package dev.udsboot.client;
 
+import java.security.GeneralSecurityException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.udsboot.config.UdsListenerDefinitions;
+import dev.udsboot.listener.UdsListenerContainer;
 import dev.udsboot.listener.UdsListenerDefinition;
-import dev.udsboot.socket.UdsAddress;
+import dev.udsboot.socket.ListenerAddress;
+import dev.udsboot.socket.TcpAddress;
+import dev.udsboot.socket.TcpTls;
 
 /**
  * The templates for this application's own listeners (loopback use, as in tests): one per
@@ -20,6 +27,8 @@ public class UdsTemplates implements AutoCloseable {
 
 	private final Supplier<UdsTemplateBuilder> builders;
 
+	private final Function<String, @Nullable UdsListenerContainer> containers;
+
 	private final Map<String, UdsTemplate> templates = new ConcurrentHashMap<>();
 
 	private volatile boolean closed;
@@ -30,7 +39,20 @@ public class UdsTemplates implements AutoCloseable {
 	 * @param builders a new builder with the client defaults for every template
 	 */
 	public UdsTemplates(UdsListenerDefinitions listeners, Supplier<UdsTemplateBuilder> builders) {
+		this(listeners, (name) -> null, builders);
+	}
+
+	/**
+	 * Creates the templates.
+	 * @param listeners the application's listeners
+	 * @param containers finds a listener's running container, which knows the port a TCP
+	 * listener on port 0 took; {@code null} if there is none
+	 * @param builders a new builder with the client defaults for every template
+	 */
+	public UdsTemplates(UdsListenerDefinitions listeners,
+			Function<String, @Nullable UdsListenerContainer> containers, Supplier<UdsTemplateBuilder> builders) {
 		this.listeners = listeners;
+		this.containers = containers;
 		this.builders = builders;
 	}
 
@@ -53,13 +75,23 @@ public class UdsTemplates implements AutoCloseable {
 			throw new IllegalArgumentException("No listener '" + listenerName + "' (uds.listeners." + listenerName
 					+ ") in this application; listeners: " + this.listeners.names());
 		}
-		UdsAddress address = definition.udsAddress();
-		if (address == null) {
-			throw new IllegalArgumentException("Listener '" + listenerName + "' is a TCP listener (" + definition.address()
-					+ "): UdsTemplate reaches Unix domain sockets only, for now");
+		UdsTemplateBuilder builder = this.builders.get();
+		UdsListenerContainer container = this.containers.apply(listenerName);
+		ListenerAddress address = (container != null) ? container.getAddress() : definition.address();
+		if (address instanceof TcpAddress tcp && tcp.port() == 0) {
+			throw new IllegalStateException("Listener '" + listenerName + "' listens on any free port, and has not "
+					+ "started: its port is not known yet");
 		}
-		return this.builders.get()
-			.target(address)
+		TcpTls tls = definition.tls();
+		if (tls != null) {
+			try {
+				builder.ssl(tls.ownClientContext());
+			}
+			catch (GeneralSecurityException ex) {
+				throw new IllegalStateException("Cannot make the TLS context for listener '" + listenerName + "'", ex);
+			}
+		}
+		return builder.target(address)
 			.type(definition.type())
 			.framing(definition.framing())
 			.maxMessageSize(definition.maxMessageSize())

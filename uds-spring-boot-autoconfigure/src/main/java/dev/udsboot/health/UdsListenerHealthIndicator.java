@@ -95,7 +95,7 @@ public class UdsListenerHealthIndicator implements HealthIndicator {
 		SSLContext context = this.probeTls;
 		if (context == null) {
 			try {
-				context = tls.probeContext();
+				context = tls.ownClientContext();
 			}
 			catch (GeneralSecurityException ex) {
 				throw new IllegalStateException("Cannot make the TLS context of the health probe", ex);

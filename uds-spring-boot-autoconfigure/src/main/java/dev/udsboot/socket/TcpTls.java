@@ -34,14 +34,15 @@ public record TcpTls(String bundle, SSLContext context, KeyManager[] keyManagers
 	private static final String[] KEY_TYPES = { "RSA", "EC", "EdDSA", "RSASSA-PSS", "DSA" };
 
 	/**
-	 * Makes the client side of a handshake with this listener, for its own health probe: it
-	 * presents the bundle's certificate (a listener that requires client certificates lets its own
-	 * probe in only if its bundle trusts that), and trusts exactly the certificates this listener
-	 * presents, whatever the bundle trusts.
+	 * Makes the client side of a handshake with this listener, for the application's own
+	 * connections to it (its health probe, {@code UdsTemplates.forListener}): it presents the
+	 * bundle's certificate (a listener that requires client certificates lets it in only if its
+	 * bundle trusts that), and trusts exactly the certificates this listener presents, whatever
+	 * the bundle trusts.
 	 * @return a client context
 	 * @throws GeneralSecurityException if the JDK has no TLS
 	 */
-	public SSLContext probeContext() throws GeneralSecurityException {
+	public SSLContext ownClientContext() throws GeneralSecurityException {
 		Set<X509Certificate> own = new HashSet<>();
 		for (KeyManager manager : this.keyManagers) {
 			if (manager instanceof X509KeyManager x509) {

@@ -14,6 +14,7 @@ import dev.udsboot.autoconfigure.UdsAutoConfiguration;
 import dev.udsboot.client.UdsTemplateBuilder;
 import dev.udsboot.client.UdsTemplates;
 import dev.udsboot.config.UdsListenerDefinitions;
+import dev.udsboot.config.UdsListenerEndpointRegistry;
 import dev.udsboot.invocation.UdsMessageConverters;
 
 /**
@@ -44,8 +45,12 @@ public final class UdsClientAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(UdsListenerDefinitions.class)
-	UdsTemplates udsTemplates(UdsListenerDefinitions listeners, ObjectProvider<UdsTemplateBuilder> builders) {
-		return new UdsTemplates(listeners, builders::getObject);
+	UdsTemplates udsTemplates(UdsListenerDefinitions listeners, ObjectProvider<UdsListenerEndpointRegistry> registry,
+			ObjectProvider<UdsTemplateBuilder> builders) {
+		return new UdsTemplates(listeners, (name) -> {
+			UdsListenerEndpointRegistry containers = registry.getIfAvailable();
+			return (containers != null) ? containers.getListenerContainer(name) : null;
+		}, builders::getObject);
 	}
 
 }

@@ -29,6 +29,8 @@ import dev.udsboot.annotation.UdsConnectionClosed;
 import dev.udsboot.annotation.UdsConnectionOpened;
 import dev.udsboot.annotation.UdsHandler;
 import dev.udsboot.autoconfigure.UdsAutoConfiguration;
+import dev.udsboot.client.UdsTemplate;
+import dev.udsboot.client.UdsTemplates;
 import dev.udsboot.config.UdsListenerEndpointRegistry;
 import dev.udsboot.health.UdsHealthContributor;
 import dev.udsboot.listener.UdsListenerContainer;
@@ -145,6 +147,36 @@ class TcpListenerTests {
 	}
 
 	@Test
+	void udsTemplatesReachTheTcpListenerOnThePortItTook() {
+		ConfigurableApplicationContext context = start();
+		UdsTemplate template = context.getBean(UdsTemplates.class).forListener("echo-tcp");
+		assertThat(template.getTarget()).isEqualTo(address(context));
+		for (int i = 0; i < 20; i++) {
+			assertThat(template.sendAndReceive("pooled over tcp " + i, String.class)).isEqualTo("pooled over tcp " + i);
+		}
+	}
+
+	@Test
+	void aUdsTemplateReachesASocatTcpEchoServer() throws Exception {
+		int port;
+		try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+			port = free.getLocalPort();
+		}
+		Process socat = new ProcessBuilder(RequiredTools.require("socat"), "TCP-LISTEN:" + port + ",bind=127.0.0.1,reuseaddr,fork",
+				"EXEC:cat").start();
+		try (UdsTemplate template = UdsTemplate.builder(new TcpAddress("127.0.0.1", port)).build()) {
+			await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+				.until(() -> "socat over tcp".equals(template.sendAndReceive("socat over tcp", String.class)));
+			for (int i = 0; i < 20; i++) {
+				assertThat(template.sendAndReceive("socat " + i, String.class)).isEqualTo("socat " + i);
+			}
+		}
+		finally {
+			socat.destroyForcibly();
+		}
+	}
+
+	@Test
 	void idleTimeoutClosesAnIdleTcpConnection() throws Exception {
 		ConfigurableApplicationContext context = start("uds.listeners.echo-tcp.idle-timeout=300ms");
 		TcpAddress address = address(context);
@@ -162,7 +194,8 @@ class TcpListenerTests {
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ UdsAutoConfiguration.class, JacksonAutoConfiguration.class,
 			dev.udsboot.autoconfigure.health.UdsHealthContributorAutoConfiguration.class,
-			dev.udsboot.autoconfigure.metrics.UdsMetricsAutoConfiguration.class })
+			dev.udsboot.autoconfigure.metrics.UdsMetricsAutoConfiguration.class,
+			dev.udsboot.autoconfigure.client.UdsClientAutoConfiguration.class })
 	static class TcpApplication {
 
 		@Bean

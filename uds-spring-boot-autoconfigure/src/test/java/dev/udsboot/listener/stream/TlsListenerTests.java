@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLContext;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,6 +18,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -26,6 +28,8 @@ import org.springframework.context.annotation.Import;
 import dev.udsboot.annotation.UdsHandler;
 import dev.udsboot.autoconfigure.UdsAutoConfiguration;
 import dev.udsboot.autoconfigure.health.UdsHealthContributorAutoConfiguration;
+import dev.udsboot.client.UdsTemplate;
+import dev.udsboot.client.UdsTemplates;
 import dev.udsboot.config.UdsListenerEndpointRegistry;
 import dev.udsboot.health.UdsHealthContributor;
 import dev.udsboot.listener.UdsListenerContainer;
@@ -155,6 +159,36 @@ class TlsListenerTests {
 	}
 
 	@Test
+	void udsTemplatesReachTlsListenersTheApplicationServes() {
+		ConfigurableApplicationContext context = start();
+		UdsTemplates templates = context.getBean(UdsTemplates.class);
+		assertThat(templates.forListener("echo-tcp").sendAndReceive("template over tls", String.class))
+			.isEqualTo("template over tls");
+		// client-auth need: the template presents the bundle's own certificate, which its CA issued
+		assertThat(templates.forListener("who-tls").sendAndReceive("who", String.class))
+			.isEqualTo("CN=localhost issued by CN=uds-test-ca");
+	}
+
+	@Test
+	void aUdsTemplateWithAClientBundlePresentsTheClientsCertificate() {
+		ConfigurableApplicationContext context = start(clientBundle());
+		UdsListenerContainer who = context.getBean(UdsListenerEndpointRegistry.class).getListenerContainer("who-tls");
+		assertThat(who).isNotNull();
+		SSLContext client = context.getBean(SslBundles.class).getBundle("client").createSslContext();
+		try (UdsTemplate template = UdsTemplate.builder(who.getAddress()).ssl(client).build()) {
+			assertThat(template.sendAndReceive("who", String.class))
+				.isEqualTo("CN=uds-test-client issued by CN=uds-test-ca");
+		}
+	}
+
+	private static String[] clientBundle() {
+		String prefix = "spring.ssl.bundle.pem.client.";
+		return new String[] { prefix + "keystore.certificate=file:" + certificates.clientCertificate(),
+				prefix + "keystore.private-key=file:" + certificates.clientKey(),
+				prefix + "truststore.certificate=file:" + certificates.ca() };
+	}
+
+	@Test
 	void aHandlerTakesTheVerifiedCertificateOfAClientThatMustPresentOne() throws Exception {
 		ConfigurableApplicationContext context = start();
 		UdsListenerContainer who = context.getBean(UdsListenerEndpointRegistry.class).getListenerContainer("who-tls");
@@ -168,7 +202,7 @@ class TlsListenerTests {
 
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ SslAutoConfiguration.class, UdsAutoConfiguration.class, JacksonAutoConfiguration.class,
-			UdsHealthContributorAutoConfiguration.class })
+			UdsHealthContributorAutoConfiguration.class, dev.udsboot.autoconfigure.client.UdsClientAutoConfiguration.class })
 	@Import({ TcpListenerTests.Events.class, Who.class })
 	static class TlsApplication {
 
