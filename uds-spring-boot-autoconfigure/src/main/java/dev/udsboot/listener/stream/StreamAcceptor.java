@@ -8,6 +8,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -16,6 +17,7 @@ import java.util.function.Function;
 import org.apache.commons.logging.Log;
 import org.jspecify.annotations.Nullable;
 
+import dev.udsboot.listener.RateLimitedLog;
 import dev.udsboot.listener.UdsListenerDefinition;
 import dev.udsboot.listener.source.ConnectionSocket;
 
@@ -52,6 +54,9 @@ final class StreamAcceptor {
 
 	private final Object lock = new Object();
 
+	/** A select that keeps failing is retried every 100 ms: one WARN line per 10 s says so. */
+	private final RateLimitedLog selectFailures;
+
 	private final Thread thread;
 
 	private boolean stopped;
@@ -79,6 +84,7 @@ final class StreamAcceptor {
 		this.serve = serve;
 		this.serverClosed = serverClosed;
 		this.logger = logger;
+		this.selectFailures = new RateLimitedLog(logger, Duration.ofSeconds(10));
 		this.channel.configureBlocking(false);
 		// the channel's own provider: junixsocket's for a Unix domain socket, the JDK's for TCP
 		this.selector = this.channel.provider().openSelector();
@@ -162,8 +168,8 @@ final class StreamAcceptor {
 				if (isStopped() || this.server.isClosed()) {
 					return false;
 				}
-				this.logger.warn("Waiting for connections on " + this.definition.describe() + " failed; retrying: "
-						+ ex);
+				this.selectFailures.warn((count) -> "Waiting for connections on " + this.definition.describe()
+						+ " failed " + count + " time(s); retrying every 100 ms; the latest: " + ex);
 				pause();
 			}
 		}
