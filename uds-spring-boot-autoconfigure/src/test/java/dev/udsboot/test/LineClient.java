@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 import org.newsclub.net.unix.AFUNIXSocket;
@@ -14,18 +15,18 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
 import dev.udsboot.socket.UdsAddress;
 
 /**
- * A junixsocket client for tests: connects, writes raw bytes, reads lines or raw bytes, with a
- * read timeout so a test never hangs.
+ * A line client for tests, over junixsocket (or a TCP or TLS socket): connects, writes raw bytes,
+ * reads lines or raw bytes, with a read timeout so a test never hangs.
  */
 public final class LineClient implements Closeable {
 
-	private final AFUNIXSocket socket;
+	private final Socket socket;
 
 	private final BufferedReader reader;
 
 	private final OutputStream output;
 
-	private LineClient(AFUNIXSocket socket) throws IOException {
+	private LineClient(Socket socket) throws IOException {
 		this.socket = socket;
 		this.socket.setSoTimeout(10_000);
 		this.reader = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
@@ -41,6 +42,16 @@ public final class LineClient implements Closeable {
 	public static LineClient connect(UdsAddress address) throws IOException {
 		AFUNIXSocketAddress target = address.toSocketAddress();
 		return new LineClient(AFUNIXSocket.connectTo(target));
+	}
+
+	/**
+	 * Talks over a socket already connected: TCP, or TLS.
+	 * @param socket the socket
+	 * @return the client
+	 * @throws IOException if the socket is closed
+	 */
+	public static LineClient over(Socket socket) throws IOException {
+		return new LineClient(socket);
 	}
 
 	public void write(byte[] bytes) throws IOException {
@@ -67,13 +78,18 @@ public final class LineClient implements Closeable {
 		return this.socket.getInputStream();
 	}
 
-	public AFUNIXSocket socket() {
+	public Socket socket() {
 		return this.socket;
 	}
 
 	public void shutdownOutput() throws IOException {
-		// the channel's shutdown: JDK 25's Socket#shutdownOutput refuses junixsocket's sockets
-		this.socket.getChannel().shutdownOutput();
+		if (this.socket instanceof AFUNIXSocket unix) {
+			// the channel's shutdown: JDK 25's Socket#shutdownOutput refuses junixsocket's sockets
+			unix.getChannel().shutdownOutput();
+		}
+		else {
+			this.socket.shutdownOutput();
+		}
 	}
 
 	@Override

@@ -76,8 +76,7 @@ public interface ConnectionSocket extends Closeable {
 	OutboundDescriptors outboundDescriptors();
 
 	/**
-	 * Stops reading: on a Unix domain socket, what the peer already sent is still read, then the
-	 * input ends; on TCP, the JDK reads nothing more.
+	 * Stops reading gracefully: what the peer already sent is still read, then the input ends.
 	 * @throws IOException if the input cannot be shut down
 	 */
 	void shutdownInput() throws IOException;

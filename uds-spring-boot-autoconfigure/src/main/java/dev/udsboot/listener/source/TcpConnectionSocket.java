@@ -1,7 +1,10 @@
 package dev.udsboot.listener.source;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -26,8 +29,25 @@ final class TcpConnectionSocket extends SocketConnection<Socket> {
 	/** How long a TLS handshake may take, at most: {@value} ms. */
 	static final int HANDSHAKE_TIMEOUT_MILLIS = 10_000;
 
-	/** The TCP connection under a TLS one, whose input is shut down for a graceful stop. */
+	/**
+	 * How long a read waits, once a graceful stop began, for bytes the peer already sent: {@value}
+	 * ms. They are on their way or in the kernel's buffer; a read that waits longer ends the input.
+	 */
+	static final int DRAIN_READ_TIMEOUT_MILLIS = 100;
+
+	/** The TCP connection under a TLS one. */
 	private final Socket transport;
+
+	/** Guards {@link #reading} and {@link #draining} together: see {@link #shutdownInput()}. */
+	private final Object readState = new Object();
+
+	/** Whether the reader is inside a read of the socket. */
+	private boolean reading;
+
+	/** Whether a graceful stop began. */
+	private boolean draining;
+
+	private @Nullable InputStream input;
 
 	/**
 	 * Wraps a connection.
@@ -37,6 +57,16 @@ final class TcpConnectionSocket extends SocketConnection<Socket> {
 	TcpConnectionSocket(Socket socket, Socket transport) {
 		super(socket);
 		this.transport = transport;
+	}
+
+	@Override
+	public synchronized InputStream getInputStream() throws IOException {
+		InputStream drainable = this.input;
+		if (drainable == null) {
+			drainable = new DrainableInput(this.socket.getInputStream());
+			this.input = drainable;
+		}
+		return drainable;
 	}
 
 	@Override
@@ -97,14 +127,21 @@ final class TcpConnectionSocket extends SocketConnection<Socket> {
 	}
 
 	/**
-	 * Shuts the TCP connection's input down (a TLS socket refuses {@code shutdownInput}). Unlike
-	 * a Unix domain socket's, the JDK's TCP socket reads nothing more once its input is shut down:
-	 * the message being handled is answered, but bytes the peer sent ahead and not yet read are
-	 * dropped.
+	 * Stops reading, gracefully: what the peer already sent is still read, then the input ends.
+	 * The JDK's TCP socket reads nothing more once its input is shut down, unlike a Unix domain
+	 * socket, so the input is shut down only to wake a reader that waits for bytes the peer has
+	 * not sent (an idle connection). A reader that is busy (its handler runs) finds the bytes sent
+	 * ahead when it reads again, with a short timeout that ends the input once there are no more.
 	 */
 	@Override
 	public void shutdownInput() throws IOException {
-		this.transport.shutdownInput();
+		synchronized (this.readState) {
+			this.draining = true;
+			if (this.reading) {
+				// a TLS socket refuses shutdownInput: its transport's is what wakes the reader
+				this.transport.shutdownInput();
+			}
+		}
 	}
 
 	/**
@@ -122,6 +159,52 @@ final class TcpConnectionSocket extends SocketConnection<Socket> {
 			// after a failed handshake the socket is closed: the failure, not this, is what counts
 			secured.setSoTimeout(idle);
 		}
+	}
+
+	/**
+	 * The peer's bytes, read so that a graceful stop ({@link #shutdownInput()}) knows whether the
+	 * reader waits in a read, and so that, once it began, a read that waits in vain ends the input.
+	 */
+	private final class DrainableInput extends FilterInputStream {
+
+		DrainableInput(InputStream input) {
+			super(input);
+		}
+
+		@Override
+		public int read() throws IOException {
+			byte[] one = new byte[1];
+			int read = read(one, 0, 1);
+			return (read == 1) ? (one[0] & 0xff) : -1;
+		}
+
+		@Override
+		public int read(byte[] bytes, int offset, int length) throws IOException {
+			boolean drain;
+			synchronized (TcpConnectionSocket.this.readState) {
+				drain = TcpConnectionSocket.this.draining;
+				TcpConnectionSocket.this.reading = true;
+			}
+			try {
+				if (drain) {
+					// set at every read: a health probe's peek restores the timeout it found
+					TcpConnectionSocket.this.socket.setSoTimeout(DRAIN_READ_TIMEOUT_MILLIS);
+				}
+				return this.in.read(bytes, offset, length);
+			}
+			catch (SocketTimeoutException ex) {
+				if (drain) {
+					return -1;
+				}
+				throw ex;
+			}
+			finally {
+				synchronized (TcpConnectionSocket.this.readState) {
+					TcpConnectionSocket.this.reading = false;
+				}
+			}
+		}
+
 	}
 
 }
