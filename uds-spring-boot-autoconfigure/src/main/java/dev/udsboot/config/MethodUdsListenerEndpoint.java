@@ -10,6 +10,7 @@ import org.springframework.core.MethodParameter;
 
 import dev.udsboot.UdsStartupException;
 import dev.udsboot.framing.FrameCodec;
+import dev.udsboot.framing.InvalidReplyException;
 import dev.udsboot.invocation.FileDescriptorArgumentResolver;
 import dev.udsboot.invocation.UdsMessageHandlerMethodFactory;
 import dev.udsboot.invocation.UdsMessageListenerAdapter;
@@ -78,14 +79,33 @@ public class MethodUdsListenerEndpoint implements UdsListenerEndpoint {
 		checkParameters(definition);
 		UdsListenerErrorHandler handler = (this.errorHandler != null) ? this.errorHandler
 				: (defaultErrorHandler != null) ? defaultErrorHandler : DefaultUdsListenerErrorHandler.INSTANCE;
-		// a stream reply must be one frame; a datagram is one message whatever its bytes
-		FrameCodec codec = new FrameCodec(definition.framing(), definition.maxMessageSize());
-		Consumer<EncodedReply> replyCheck = (definition.type() == UdsListenerType.STREAM)
-				? (reply) -> codec.checkReply(reply.payload(), reply.descriptors()) : (reply) -> {
-				};
 		return new UdsMessageListenerAdapter(definition.name(), definition.charset(),
 				this.handlerMethodFactory.createInvocableHandlerMethod(this.bean, this.method),
-				this.handlerMethodFactory.getMessageConverter(), handler, replyCheck);
+				this.handlerMethodFactory.getMessageConverter(), handler, replyCheck(definition));
+	}
+
+	/**
+	 * Refuses, as a handler failure, a reply the listener cannot send: a stream reply must be one
+	 * frame, TCP carries no descriptors (a handler declared to return {@code Object} may still
+	 * return a {@link UdsReply} with some); a datagram is one message whatever its bytes.
+	 */
+	private static Consumer<EncodedReply> replyCheck(UdsListenerDefinition definition) {
+		FrameCodec codec = new FrameCodec(definition.framing(), definition.maxMessageSize());
+		switch (definition.type()) {
+			case STREAM:
+				return (reply) -> codec.checkReply(reply.payload(), reply.descriptors());
+			case TCP:
+				return (reply) -> {
+					if (!reply.descriptors().isEmpty()) {
+						throw new InvalidReplyException("Cannot send file descriptors on " + definition.describe()
+								+ ": TCP carries no file descriptors");
+					}
+					codec.checkReply(reply.payload());
+				};
+			default:
+				return (reply) -> {
+				};
+		}
 	}
 
 	/**

@@ -121,7 +121,8 @@ final class TcpConnectionSocket extends SocketConnection<Socket> {
 	public OutboundDescriptors outboundDescriptors() {
 		return (descriptors) -> {
 			if (descriptors != null && descriptors.length > 0) {
-				throw new IOException("A TCP connection carries no file descriptors");
+				// the sender's mistake, not the connection's: refused before anything is written
+				throw new IllegalArgumentException("Cannot send file descriptors on a TCP connection: TCP carries none");
 			}
 		};
 	}

@@ -1,5 +1,7 @@
 package dev.udsboot.listener.stream;
 
+import java.io.FileDescriptor;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +36,7 @@ import dev.udsboot.client.UdsTemplates;
 import dev.udsboot.config.UdsListenerEndpointRegistry;
 import dev.udsboot.health.UdsHealthContributor;
 import dev.udsboot.listener.UdsListenerContainer;
+import dev.udsboot.listener.UdsReply;
 import dev.udsboot.listener.UdsSession;
 import dev.udsboot.metrics.UdsListenerMetrics;
 import dev.udsboot.socket.PeerCredentials;
@@ -65,7 +68,8 @@ class TcpListenerTests {
 	private ConfigurableApplicationContext start(String... properties) {
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(TcpApplication.class)
 			.web(WebApplicationType.NONE)
-			.properties("spring.main.banner-mode=off", "uds.listeners.echo-tcp.type=tcp")
+			.properties("spring.main.banner-mode=off", "uds.listeners.echo-tcp.type=tcp",
+					"uds.listeners.files-tcp.type=tcp")
 			.properties(properties)
 			.run();
 		this.contexts.add(context);
@@ -190,6 +194,23 @@ class TcpListenerTests {
 			.isEqualTo("True\n");
 	}
 
+	@Test
+	void descriptorsAHandlerSendsOnTcpAreAHandlerFailureAndNothingIsWritten(CapturedOutput output) throws Exception {
+		ConfigurableApplicationContext context = start();
+		UdsListenerContainer files = context.getBean(UdsListenerEndpointRegistry.class)
+			.getListenerContainer("files-tcp");
+		assertThat(files).isNotNull();
+		String socat = RequiredTools.require("socat");
+		assertThat(run(List.of(socat, "-t", "5", "-", "TCP:" + files.getAddress()), "reply\n"))
+			.as("closed with nothing written")
+			.isEmpty();
+		assertThat(files.getStatistics().handlerErrors()).isEqualTo(1);
+		assertThat(output).contains("Cannot send file descriptors on listener 'files-tcp' (127.0.0.1:0): TCP carries "
+				+ "no file descriptors");
+		assertThat(run(List.of(socat, "-t", "5", "-", "TCP:" + files.getAddress()), "send\n"))
+			.as("the sender is told, and nothing was written before")
+			.isEqualTo("Cannot send file descriptors on a TCP connection: TCP carries none\n");
+	}
 
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ UdsAutoConfiguration.class, JacksonAutoConfiguration.class,
@@ -201,6 +222,29 @@ class TcpListenerTests {
 		@Bean
 		Events events() {
 			return new Events();
+		}
+
+		@Bean
+		Files files() {
+			return new Files();
+		}
+
+	}
+
+	/** Returns a reply with a descriptor, or sends one: a handler declared to return Object may. */
+	static class Files {
+
+		@UdsHandler("files-tcp")
+		Object files(String line, UdsSession session) {
+			if (line.equals("send")) {
+				try {
+					session.send("with a descriptor".getBytes(StandardCharsets.UTF_8), List.of(FileDescriptor.in));
+				}
+				catch (IllegalArgumentException ex) {
+					return ex.getMessage();
+				}
+			}
+			return UdsReply.of("with a descriptor", FileDescriptor.in);
 		}
 
 	}
