@@ -197,6 +197,17 @@ class SocketActivationTests {
 	}
 
 	@Test
+	void socketNamedAfterATcpListenerFailsWithAReportSayingItOpensItsOwnPort() throws Exception {
+		int port;
+		try (ServerSocket free = new ServerSocket(0)) {
+			port = free.getLocalPort();
+		}
+		assertThat(failedStart(List.of("-l", "127.0.0.1:" + port, "--fdname=echo-tcp"), "TCP:127.0.0.1:" + port))
+			.contains("Listener 'echo-tcp' is a TCP listener, but systemd passed descriptor 3 (named 'echo-tcp', a TCP "
+					+ "socket at 127.0.0.1:" + port + ") for it: a TCP listener opens its own port");
+	}
+
+	@Test
 	void socketNamedAfterTheListenerButBoundElsewhereFailsWithAReport() throws Exception {
 		Path elsewhere = this.dir.resolve("elsewhere.sock");
 		assertThat(failedStart(List.of("-l", elsewhere.toString(), "--fdname=echo"), "UNIX-CONNECT:" + elsewhere))

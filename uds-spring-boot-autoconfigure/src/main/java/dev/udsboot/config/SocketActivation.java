@@ -90,7 +90,11 @@ public final class SocketActivation {
 
 	private static @Nullable PassedSocket find(PassedSockets passed, UdsListenerDefinition listener) {
 		UdsAddress address = listener.udsAddress();
-		if (listener.activation() == UdsListenerActivation.OFF || address == null) {
+		if (listener.activation() == UdsListenerActivation.OFF) {
+			return null;
+		}
+		if (address == null) {
+			checkNoneNamedAfter(passed, listener);
 			return null;
 		}
 		Set<PassedSocket> candidates = new LinkedHashSet<>();
@@ -128,6 +132,23 @@ public final class SocketActivation {
 							+ " the same address: clients, health probes and UdsTemplate use the property.");
 		}
 		return socket;
+	}
+
+	/**
+	 * A TCP listener binds its own port: a socket named after it would otherwise be left unused,
+	 * and the listener's bind would fail on the port systemd holds, or succeed on another.
+	 */
+	private static void checkNoneNamedAfter(PassedSockets passed, UdsListenerDefinition listener) {
+		for (PassedSocket socket : passed.sockets()) {
+			if (socket.name().equals(listener.name())) {
+				throw new UdsStartupException("Listener '" + listener.name() + "' is a TCP listener, but systemd passed "
+						+ socket.describe() + " for it: a TCP listener opens its own port and takes no socket passed "
+						+ "by systemd.",
+						"Remove the socket from the socket unit, or give it another FileDescriptorName= if it is meant "
+								+ "for something else; " + listener.propertyPrefix() + "host and "
+								+ listener.propertyPrefix() + "port say where the listener listens.");
+			}
+		}
 	}
 
 	private static void checkKind(UdsListenerDefinition listener, PassedSocket socket) {
