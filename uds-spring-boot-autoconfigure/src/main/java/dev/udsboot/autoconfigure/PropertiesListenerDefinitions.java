@@ -3,6 +3,8 @@ package dev.udsboot.autoconfigure;
 import java.util.LinkedHashSet;
 import java.util.Map;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
@@ -21,6 +23,8 @@ import dev.udsboot.socket.TcpTls;
  * defaults of unset properties.
  */
 final class PropertiesListenerDefinitions {
+
+	private static final Log logger = LogFactory.getLog(PropertiesListenerDefinitions.class);
 
 	private PropertiesListenerDefinitions() {
 	}
@@ -76,8 +80,16 @@ final class PropertiesListenerDefinitions {
 					"There is no SSL bundle '" + name + "' (bundles: " + sslBundles.getBundleNames()
 							+ "): define spring.ssl.bundle.pem." + name + " (or .jks." + name + ")");
 		}
-		return new TcpTls(name, bundle.createSslContext(), bundle.getManagers().getKeyManagers(),
+		TcpTls tls = new TcpTls(name, bundle.createSslContext(), bundle.getManagers().getKeyManagers(),
 				ssl.getClientAuth(), bundle.getOptions().getEnabledProtocols(), bundle.getOptions().getCiphers());
+		// a bundle with reload-on-update: new connections get the new certificate, as Boot's web servers do
+		sslBundles.addBundleUpdateHandler(name, (updated) -> {
+			tls.reload(updated.createSslContext(), updated.getManagers().getKeyManagers(),
+					updated.getOptions().getEnabledProtocols(), updated.getOptions().getCiphers());
+			logger.info("Reloaded SSL bundle '" + name + "' (" + prefix + "ssl.bundle): new connections present its "
+					+ "new certificate");
+		});
+		return tls;
 	}
 
 }

@@ -1,5 +1,7 @@
 package dev.udsboot.socket;
 
+import java.io.IOException;
+import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -17,34 +19,106 @@ import org.jspecify.annotations.Nullable;
 /**
  * TLS on a TCP listener: the server's context, made from a Spring Boot SSL bundle, whether clients
  * present certificates, and the bundle's key managers, with which the listener's own health probe
- * authenticates when certificates are required.
- *
- * @param bundle the name of the {@code spring.ssl.bundle.*} bundle, for log lines and reports
- * @param context the server's TLS context
- * @param keyManagers the bundle's key managers
- * @param clientAuth whether clients present certificates
- * @param enabledProtocols the bundle's {@code options.enabled-protocols}, or {@code null} for the
- * JDK's
- * @param ciphers the bundle's {@code options.ciphers}, or {@code null} for the JDK's
+ * authenticates when certificates are required. When the bundle is reloaded (its
+ * {@code reload-on-update}), {@link #reload} replaces the context: new connections present the
+ * new certificate, and established ones keep the session they have.
  */
-public record TcpTls(String bundle, SSLContext context, KeyManager[] keyManagers, ClientAuth clientAuth,
-		String @Nullable [] enabledProtocols, String @Nullable [] ciphers) {
+public final class TcpTls {
 
 	/** Key types whose server certificates the listener may present. */
 	private static final String[] KEY_TYPES = { "RSA", "EC", "EdDSA", "RSASSA-PSS", "DSA" };
+
+	private final String bundle;
+
+	private final ClientAuth clientAuth;
+
+	private volatile Material material;
+
+	/**
+	 * Creates TLS settings.
+	 * @param bundle the name of the {@code spring.ssl.bundle.*} bundle, for log lines and reports
+	 * @param context the server's TLS context
+	 * @param keyManagers the bundle's key managers
+	 * @param clientAuth whether clients present certificates
+	 * @param enabledProtocols the bundle's {@code options.enabled-protocols}, or {@code null} for
+	 * the JDK's
+	 * @param ciphers the bundle's {@code options.ciphers}, or {@code null} for the JDK's
+	 */
+	public TcpTls(String bundle, SSLContext context, KeyManager[] keyManagers, ClientAuth clientAuth,
+			String @Nullable [] enabledProtocols, String @Nullable [] ciphers) {
+		this.bundle = bundle;
+		this.clientAuth = clientAuth;
+		this.material = new Material(context, keyManagers, enabledProtocols, ciphers);
+	}
+
+	/**
+	 * Returns the name of the bundle.
+	 * @return the {@code spring.ssl.bundle.*} bundle's name
+	 */
+	public String bundle() {
+		return this.bundle;
+	}
+
+	/**
+	 * Returns whether clients present certificates.
+	 * @return the client authentication
+	 */
+	public ClientAuth clientAuth() {
+		return this.clientAuth;
+	}
+
+	/**
+	 * Replaces what the listener's new connections are secured with: the bundle was reloaded.
+	 * @param context the server's new TLS context
+	 * @param keyManagers the bundle's new key managers
+	 * @param enabledProtocols the bundle's {@code options.enabled-protocols}, or {@code null}
+	 * @param ciphers the bundle's {@code options.ciphers}, or {@code null}
+	 */
+	public void reload(SSLContext context, KeyManager[] keyManagers, String @Nullable [] enabledProtocols,
+			String @Nullable [] ciphers) {
+		this.material = new Material(context, keyManagers, enabledProtocols, ciphers);
+	}
+
+	/**
+	 * Puts the server side of TLS over an accepted connection, with the bundle's current context
+	 * and options; the handshake happens at the first read or write.
+	 * @param accepted the TCP connection
+	 * @return the TLS socket over it, which closes it when closed
+	 * @throws IOException if the TLS socket cannot be made
+	 */
+	public SSLSocket secure(Socket accepted) throws IOException {
+		Material current = this.material;
+		SSLSocket secured = (SSLSocket) current.context()
+			.getSocketFactory()
+			.createSocket(accepted, accepted.getInetAddress().getHostAddress(), accepted.getPort(), true);
+		secured.setUseClientMode(false);
+		if (current.enabledProtocols() != null) {
+			secured.setEnabledProtocols(current.enabledProtocols());
+		}
+		if (current.ciphers() != null) {
+			secured.setEnabledCipherSuites(current.ciphers());
+		}
+		switch (this.clientAuth) {
+			case NEED -> secured.setNeedClientAuth(true);
+			case WANT -> secured.setWantClientAuth(true);
+			case NONE -> secured.setWantClientAuth(false);
+		}
+		return secured;
+	}
 
 	/**
 	 * Makes the client side of a handshake with this listener, for the application's own
 	 * connections to it (its health probe, {@code UdsTemplates.forListener}): it presents the
 	 * bundle's certificate (a listener that requires client certificates lets it in only if its
-	 * bundle trusts that), and trusts exactly the certificates this listener presents, whatever
-	 * the bundle trusts.
+	 * bundle trusts that), and trusts exactly the certificates this listener presents now,
+	 * whatever the bundle trusts.
 	 * @return a client context
 	 * @throws GeneralSecurityException if the JDK has no TLS
 	 */
 	public SSLContext ownClientContext() throws GeneralSecurityException {
+		Material current = this.material;
 		Set<X509Certificate> own = new HashSet<>();
-		for (KeyManager manager : this.keyManagers) {
+		for (KeyManager manager : current.keyManagers()) {
 			if (manager instanceof X509KeyManager x509) {
 				for (String keyType : KEY_TYPES) {
 					String[] aliases = x509.getServerAliases(keyType, null);
@@ -57,22 +131,19 @@ public record TcpTls(String bundle, SSLContext context, KeyManager[] keyManagers
 				}
 			}
 		}
-		SSLContext client = SSLContext.getInstance(this.context.getProtocol());
-		client.init(this.keyManagers, new TrustManager[] { new OwnCertificates(own) }, null);
+		SSLContext client = SSLContext.getInstance(current.context().getProtocol());
+		client.init(current.keyManagers(), new TrustManager[] { new OwnCertificates(own) }, null);
 		return client;
 	}
 
-	/**
-	 * Applies the bundle's options to a socket of this listener.
-	 * @param socket a TLS socket
-	 */
-	public void applyOptions(SSLSocket socket) {
-		if (this.enabledProtocols != null) {
-			socket.setEnabledProtocols(this.enabledProtocols);
-		}
-		if (this.ciphers != null) {
-			socket.setEnabledCipherSuites(this.ciphers);
-		}
+	@Override
+	public String toString() {
+		return "TLS from SSL bundle '" + this.bundle + "', client-auth " + this.clientAuth;
+	}
+
+	/** What one version of the bundle gives: the context, its key managers and its options. */
+	private record Material(SSLContext context, KeyManager[] keyManagers, String @Nullable [] enabledProtocols,
+			String @Nullable [] ciphers) {
 	}
 
 	/** Whether a TLS server asks its clients for certificates. */

@@ -150,16 +150,7 @@ public final class TcpSource implements ListenerSocketSource {
 		}
 		try {
 			// the handshake happens on the connection's own thread, at its first read, never here
-			SSLSocket secured = (SSLSocket) this.tls.context()
-				.getSocketFactory()
-				.createSocket(accepted, accepted.getInetAddress().getHostAddress(), accepted.getPort(), true);
-			secured.setUseClientMode(false);
-			this.tls.applyOptions(secured);
-			switch (this.tls.clientAuth()) {
-				case NEED -> secured.setNeedClientAuth(true);
-				case WANT -> secured.setWantClientAuth(true);
-				case NONE -> secured.setWantClientAuth(false);
-			}
+			SSLSocket secured = this.tls.secure(accepted);
 			return new TcpConnectionSocket(secured, accepted);
 		}
 		catch (IOException ex) {

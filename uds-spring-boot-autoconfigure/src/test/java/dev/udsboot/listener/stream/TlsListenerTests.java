@@ -1,6 +1,14 @@
 package dev.udsboot.listener.stream;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.cert.CertificateFactory;
+import java.util.HexFormat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +43,7 @@ import dev.udsboot.health.UdsHealthContributor;
 import dev.udsboot.listener.UdsListenerContainer;
 import dev.udsboot.socket.PeerCertificates;
 import dev.udsboot.socket.TcpAddress;
+import dev.udsboot.test.LineClient;
 import dev.udsboot.test.RequiredTools;
 import dev.udsboot.test.TestCertificates;
 
@@ -53,6 +62,9 @@ class TlsListenerTests {
 
 	@TempDir
 	static Path certificatesDir;
+
+	@TempDir
+	Path dir;
 
 	private static TestCertificates certificates;
 
@@ -167,6 +179,66 @@ class TlsListenerTests {
 		// client-auth need: the template presents the bundle's own certificate, which its CA issued
 		assertThat(templates.forListener("who-tls").sendAndReceive("who", String.class))
 			.isEqualTo("CN=localhost issued by CN=uds-test-ca");
+	}
+
+	@Test
+	void aReloadedBundleGivesNewConnectionsItsNewCertificateAndKeepsEstablishedOnes(CapturedOutput output)
+			throws Exception {
+		TestCertificates renewed = TestCertificates.create(Files.createDirectories(this.dir.resolve("renewed")));
+		Path live = Files.createDirectories(this.dir.resolve("live"));
+		Files.copy(certificates.serverCertificate(), live.resolve("server.pem"));
+		Files.copy(certificates.serverKey(), live.resolve("server.key"));
+		String prefix = "spring.ssl.bundle.pem.server.";
+		ConfigurableApplicationContext context = start(prefix + "keystore.certificate=file:" + live.resolve("server.pem"),
+				prefix + "keystore.private-key=file:" + live.resolve("server.key"), prefix + "reload-on-update=true",
+				"spring.ssl.bundle.watch.file.quiet-period=200ms",
+				"spring.ssl.bundle.pem.client.truststore.certificate=file:" + certificates.ca());
+		TcpAddress address = (TcpAddress) container(context).getAddress();
+		assertThat(presentedFingerprint(address)).isEqualTo(fingerprint(certificates.serverCertificate()));
+		SSLContext client = context.getBean(SslBundles.class).getBundle("client").createSslContext();
+		Socket established = client.getSocketFactory().createSocket(address.host(), address.port());
+		try (LineClient before = LineClient.over(established)) {
+			assertThat(before.request("before")).isEqualTo("before");
+			// a temporary file moved into place, as a certificate renewal writes it: never half a file
+			replace(renewed.serverKey(), live.resolve("server.key"));
+			replace(renewed.serverCertificate(), live.resolve("server.pem"));
+			await().atMost(Duration.ofSeconds(20))
+				.untilAsserted(() -> assertThat(presentedFingerprint(address))
+					.isEqualTo(fingerprint(renewed.serverCertificate())));
+			assertThat(before.request("after the reload")).as("an established connection keeps its session")
+				.isEqualTo("after the reload");
+		}
+		assertThat(output).contains("Reloaded SSL bundle 'server' (uds.listeners.echo-tcp.ssl.bundle): new "
+				+ "connections present its new certificate");
+	}
+
+	private static void replace(Path source, Path target) throws IOException {
+		Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
+		Files.copy(source, temporary, StandardCopyOption.REPLACE_EXISTING);
+		Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+	}
+
+	/** The SHA-256 fingerprint of the certificate the listener presents, as python3's ssl module sees it. */
+	private static String presentedFingerprint(TcpAddress address) throws Exception {
+		String python = """
+				import hashlib, socket, ssl, sys
+				context = ssl.create_default_context()
+				context.check_hostname = False
+				context.verify_mode = ssl.CERT_NONE
+				with socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=10) as raw:
+				    with context.wrap_socket(raw) as tls:
+				        print(hashlib.sha256(tls.getpeercert(binary_form=True)).hexdigest())
+				""";
+		return run(List.of(RequiredTools.require("python3"), "-c", python, address.host(),
+				Integer.toString(address.port())), "")
+			.strip();
+	}
+
+	private static String fingerprint(Path pem) throws Exception {
+		try (InputStream input = Files.newInputStream(pem)) {
+			byte[] der = CertificateFactory.getInstance("X.509").generateCertificate(input).getEncoded();
+			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der));
+		}
 	}
 
 	@Test
