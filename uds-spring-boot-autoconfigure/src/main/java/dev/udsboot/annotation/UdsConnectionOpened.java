@@ -6,6 +6,8 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.springframework.aot.hint.annotation.Reflective;
+
 /**
  * Marks a method called when a stream connection of the named listeners is opened. It may take
  * {@link dev.udsboot.listener.UdsSession} and {@link dev.udsboot.socket.PeerCredentials}.
@@ -16,6 +18,7 @@ import java.lang.annotation.Target;
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
+@Reflective(UdsHandlerReflectiveProcessor.class)
 public @interface UdsConnectionOpened {
 
 	/**

@@ -7,3 +7,4 @@
 package dev.udsboot.annotation;
 
 import org.jspecify.annotations.NullMarked;
+

@@ -36,7 +36,8 @@ final class UdsPropertyNames {
 
 	private static final ConfigurationPropertyName ROOT = ConfigurationPropertyName.of("uds");
 
-	private static final String[] METADATA = { "META-INF/spring-configuration-metadata.json",
+	/** The configuration metadata the names are read from, at runtime. */
+	static final String[] METADATA = { "META-INF/spring-configuration-metadata.json",
 			"META-INF/additional-spring-configuration-metadata.json" };
 
 	private static volatile @Nullable List<Known> known;

@@ -32,9 +32,23 @@ public class UdsMessageHandlerMethodFactory extends DefaultMessageHandlerMethodF
 	public UdsMessageHandlerMethodFactory(MessageConverter messageConverter) {
 		this.messageConverter = messageConverter;
 		setMessageConverter(messageConverter);
-		setCustomArgumentResolvers(List.of(new UdsPeerArgumentResolver(), new PeerCredentialsArgumentResolver(),
-				new PeerCertificatesArgumentResolver(),
-				new FileDescriptorArgumentResolver()));
+		setCustomArgumentResolvers(socketArgumentResolvers());
+	}
+
+	/** The resolvers of what the socket gives rather than the payload: the peer, credentials, descriptors. */
+	private static List<HandlerMethodArgumentResolver> socketArgumentResolvers() {
+		return List.of(new UdsPeerArgumentResolver(), new PeerCredentialsArgumentResolver(),
+				new PeerCertificatesArgumentResolver(), new FileDescriptorArgumentResolver());
+	}
+
+	/**
+	 * Tells whether a handler parameter takes what the socket gives (the peer, its credentials or
+	 * certificates, received descriptors) rather than the payload.
+	 * @param parameter a handler method's parameter
+	 * @return {@code true} if one of the starter's own argument resolvers resolves it
+	 */
+	public static boolean takesFromTheSocket(MethodParameter parameter) {
+		return socketArgumentResolvers().stream().anyMatch((resolver) -> resolver.supportsParameter(parameter));
 	}
 
 	/**

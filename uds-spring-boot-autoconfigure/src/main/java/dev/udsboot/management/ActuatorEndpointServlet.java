@@ -66,6 +66,12 @@ public class ActuatorEndpointServlet extends HttpServlet {
 
 	private static final java.time.Duration REACTIVE_TIMEOUT = java.time.Duration.ofSeconds(30);
 
+	/** Reactor's {@code Mono}, which a WebFlux application's Actuator answers with. */
+	static final String REACTIVE_PUBLISHER_CLASS = "reactor.core.publisher.Mono";
+
+	/** {@code Mono}'s method that waits for its result. */
+	static final String REACTIVE_BLOCK = "block";
+
 	private static final java.util.Optional<Class<?>> REACTIVE_PUBLISHER = reactivePublisher();
 
 	private final String basePath;
@@ -277,7 +283,10 @@ public class ActuatorEndpointServlet extends HttpServlet {
 			return result;
 		}
 		try {
-			return result.getClass().getMethod("block", java.time.Duration.class).invoke(result, REACTIVE_TIMEOUT);
+			// Mono's own method, not the subclass's: the one a native image's hints register
+			return REACTIVE_PUBLISHER.get()
+				.getMethod(REACTIVE_BLOCK, java.time.Duration.class)
+				.invoke(result, REACTIVE_TIMEOUT);
 		}
 		catch (java.lang.reflect.InvocationTargetException ex) {
 			throw (ex.getCause() instanceof RuntimeException runtime) ? runtime
@@ -331,7 +340,7 @@ public class ActuatorEndpointServlet extends HttpServlet {
 
 	private static java.util.Optional<Class<?>> reactivePublisher() {
 		try {
-			return java.util.Optional.of(Class.forName("reactor.core.publisher.Mono", false,
+			return java.util.Optional.of(Class.forName(REACTIVE_PUBLISHER_CLASS, false,
 					ActuatorEndpointServlet.class.getClassLoader()));
 		}
 		catch (ClassNotFoundException | LinkageError ex) {

@@ -3,7 +3,9 @@ package dev.udsboot.socket;
 import java.io.FileDescriptor;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -55,10 +57,43 @@ final class JunixsocketInternals {
 
 	private static final @Nullable Internals INTERNALS = Internals.find();
 
-	private static final @Nullable Method SET_SOCKET_OPTION = findNative("setSocketOptionInt", FileDescriptor.class,
+	/** junixsocket's class of native calls. */
+	static final String NATIVE_UNIX_SOCKET = "org.newsclub.net.unix.NativeUnixSocket";
+
+	/** The native call that sets an int socket option. */
+	static final String SET_SOCKET_OPTION_INT = "setSocketOptionInt";
+
+	/** The native call that dissolves a datagram socket's association. */
+	static final String DISCONNECT_METHOD = "disconnect";
+
+	/** junixsocket's stream socket implementation, which holds the ancillary data. */
+	static final String AF_SOCKET_IMPL = "org.newsclub.net.unix.AFSocketImpl";
+
+	/** {@code AFSocket}'s method that returns its implementation. */
+	static final String GET_AF_IMPL = "getAFImpl";
+
+	/** The implementation's field with the ancillary data. */
+	static final String ANCILLARY_DATA_SUPPORT = "ancillaryDataSupport";
+
+	/** {@code AFDatagramSocket}'s getter of its ancillary data. */
+	static final String GET_ANCILLARY_DATA_SUPPORT = "getAncillaryDataSupport";
+
+	/** The ancillary data's class. */
+	static final String ANCILLARY_DATA_SUPPORT_CLASS = "org.newsclub.net.unix.AncillaryDataSupport";
+
+	/** The ancillary data's setter of its receive buffer size that takes the size given. */
+	static final String SET_RECEIVE_BUFFER_SIZE = "setAncillaryReceiveBufferSize0";
+
+	/** The ancillary data's list of the received descriptors it closes with the socket. */
+	static final String OPEN_RECEIVED = "openReceivedFileDescriptors";
+
+	/** The ancillary data's setter of the descriptors the next write carries. */
+	static final String SET_OUTBOUND = "setOutboundFileDescriptors";
+
+	private static final @Nullable Method SET_SOCKET_OPTION = findNative(SET_SOCKET_OPTION_INT, FileDescriptor.class,
 			int.class, int.class);
 
-	private static final @Nullable Method DISCONNECT = findNative("disconnect", FileDescriptor.class);
+	private static final @Nullable Method DISCONNECT = findNative(DISCONNECT_METHOD, FileDescriptor.class);
 
 	private JunixsocketInternals() {
 	}
@@ -83,6 +118,27 @@ final class JunixsocketInternals {
 			resolved.add(Workaround.DATAGRAM_BIND_GUARD);
 		}
 		return resolved;
+	}
+
+	/**
+	 * Returns the members of junixsocket's internals that resolved, for the test that checks a
+	 * native image's hints ({@link JunixsocketRuntimeHints}) cover each.
+	 * @return the methods and fields reached by reflection
+	 */
+	static List<java.lang.reflect.Member> reachedMembers() {
+		List<java.lang.reflect.Member> members = new ArrayList<>();
+		if (SET_SOCKET_OPTION != null) {
+			members.add(SET_SOCKET_OPTION);
+		}
+		if (DISCONNECT != null) {
+			members.add(DISCONNECT);
+		}
+		Internals internals = INTERNALS;
+		if (internals != null) {
+			members.addAll(List.of(internals.streamImpl(), internals.support(), internals.datagramSupport(),
+					internals.setSize(), internals.openReceived(), internals.setOutbound()));
+		}
+		return members;
 	}
 
 	/**
@@ -140,8 +196,7 @@ final class JunixsocketInternals {
 
 	private static @Nullable Method findNative(String name, Class<?>... parameterTypes) {
 		try {
-			Method method = Class.forName("org.newsclub.net.unix.NativeUnixSocket")
-				.getDeclaredMethod(name, parameterTypes);
+			Method method = Class.forName(NATIVE_UNIX_SOCKET).getDeclaredMethod(name, parameterTypes);
 			method.setAccessible(true);
 			return method;
 		}
@@ -239,19 +294,17 @@ final class JunixsocketInternals {
 
 		static @Nullable Internals find() {
 			try {
-				Method streamImpl = AFSocket.class.getDeclaredMethod("getAFImpl");
+				Method streamImpl = AFSocket.class.getDeclaredMethod(GET_AF_IMPL);
 				streamImpl.setAccessible(true);
-				Field support = Class.forName("org.newsclub.net.unix.AFSocketImpl")
-					.getDeclaredField("ancillaryDataSupport");
+				Field support = Class.forName(AF_SOCKET_IMPL).getDeclaredField(ANCILLARY_DATA_SUPPORT);
 				support.setAccessible(true);
-				Method datagramSupport = AFDatagramSocket.class.getDeclaredMethod("getAncillaryDataSupport");
+				Method datagramSupport = AFDatagramSocket.class.getDeclaredMethod(GET_ANCILLARY_DATA_SUPPORT);
 				datagramSupport.setAccessible(true);
-				Method setSize = support.getType().getDeclaredMethod("setAncillaryReceiveBufferSize0", int.class);
+				Method setSize = support.getType().getDeclaredMethod(SET_RECEIVE_BUFFER_SIZE, int.class);
 				setSize.setAccessible(true);
-				Field openReceived = support.getType().getDeclaredField("openReceivedFileDescriptors");
+				Field openReceived = support.getType().getDeclaredField(OPEN_RECEIVED);
 				openReceived.setAccessible(true);
-				Method setOutbound = support.getType()
-					.getDeclaredMethod("setOutboundFileDescriptors", FileDescriptor[].class);
+				Method setOutbound = support.getType().getDeclaredMethod(SET_OUTBOUND, FileDescriptor[].class);
 				setOutbound.setAccessible(true);
 				return new Internals(streamImpl, support, datagramSupport, setSize, openReceived, setOutbound);
 			}
