@@ -56,7 +56,7 @@ public class SystemdNotifier implements AutoCloseable {
 	/** The state of each context hierarchy, by its root; gone with the root context. */
 	private static final Map<ApplicationContext, Shared> HIERARCHIES = new WeakHashMap<>();
 
-	private final String value;
+	private final @Nullable String value;
 
 	private final @Nullable NotifySocket socket;
 
@@ -82,20 +82,22 @@ public class SystemdNotifier implements AutoCloseable {
 	/**
 	 * Creates a notifier that shares what has been sent with every notifier of the context's
 	 * hierarchy.
-	 * @param notifySocket the value of {@code NOTIFY_SOCKET}
+	 * @param notifySocket the value of {@code NOTIFY_SOCKET}, or {@code null} if it is not set
+	 * (an AOT-processed application has this bean whether or not it runs under systemd): then
+	 * nothing is sent, and nothing logged
 	 * @param context the context the notifier serves
 	 */
-	public SystemdNotifier(String notifySocket, ApplicationContext context) {
+	public SystemdNotifier(@Nullable String notifySocket, ApplicationContext context) {
 		this(notifySocket, sharedBy(context));
 	}
 
-	private SystemdNotifier(String notifySocket, Shared shared) {
+	private SystemdNotifier(@Nullable String notifySocket, Shared shared) {
 		this.value = notifySocket;
 		this.shared = shared;
 		NotifySocket parsed = null;
 		String why = null;
 		try {
-			parsed = NotifySocket.parse(notifySocket);
+			parsed = (notifySocket != null) ? NotifySocket.parse(notifySocket) : null;
 		}
 		catch (IllegalArgumentException ex) {
 			why = ex.getMessage();
@@ -215,9 +217,9 @@ public class SystemdNotifier implements AutoCloseable {
 
 	/**
 	 * Returns the address notifications go to.
-	 * @return the value of {@code NOTIFY_SOCKET}
+	 * @return the value of {@code NOTIFY_SOCKET}, or {@code null} if it is not set
 	 */
-	public String getNotifySocket() {
+	public @Nullable String getNotifySocket() {
 		return this.value;
 	}
 
@@ -231,6 +233,10 @@ public class SystemdNotifier implements AutoCloseable {
 	}
 
 	private synchronized boolean report(String state, @Nullable String failure) {
+		if (this.value == null) {
+			// not under systemd: nothing to tell it, and nothing worth a log line
+			return false;
+		}
 		if (failure == null) {
 			if (this.failing) {
 				this.failing = false;

@@ -54,7 +54,7 @@ public class SystemdWatchdog
 
 	private final SystemdNotifier notifier;
 
-	private final Duration interval;
+	private final @Nullable Duration interval;
 
 	private final ServiceCheck health;
 
@@ -69,12 +69,13 @@ public class SystemdWatchdog
 	 * Creates the watchdog.
 	 * @param notifier sends the pings
 	 * @param interval the time between two pings (half of {@code WATCHDOG_USEC}); at most
-	 * {@link #MAX_INTERVAL} is used
+	 * {@link #MAX_INTERVAL} is used; {@code null} if systemd expects none (an AOT-processed
+	 * application has this bean whether or not it does): then it never pings
 	 * @param health passes while the application is healthy
 	 */
-	public SystemdWatchdog(SystemdNotifier notifier, Duration interval, ServiceCheck health) {
+	public SystemdWatchdog(SystemdNotifier notifier, @Nullable Duration interval, ServiceCheck health) {
 		this.notifier = notifier;
-		this.interval = (interval.compareTo(MAX_INTERVAL) > 0) ? MAX_INTERVAL : interval;
+		this.interval = (interval != null && interval.compareTo(MAX_INTERVAL) > 0) ? MAX_INTERVAL : interval;
 		this.health = health;
 	}
 
@@ -85,7 +86,8 @@ public class SystemdWatchdog
 
 	@Override
 	public synchronized void start() {
-		if (this.scheduler != null) {
+		Duration interval = this.interval;
+		if (this.scheduler != null || interval == null) {
 			return;
 		}
 		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, (task) -> {
@@ -94,11 +96,11 @@ public class SystemdWatchdog
 			return thread;
 		});
 		scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-		long nanos = Math.max(1, this.interval.toNanos());
+		long nanos = Math.max(1, interval.toNanos());
 		// at a fixed rate: a slow health check makes one ping late, not every later one
 		scheduler.scheduleAtFixedRate(this::ping, 0, nanos, TimeUnit.NANOSECONDS);
 		this.scheduler = scheduler;
-		logger.info("Pinging systemd's watchdog every " + this.interval.toMillis() + " ms while the application is healthy");
+		logger.info("Pinging systemd's watchdog every " + interval.toMillis() + " ms while the application is healthy");
 	}
 
 	@Override

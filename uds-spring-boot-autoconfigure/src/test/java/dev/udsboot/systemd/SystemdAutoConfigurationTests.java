@@ -3,8 +3,12 @@ package dev.udsboot.systemd;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.aot.AbstractAotProcessor;
 import org.springframework.mock.env.MockEnvironment;
 
 import dev.udsboot.autoconfigure.systemd.UdsSystemdAutoConfiguration;
@@ -17,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * variables are properties here, as they would be read from the process environment. The notify
  * socket is a path nothing can listen on: a watchdog started with these contexts pings nobody.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class SystemdAutoConfigurationTests {
 
 	private static final long OWN_PID = ProcessHandle.current().pid();
@@ -36,6 +41,21 @@ class SystemdAutoConfigurationTests {
 			assertThat(context).doesNotHaveBean(SystemdReadinessNotifier.class);
 			assertThat(context).doesNotHaveBean(SystemdWatchdog.class);
 		});
+	}
+
+	@Test
+	void whileAotProcessedTheBeansAreThereAndDecideAtStartupThatSystemdIsAbsent(CapturedOutput output) {
+		// the build machine has no NOTIFY_SOCKET; the application it builds may run under systemd
+		this.runner.withSystemProperties(AbstractAotProcessor.AOT_PROCESSING + "=true").run((context) -> {
+			assertThat(context).hasSingleBean(SystemdNotifier.class);
+			assertThat(context).hasSingleBean(SystemdReadinessNotifier.class);
+			assertThat(context).hasSingleBean(SystemdWatchdog.class);
+			SystemdNotifier notifier = context.getBean(SystemdNotifier.class);
+			assertThat(notifier.getNotifySocket()).isNull();
+			assertThat(notifier.notify("WATCHDOG=1")).as("nothing is sent").isFalse();
+			assertThat(context.getBean(SystemdWatchdog.class).isRunning()).as("no pings are expected").isFalse();
+		});
+		assertThat(output).doesNotContain("systemd");
 	}
 
 	@Test

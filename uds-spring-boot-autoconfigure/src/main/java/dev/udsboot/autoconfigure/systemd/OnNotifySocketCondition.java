@@ -15,6 +15,9 @@ class OnNotifySocketCondition extends SpringBootCondition {
 
 	@Override
 	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+		if (AotProcessing.isRunning()) {
+			return AotProcessing.OUTCOME;
+		}
 		String notifySocket = SystemdEnvironment.notifySocket(context.getEnvironment());
 		return (notifySocket != null) ? ConditionOutcome.match("NOTIFY_SOCKET=" + notifySocket)
 				: ConditionOutcome.noMatch("NOTIFY_SOCKET is not set");

@@ -15,6 +15,9 @@ class OnWatchdogRequestedCondition extends SpringBootCondition {
 
 	@Override
 	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+		if (AotProcessing.isRunning()) {
+			return AotProcessing.OUTCOME;
+		}
 		SystemdEnvironment.Watchdog watchdog = SystemdEnvironment.watchdog(context.getEnvironment());
 		return (watchdog.timeout() != null) ? ConditionOutcome.match("systemd expects watchdog pings: " + watchdog.reason())
 				: ConditionOutcome.noMatch("systemd expects no watchdog pings: " + watchdog.reason());

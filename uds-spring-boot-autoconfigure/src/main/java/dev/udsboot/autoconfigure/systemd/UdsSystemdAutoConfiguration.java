@@ -1,6 +1,5 @@
 package dev.udsboot.autoconfigure.systemd;
 
-import java.util.Objects;
 
 import org.newsclub.net.unix.AFUNIXDatagramChannel;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -34,6 +33,10 @@ import dev.udsboot.systemd.SystemdWatchdog;
  * In a context hierarchy every context that includes this auto-configuration gets beans of its
  * own, which look at that context's listeners only; {@code READY=1} and {@code STOPPING=1} still go
  * once per hierarchy (see {@link SystemdReadinessNotifier}).
+ * <p>
+ * AOT processing fixes conditions when the application is built, where systemd is not: there the
+ * conditions on {@code NOTIFY_SOCKET} and {@code WATCHDOG_USEC} match, and the beans read the
+ * variables when the application starts, doing nothing if they are not set.
  */
 @AutoConfiguration(after = UdsAutoConfiguration.class)
 @ConditionalOnClass(AFUNIXDatagramChannel.class)
@@ -53,7 +56,7 @@ public final class UdsSystemdAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(search = SearchStrategy.CURRENT)
 	SystemdNotifier udsSystemdNotifier(Environment environment, ApplicationContext context) {
-		return new SystemdNotifier(Objects.requireNonNull(SystemdEnvironment.notifySocket(environment)), context);
+		return new SystemdNotifier(SystemdEnvironment.notifySocket(environment), context);
 	}
 
 	@Bean
@@ -72,7 +75,8 @@ public final class UdsSystemdAutoConfiguration {
 			ListableBeanFactory beanFactory) {
 		ServiceCheck listeners = new ListenerChecks(beanFactory).allServing();
 		ServiceCheck health = ACTUATOR_HEALTH_PRESENT ? ActuatorHealthCheck.orElse(beanFactory, listeners) : listeners;
-		return new SystemdWatchdog(notifier, SystemdEnvironment.watchdog(environment).interval(), health);
+		SystemdEnvironment.Watchdog watchdog = SystemdEnvironment.watchdog(environment);
+		return new SystemdWatchdog(notifier, (watchdog.timeout() != null) ? watchdog.interval() : null, health);
 	}
 
 }
