@@ -47,6 +47,9 @@ final class TcpConnectionSocket extends SocketConnection<Socket> {
 	/** Whether a graceful stop began. */
 	private boolean draining;
 
+	/** Whether the TLS handshake, if any, is done: reads after it go through {@link DrainableInput}. */
+	private boolean secured;
+
 	private @Nullable InputStream input;
 
 	/**
@@ -57,6 +60,7 @@ final class TcpConnectionSocket extends SocketConnection<Socket> {
 	TcpConnectionSocket(Socket socket, Socket transport) {
 		super(socket);
 		this.transport = transport;
+		this.secured = (socket == transport);
 	}
 
 	@Override
@@ -131,18 +135,26 @@ final class TcpConnectionSocket extends SocketConnection<Socket> {
 	 * Stops reading, gracefully: what the peer already sent is still read, then the input ends.
 	 * The JDK's TCP socket reads nothing more once its input is shut down, unlike a Unix domain
 	 * socket, so the input is shut down only to wake a reader that waits for bytes the peer has
-	 * not sent (an idle connection). A reader that is busy (its handler runs) finds the bytes sent
-	 * ahead when it reads again, with a short timeout that ends the input once there are no more.
+	 * not sent: one inside a read with nothing in the kernel's buffer (or before its TLS handshake
+	 * is done). Any other reader finds the bytes sent ahead when it reads on, with a short timeout
+	 * that ends the input once there are no more. A message that arrives at the moment the stop
+	 * begins may still be cut short.
 	 */
 	@Override
 	public void shutdownInput() throws IOException {
 		synchronized (this.readState) {
 			this.draining = true;
-			if (this.reading) {
+			if (!this.secured || (this.reading && nothingBuffered())) {
 				// a TLS socket refuses shutdownInput: its transport's is what wakes the reader
 				this.transport.shutdownInput();
 			}
 		}
+	}
+
+	/** Tells whether a read would wait: nothing in the kernel's buffer, nor decrypted in TLS's. */
+	private boolean nothingBuffered() throws IOException {
+		return this.transport.getInputStream().available() == 0
+				&& (this.socket == this.transport || this.socket.getInputStream().available() == 0);
 	}
 
 	/**
@@ -152,13 +164,17 @@ final class TcpConnectionSocket extends SocketConnection<Socket> {
 	 */
 	@Override
 	public void startHandshake() throws IOException {
-		if (this.socket instanceof SSLSocket secured) {
+		if (this.socket instanceof SSLSocket tls) {
 			// a client that connects and never shakes hands must not hold a thread for ever
-			int idle = secured.getSoTimeout();
-			secured.setSoTimeout((idle == 0) ? HANDSHAKE_TIMEOUT_MILLIS : Math.min(idle, HANDSHAKE_TIMEOUT_MILLIS));
-			secured.startHandshake();
+			int idle = tls.getSoTimeout();
+			tls.setSoTimeout((idle == 0) ? HANDSHAKE_TIMEOUT_MILLIS : Math.min(idle, HANDSHAKE_TIMEOUT_MILLIS));
+			tls.startHandshake();
 			// after a failed handshake the socket is closed: the failure, not this, is what counts
-			secured.setSoTimeout(idle);
+			tls.setSoTimeout(idle);
+		}
+		synchronized (this.readState) {
+			// a stop that came during the handshake shut the input down: the first read ends it
+			this.secured = true;
 		}
 	}
 
