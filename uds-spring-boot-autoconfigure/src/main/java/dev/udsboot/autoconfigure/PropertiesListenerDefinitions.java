@@ -84,8 +84,16 @@ final class PropertiesListenerDefinitions {
 				ssl.getClientAuth(), bundle.getOptions().getEnabledProtocols(), bundle.getOptions().getCiphers());
 		// a bundle with reload-on-update: new connections get the new certificate, as Boot's web servers do
 		sslBundles.addBundleUpdateHandler(name, (updated) -> {
-			tls.reload(updated.createSslContext(), updated.getManagers().getKeyManagers(),
-					updated.getOptions().getEnabledProtocols(), updated.getOptions().getCiphers());
+			try {
+				tls.reload(updated.createSslContext(), updated.getManagers().getKeyManagers(),
+						updated.getOptions().getEnabledProtocols(), updated.getOptions().getCiphers());
+			}
+			catch (RuntimeException ex) {
+				// a handler that throws would keep Boot from calling the bundle's other handlers
+				logger.warn("Cannot reload SSL bundle '" + name + "' (" + prefix + "ssl.bundle): " + ex.getMessage()
+						+ "; new connections keep the previous certificate until the files are right");
+				return;
+			}
 			logger.info("Reloaded SSL bundle '" + name + "' (" + prefix + "ssl.bundle): new connections present its "
 					+ "new certificate");
 		});

@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.util.List;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
 
 import org.jspecify.annotations.Nullable;
 import org.newsclub.net.unix.AFUNIXSocket;
@@ -83,7 +81,7 @@ final class StreamClientConnection implements Closeable {
 	 * @return the connection
 	 * @throws IOException if connecting fails
 	 */
-	static StreamClientConnection open(ListenerAddress target, @Nullable SSLContext tls, FrameCodec codec,
+	static StreamClientConnection open(ListenerAddress target, @Nullable ClientTls tls, FrameCodec codec,
 			int maxFileDescriptors, int timeoutMillis) throws IOException {
 		Socket socket = (target instanceof UdsAddress) ? AFUNIXSocket.newInstance() : new Socket();
 		try {
@@ -97,10 +95,7 @@ final class StreamClientConnection implements Closeable {
 				socket.connect(tcp.toSocketAddress(), timeoutMillis);
 				if (tls != null) {
 					socket.setSoTimeout(timeoutMillis);
-					SSLSocket secured = (SSLSocket) tls.getSocketFactory()
-						.createSocket(socket, tcp.host(), tcp.port(), true);
-					secured.startHandshake();
-					socket = secured;
+					socket = tls.secure(socket, tcp);
 				}
 			}
 			socket.setSoTimeout(timeoutMillis);

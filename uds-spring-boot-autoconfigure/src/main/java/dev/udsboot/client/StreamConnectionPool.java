@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import javax.net.ssl.SSLContext;
 
 import org.jspecify.annotations.Nullable;
 
@@ -35,7 +34,7 @@ final class StreamConnectionPool implements AutoCloseable {
 
 	private final ListenerAddress target;
 
-	private final @Nullable SSLContext tls;
+	private final @Nullable ClientTls tls;
 
 	private final FrameCodec codec;
 
@@ -64,7 +63,7 @@ final class StreamConnectionPool implements AutoCloseable {
 
 	private volatile boolean closed;
 
-	StreamConnectionPool(ListenerAddress target, @Nullable SSLContext tls, FrameCodec codec, int maxFileDescriptors,
+	StreamConnectionPool(ListenerAddress target, @Nullable ClientTls tls, FrameCodec codec, int maxFileDescriptors,
 			Duration timeout, boolean pooled, int maxConnections, Duration validateAfterInactivity) {
 		this.target = target;
 		this.tls = tls;

@@ -40,7 +40,7 @@ public class UdsTemplateBuilder {
 
 	private @Nullable ListenerAddress target;
 
-	private @Nullable SSLContext tls;
+	private @Nullable ClientTls tls;
 
 	private UdsListenerType type = UdsListenerType.STREAM;
 
@@ -76,14 +76,27 @@ public class UdsTemplateBuilder {
 	}
 
 	/**
-	 * Talks TLS to a TCP target.
+	 * Talks TLS to a TCP target, whose certificate must be trusted and name the target's host (as
+	 * an HTTPS client checks it: a DNS name or IP address in its subject alternative names).
 	 * @param context the client's TLS context, e.g. a Spring Boot SSL bundle's
 	 * {@code createSslContext()} (its trust store trusts the server; its key store, if any, holds
 	 * the client's certificate)
 	 * @return this builder
 	 */
 	public UdsTemplateBuilder ssl(SSLContext context) {
-		this.tls = context;
+		return ssl(context, true);
+	}
+
+	/**
+	 * Talks TLS to a TCP target.
+	 * @param context the client's TLS context
+	 * @param verifyHostname whether the server's certificate must name the target's host; turn it
+	 * off only where the context's trust store holds exactly the server's own certificate, never
+	 * an authority's
+	 * @return this builder
+	 */
+	public UdsTemplateBuilder ssl(SSLContext context, boolean verifyHostname) {
+		this.tls = new ClientTls(context, verifyHostname);
 		return this;
 	}
 

@@ -85,7 +85,8 @@ public class UdsTemplates implements AutoCloseable {
 		TcpTls tls = definition.tls();
 		if (tls != null) {
 			try {
-				builder.ssl(tls.ownClientContext());
+				// pinned to the listener's own certificate, whatever host name it bears
+				builder.ssl(tls.ownClientContext(), false);
 			}
 			catch (GeneralSecurityException ex) {
 				throw new IllegalStateException("Cannot make the TLS context for listener '" + listenerName + "'", ex);

@@ -3,16 +3,11 @@ package dev.udsboot.socket;
 import java.io.IOException;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
-import java.security.cert.CertificateException;
-import java.security.cert.X509Certificate;
-import java.util.HashSet;
-import java.util.Set;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509KeyManager;
-import javax.net.ssl.X509TrustManager;
 
 import org.jspecify.annotations.Nullable;
 
@@ -24,9 +19,6 @@ import org.jspecify.annotations.Nullable;
  * new certificate, and established ones keep the session they have.
  */
 public final class TcpTls {
-
-	/** Key types whose server certificates the listener may present. */
-	private static final String[] KEY_TYPES = { "RSA", "EC", "EdDSA", "RSASSA-PSS", "DSA" };
 
 	private final String bundle;
 
@@ -73,9 +65,12 @@ public final class TcpTls {
 	 * @param keyManagers the bundle's new key managers
 	 * @param enabledProtocols the bundle's {@code options.enabled-protocols}, or {@code null}
 	 * @param ciphers the bundle's {@code options.ciphers}, or {@code null}
+	 * @throws IllegalArgumentException if a private key does not belong to its certificate (a
+	 * renewal caught between writing the two): the previous material stays
 	 */
 	public void reload(SSLContext context, KeyManager[] keyManagers, String @Nullable [] enabledProtocols,
 			String @Nullable [] ciphers) {
+		KeyPairCheck.requireMatching(keyManagers);
 		this.material = new Material(context, keyManagers, enabledProtocols, ciphers);
 	}
 
@@ -110,30 +105,26 @@ public final class TcpTls {
 	 * Makes the client side of a handshake with this listener, for the application's own
 	 * connections to it (its health probe, {@code UdsTemplates.forListener}): it presents the
 	 * bundle's certificate (a listener that requires client certificates lets it in only if its
-	 * bundle trusts that), and trusts exactly the certificates this listener presents now,
-	 * whatever the bundle trusts.
+	 * bundle trusts that), and trusts exactly the certificate this listener presents, whatever the
+	 * bundle trusts. Both follow the bundle's reloads.
 	 * @return a client context
 	 * @throws GeneralSecurityException if the JDK has no TLS
 	 */
 	public SSLContext ownClientContext() throws GeneralSecurityException {
-		Material current = this.material;
-		Set<X509Certificate> own = new HashSet<>();
-		for (KeyManager manager : current.keyManagers()) {
+		SSLContext client = SSLContext.getInstance(this.material.context().getProtocol());
+		client.init(new KeyManager[] { new ListenerKeys(this::keyManager) },
+				new TrustManager[] { new ListenerCertificates(this::keyManager) }, null);
+		return client;
+	}
+
+	/** The bundle's current X.509 key manager, or {@code null} if it has none. */
+	private @Nullable X509KeyManager keyManager() {
+		for (KeyManager manager : this.material.keyManagers()) {
 			if (manager instanceof X509KeyManager x509) {
-				for (String keyType : KEY_TYPES) {
-					String[] aliases = x509.getServerAliases(keyType, null);
-					for (String alias : (aliases != null) ? aliases : new String[0]) {
-						X509Certificate[] chain = x509.getCertificateChain(alias);
-						if (chain != null && chain.length > 0) {
-							own.add(chain[0]);
-						}
-					}
-				}
+				return x509;
 			}
 		}
-		SSLContext client = SSLContext.getInstance(current.context().getProtocol());
-		client.init(current.keyManagers(), new TrustManager[] { new OwnCertificates(own) }, null);
-		return client;
+		return null;
 	}
 
 	@Override
@@ -157,28 +148,6 @@ public final class TcpTls {
 
 		/** A client certificate is required; a client without one is refused. */
 		NEED
-
-	}
-
-	/** Trusts a server that presents one of the listener's own certificates. */
-	private record OwnCertificates(Set<X509Certificate> own) implements X509TrustManager {
-
-		@Override
-		public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-			if (chain == null || chain.length == 0 || !this.own.contains(chain[0])) {
-				throw new CertificateException("Not this listener's own certificate");
-			}
-		}
-
-		@Override
-		public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-			throw new CertificateException("A probe trusts no client");
-		}
-
-		@Override
-		public X509Certificate[] getAcceptedIssuers() {
-			return new X509Certificate[0];
-		}
 
 	}
 

@@ -45,6 +45,20 @@ public record TestCertificates(Path ca, Path serverCertificate, Path serverKey, 
 		return new TestCertificates(ca, server, serverKey, client, clientKey);
 	}
 
+	/**
+	 * Issues another server certificate from the same authority, naming other hosts.
+	 * @param dir where its files go (not this one's directory)
+	 * @param subjectAltName e.g. {@code DNS:elsewhere.example}
+	 * @return these certificates with that server certificate and key
+	 * @throws Exception if openssl fails
+	 */
+	public TestCertificates withServerNaming(Path dir, String subjectAltName) throws Exception {
+		sign(dir, RequiredTools.require("openssl"), this.ca, this.ca.resolveSibling("ca.key"), "server", "/CN=elsewhere",
+				"subjectAltName=" + subjectAltName);
+		return new TestCertificates(this.ca, dir.resolve("server.pem"), dir.resolve("server.key"),
+				this.clientCertificate, this.clientKey);
+	}
+
 	private static void sign(Path dir, String openssl, Path ca, Path caKey, String name, String subject,
 			String extension) throws Exception {
 		Path key = dir.resolve(name + ".key");

@@ -36,6 +36,7 @@ import org.springframework.context.annotation.Import;
 import dev.udsboot.annotation.UdsHandler;
 import dev.udsboot.autoconfigure.UdsAutoConfiguration;
 import dev.udsboot.autoconfigure.health.UdsHealthContributorAutoConfiguration;
+import dev.udsboot.client.UdsClientException;
 import dev.udsboot.client.UdsTemplate;
 import dev.udsboot.client.UdsTemplates;
 import dev.udsboot.config.UdsListenerEndpointRegistry;
@@ -49,6 +50,7 @@ import dev.udsboot.test.TestCertificates;
 
 import static dev.udsboot.test.ClientProcess.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -81,13 +83,17 @@ class TlsListenerTests {
 	}
 
 	private ConfigurableApplicationContext start(String... properties) {
+		return start(List.of(properties));
+	}
+
+	private ConfigurableApplicationContext start(List<String> properties) {
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(TlsApplication.class)
 			.web(WebApplicationType.NONE)
 			.properties("spring.main.banner-mode=off", "uds.listeners.echo-tcp.type=tcp",
 					"uds.listeners.echo-tcp.ssl.bundle=server", "uds.listeners.who-tls.type=tcp",
 					"uds.listeners.who-tls.ssl.bundle=server", "uds.listeners.who-tls.ssl.client-auth=need")
 			.properties(certificates.serverBundle("server"))
-			.properties(properties)
+			.properties(properties.toArray(new String[0]))
 			.run();
 		this.contexts.add(context);
 		return context;
@@ -210,6 +216,52 @@ class TlsListenerTests {
 		}
 		assertThat(output).contains("Reloaded SSL bundle 'server' (uds.listeners.echo-tcp.ssl.bundle): new "
 				+ "connections present its new certificate");
+		// the application's own connections trust the listener's certificate as it is now
+		HealthIndicator health = (HealthIndicator) context.getBean(UdsHealthContributor.class)
+			.getContributor("echo-tcp");
+		assertThat(health.health().getStatus().getCode()).isEqualTo("UP");
+		assertThat(context.getBean(UdsTemplates.class).forListener("echo-tcp").sendAndReceive("own", String.class))
+			.isEqualTo("own");
+	}
+
+	@Test
+	void aReloadWhoseKeyIsNotTheCertificatesIsRefusedAndTheListenerKeepsItsCertificate(CapturedOutput output)
+			throws Exception {
+		TestCertificates renewed = TestCertificates.create(Files.createDirectories(this.dir.resolve("renewed")));
+		Path live = Files.createDirectories(this.dir.resolve("live"));
+		Files.copy(certificates.serverCertificate(), live.resolve("server.pem"));
+		Files.copy(certificates.serverKey(), live.resolve("server.key"));
+		String prefix = "spring.ssl.bundle.pem.server.";
+		ConfigurableApplicationContext context = start(prefix + "keystore.certificate=file:" + live.resolve("server.pem"),
+				prefix + "keystore.private-key=file:" + live.resolve("server.key"), prefix + "reload-on-update=true",
+				"spring.ssl.bundle.watch.file.quiet-period=200ms");
+		TcpAddress address = (TcpAddress) container(context).getAddress();
+		// a renewal caught between its two files: the new certificate, the old key
+		replace(renewed.serverCertificate(), live.resolve("server.pem"));
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(output).contains("Cannot reload SSL bundle 'server' "
+					+ "(uds.listeners.echo-tcp.ssl.bundle): the private key of"));
+		assertThat(output).contains("does not belong to its certificate").doesNotContain("Reloaded SSL bundle");
+		assertThat(presentedFingerprint(address)).isEqualTo(fingerprint(certificates.serverCertificate()));
+	}
+
+	@Test
+	void aUdsTemplateRefusesACertificateThatDoesNotNameTheHostItConnectedTo() throws Exception {
+		TestCertificates elsewhere = certificates
+			.withServerNaming(Files.createDirectories(this.dir.resolve("elsewhere")), "DNS:elsewhere.example");
+		List<String> properties = new ArrayList<>(List.of(elsewhere.serverBundle("server")));
+		properties.add("spring.ssl.bundle.pem.client.truststore.certificate=file:" + certificates.ca());
+		ConfigurableApplicationContext context = start(properties);
+		SSLContext client = context.getBean(SslBundles.class).getBundle("client").createSslContext();
+		TcpAddress address = (TcpAddress) container(context).getAddress();
+		try (UdsTemplate template = UdsTemplate.builder(new TcpAddress("localhost", address.port())).ssl(client).build()) {
+			assertThatExceptionOfType(UdsClientException.class)
+				.isThrownBy(() -> template.sendAndReceive("who are you", String.class))
+				.withStackTraceContaining("No subject alternative DNS name matching localhost");
+		}
+		assertThat(context.getBean(UdsTemplates.class).forListener("echo-tcp").sendAndReceive("own", String.class))
+			.as("the application's own template trusts exactly the listener's certificate")
+			.isEqualTo("own");
 	}
 
 	private static void replace(Path source, Path target) throws IOException {
