@@ -92,7 +92,14 @@ final class ClientFailures {
 	 */
 	static boolean isClosedByPeer(IOException ex) {
 		return ex instanceof BrokenPipeSocketException || ex instanceof ConnectionResetSocketException
-				|| ex instanceof SocketClosedException || ex instanceof java.io.EOFException;
+				|| ex instanceof SocketClosedException || ex instanceof java.io.EOFException || isTcpClosedByPeer(ex);
+	}
+
+	/** The JDK's TCP socket says so in its message only ("Broken pipe", "Connection reset"). */
+	private static boolean isTcpClosedByPeer(IOException ex) {
+		String message = ex.getMessage();
+		return ex instanceof java.net.SocketException && message != null
+				&& (message.contains("Broken pipe") || message.contains("Connection reset"));
 	}
 
 	/**

@@ -5,6 +5,8 @@ import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -27,6 +29,9 @@ import dev.udsboot.socket.UdsAddress;
 final class StreamClientConnection implements Closeable {
 
 	private final Socket socket;
+
+	/** The TCP connection (under TLS, if any), or {@code null} for a Unix domain socket. */
+	private final @Nullable SocketChannel tcp;
 
 	private final FrameCodec codec;
 
@@ -54,9 +59,10 @@ final class StreamClientConnection implements Closeable {
 
 	private boolean served;
 
-	private StreamClientConnection(Socket socket, FrameCodec codec, int maxFileDescriptors, int timeoutMillis)
-			throws IOException {
+	private StreamClientConnection(Socket socket, @Nullable SocketChannel tcp, FrameCodec codec,
+			int maxFileDescriptors, int timeoutMillis) throws IOException {
 		this.socket = socket;
+		this.tcp = tcp;
 		this.codec = codec;
 		this.timeoutMillis = timeoutMillis;
 		this.deadline = new ReplyDeadlineInputStream(socket.getInputStream(), socket, timeoutMillis);
@@ -83,7 +89,9 @@ final class StreamClientConnection implements Closeable {
 	 */
 	static StreamClientConnection open(ListenerAddress target, @Nullable ClientTls tls, FrameCodec codec,
 			int maxFileDescriptors, int timeoutMillis) throws IOException {
-		Socket socket = (target instanceof UdsAddress) ? AFUNIXSocket.newInstance() : new Socket();
+		// TCP through a channel: its non-blocking read is how an idle connection is checked
+		SocketChannel channel = (target instanceof UdsAddress) ? null : SocketChannel.open();
+		Socket socket = (channel == null) ? AFUNIXSocket.newInstance() : channel.socket();
 		try {
 			if (target instanceof UdsAddress uds) {
 				socket.connect(uds.toSocketAddress(), timeoutMillis);
@@ -99,7 +107,7 @@ final class StreamClientConnection implements Closeable {
 				}
 			}
 			socket.setSoTimeout(timeoutMillis);
-			return new StreamClientConnection(socket, codec, maxFileDescriptors, timeoutMillis);
+			return new StreamClientConnection(socket, channel, codec, maxFileDescriptors, timeoutMillis);
 		}
 		catch (IOException | RuntimeException ex) {
 			socket.close();
@@ -178,6 +186,34 @@ final class StreamClientConnection implements Closeable {
 	boolean hasNothingUnread() {
 		try {
 			return isClean() && this.socket.getInputStream().available() == 0;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * Tells, without waiting, whether a TCP server has closed the idle connection (or written to
+	 * it unasked): a write to a TCP connection the server closed succeeds, unlike on a Unix domain
+	 * socket, so the request would be lost to the end of the stream that follows. It reads the
+	 * kernel's buffer without blocking: nothing there means open.
+	 * @return {@code true} if the connection is a Unix domain socket's, or nothing is waiting on it
+	 */
+	boolean isOpenOnTheServersSide() {
+		SocketChannel channel = this.tcp;
+		if (channel == null) {
+			return true;
+		}
+		try {
+			synchronized (channel.blockingLock()) {
+				channel.configureBlocking(false);
+				try {
+					return channel.read(ByteBuffer.allocate(1)) == 0;
+				}
+				finally {
+					channel.configureBlocking(true);
+				}
+			}
 		}
 		catch (IOException ex) {
 			return false;

@@ -169,6 +169,9 @@ final class StreamConnectionPool implements AutoCloseable {
 	}
 
 	private boolean isGood(StreamClientConnection connection, long now) {
+		if (!connection.isOpenOnTheServersSide()) {
+			return false;
+		}
 		if (connection.idleNanos(now) > this.validateAfterNanos) {
 			return connection.isAlive();
 		}

@@ -181,6 +181,22 @@ class TcpListenerTests {
 	}
 
 	@Test
+	void aPooledConnectionTheServerClosedWhileIdleIsReplacedNotFailed() throws Exception {
+		ConfigurableApplicationContext context = start("uds.listeners.echo-tcp.idle-timeout=300ms");
+		UdsListenerContainer echo = context.getBean(UdsListenerEndpointRegistry.class).getListenerContainer("echo-tcp");
+		assertThat(echo).isNotNull();
+		// pooled, validated after 2 s of inactivity: longer than the server waits
+		try (UdsTemplate template = UdsTemplate.builder(echo.getAddress()).build()) {
+			for (int i = 0; i < 3; i++) {
+				assertThat(template.sendAndReceive("before " + i, String.class)).isEqualTo("before " + i);
+				long closed = echo.getStatistics().idleTimeouts();
+				await().atMost(Duration.ofSeconds(5)).until(() -> echo.getStatistics().idleTimeouts() > closed);
+				assertThat(template.sendAndReceive("after " + i, String.class)).isEqualTo("after " + i);
+			}
+		}
+	}
+
+	@Test
 	void idleTimeoutClosesAnIdleTcpConnection() throws Exception {
 		ConfigurableApplicationContext context = start("uds.listeners.echo-tcp.idle-timeout=300ms");
 		TcpAddress address = address(context);
