@@ -132,7 +132,8 @@ final class StreamClientConnection implements Closeable {
 		}
 		return (descriptors) -> {
 			if (descriptors != null && descriptors.length > 0) {
-				throw new IOException("A TCP connection carries no file descriptors");
+				// refused before (StreamTransport): a last guard
+				throw new IllegalArgumentException("A TCP connection carries no file descriptors");
 			}
 		};
 	}

@@ -10,6 +10,7 @@ import dev.udsboot.client.StreamClientConnection.Reply;
 import dev.udsboot.framing.FrameCodec;
 import dev.udsboot.framing.Framing;
 import dev.udsboot.socket.ListenerAddress;
+import dev.udsboot.socket.TcpAddress;
 
 /**
  * Exchanges messages over connections from a {@link StreamConnectionPool}: a connection serves
@@ -35,6 +36,11 @@ final class StreamTransport implements ClientTransport {
 	@Override
 	public @Nullable Reply exchange(byte[] payload, List<FileDescriptor> descriptors, boolean awaitReply) {
 		this.codec.checkRequest(payload);
+		if (!descriptors.isEmpty() && this.target instanceof TcpAddress) {
+			// the caller's mistake, found before a healthy pooled connection is spent on it
+			throw new IllegalArgumentException("Cannot send file descriptors to " + this.target
+					+ ": TCP carries none");
+		}
 		StreamClientConnection connection = borrow(!awaitReply);
 		boolean completed = false;
 		boolean replying = false;

@@ -45,6 +45,7 @@ import dev.udsboot.test.RequiredTools;
 
 import static dev.udsboot.test.ClientProcess.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -174,6 +175,10 @@ class TcpListenerTests {
 			for (int i = 0; i < 20; i++) {
 				assertThat(template.sendAndReceive("socat " + i, String.class)).isEqualTo("socat " + i);
 			}
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> template.exchange("with a descriptor", List.of(FileDescriptor.in), String.class))
+				.withMessageContaining("TCP carries none");
+			assertThat(template.sendAndReceive("still served", String.class)).isEqualTo("still served");
 		}
 		finally {
 			socat.destroyForcibly();
