@@ -14,8 +14,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.health.autoconfigure.actuate.endpoint.AvailabilityProbesAutoConfiguration;
 import org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.application.AvailabilityHealthContributorAutoConfiguration;
 import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
 import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
 import org.springframework.boot.health.contributor.Health;
@@ -147,9 +152,27 @@ class SystemdWatchdogTests {
 			await().atMost(WAIT).until(() -> receiver.count(PING) > stoppedAt);
 			assertThat(SystemdNotifyTests.warnLines(output, "Stopped pinging systemd's watchdog")).singleElement()
 				.asString()
-				.contains("the application's health is DOWN");
+				.contains("the application's health is DOWN (switch DOWN)");
 			assertThat(output.getOut().lines().filter((line) -> line.contains("Resumed pinging systemd's watchdog")))
 				.hasSize(1);
+		}
+	}
+
+	@Test
+	void anApplicationThatRefusesTrafficIsStillAliveAndPinged(CapturedOutput output) throws Exception {
+		try (NotifyReceiver receiver = receiver();
+				ConfigurableApplicationContext context = SystemdTestApplication.run(this.dir,
+						List.of(ActuatorConfiguration.class, AvailabilityConfiguration.class),
+						"--NOTIFY_SOCKET=" + receiver.address(), "--WATCHDOG_USEC=100000",
+						"--management.endpoint.health.probes.enabled=true")) {
+			receiver.await(PING, WAIT);
+			AvailabilityChangeEvent.publish(context, ReadinessState.REFUSING_TRAFFIC);
+			assertThat(context.getBean(HealthEndpoint.class).health().getStatus().getCode())
+				.as("readiness makes the aggregate health OUT_OF_SERVICE")
+				.isEqualTo("OUT_OF_SERVICE");
+			long refusingSince = receiver.count(PING);
+			await().atMost(WAIT).until(() -> receiver.count(PING) >= refusingSince + 3);
+			assertThat(output.getOut()).doesNotContain("Stopped pinging systemd's watchdog");
 		}
 	}
 
@@ -251,6 +274,14 @@ class SystemdWatchdogTests {
 			.stream()
 			.filter((thread) -> thread.getName().equals(SystemdWatchdog.THREAD_NAME) && thread.isAlive())
 			.count();
+	}
+
+	/** Spring Boot's availability states and their health components (readinessState, livenessState). */
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration({ ApplicationAvailabilityAutoConfiguration.class,
+			AvailabilityHealthContributorAutoConfiguration.class, AvailabilityProbesAutoConfiguration.class })
+	static class AvailabilityConfiguration {
+
 	}
 
 	/** Actuator's health endpoint, the {@code uds} health, and a health indicator a test switches. */

@@ -1,8 +1,14 @@
 package dev.udsboot.autoconfigure.systemd;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.LivenessState;
+import org.springframework.boot.health.actuate.endpoint.CompositeHealthDescriptor;
 import org.springframework.boot.health.actuate.endpoint.HealthDescriptor;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.health.contributor.Status;
@@ -12,17 +18,30 @@ import dev.udsboot.systemd.ServiceCheck;
 /**
  * The watchdog's health where Actuator's health endpoint exists: its aggregate status, so that a
  * DOWN database stops the pings as a deleted socket file does; UP passes, any other status
- * fails. Where the application has no {@link HealthEndpoint} bean, the listeners decide. Loaded
+ * fails, naming the components that are not UP. Readiness ({@code readinessState}) does not
+ * count: the watchdog asks whether the application is alive, and one that refuses traffic, still
+ * starting or on purpose, is. Nor does liveness ({@code livenessState}) until Spring Boot has set
+ * it, once the application has started: the watchdog starts before that. Where the application has no {@link HealthEndpoint} bean, the listeners decide. Loaded
  * only when Actuator's health classes are on the class path.
  */
 final class ActuatorHealthCheck implements ServiceCheck {
+
+	/** Actuator's readiness component, which the watchdog leaves to readiness notification. */
+	private static final String READINESS = "readinessState";
+
+	/** Actuator's liveness component. */
+	private static final String LIVENESS = "livenessState";
 
 	private final ObjectProvider<HealthEndpoint> endpoint;
 
 	private final ServiceCheck withoutActuator;
 
-	private ActuatorHealthCheck(ObjectProvider<HealthEndpoint> endpoint, ServiceCheck withoutActuator) {
+	private final ObjectProvider<ApplicationAvailability> availability;
+
+	private ActuatorHealthCheck(ObjectProvider<HealthEndpoint> endpoint,
+			ObjectProvider<ApplicationAvailability> availability, ServiceCheck withoutActuator) {
 		this.endpoint = endpoint;
+		this.availability = availability;
 		this.withoutActuator = withoutActuator;
 	}
 
@@ -31,7 +50,8 @@ final class ActuatorHealthCheck implements ServiceCheck {
 	 * the watchdog, by Actuator's auto-configuration).
 	 */
 	static ServiceCheck orElse(BeanFactory beanFactory, ServiceCheck withoutActuator) {
-		return new ActuatorHealthCheck(beanFactory.getBeanProvider(HealthEndpoint.class), withoutActuator);
+		return new ActuatorHealthCheck(beanFactory.getBeanProvider(HealthEndpoint.class),
+				beanFactory.getBeanProvider(ApplicationAvailability.class), withoutActuator);
 	}
 
 	@Override
@@ -42,7 +62,41 @@ final class ActuatorHealthCheck implements ServiceCheck {
 		}
 		HealthDescriptor descriptor = health.health();
 		Status status = (descriptor != null) ? descriptor.getStatus() : Status.UNKNOWN;
-		return Status.UP.equals(status) ? null : "the application's health is " + status.getCode();
+		if (Status.UP.equals(status)) {
+			return null;
+		}
+		if (descriptor == null) {
+			return "the application's health is " + status.getCode();
+		}
+		List<String> failing = new ArrayList<>();
+		collectFailing(descriptor, "", failing);
+		// readiness never counts: an application that refuses traffic (still starting, or on
+		// purpose) is alive, and a restart would not make it ready sooner; nor does liveness
+		// before Spring Boot has set it (BROKEN until the application has started)
+		failing.removeIf((component) -> component.startsWith(READINESS + " ")
+				|| (component.startsWith(LIVENESS + " ") && !livenessKnown()));
+		if (failing.isEmpty() && descriptor instanceof CompositeHealthDescriptor) {
+			return null;
+		}
+		return "the application's health is " + status.getCode()
+				+ (failing.isEmpty() ? "" : " (" + String.join(", ", failing) + ")");
+	}
+
+	private boolean livenessKnown() {
+		ApplicationAvailability availability = this.availability.getIfAvailable();
+		return availability == null || availability.getLastChangeEvent(LivenessState.class) != null;
+	}
+
+	/** The components that are not UP, by path ({@code uds/echo DOWN}), deepest first found. */
+	private static void collectFailing(HealthDescriptor descriptor, String path, List<String> failing) {
+		if (descriptor instanceof CompositeHealthDescriptor composite && composite.getComponents() != null) {
+			composite.getComponents()
+				.forEach((name, component) -> collectFailing(component, path.isEmpty() ? name : path + "/" + name,
+						failing));
+		}
+		else if (!Status.UP.equals(descriptor.getStatus())) {
+			failing.add(path + " " + descriptor.getStatus().getCode());
+		}
 	}
 
 }
