@@ -40,12 +40,12 @@ final class PropertiesListenerDefinitions {
 		return UdsListenerDefinitions.of(properties.getListeners()
 			.entrySet()
 			.stream()
-			.map((entry) -> toDefinition(entry, sslBundles))
+			.map((entry) -> toDefinition(entry, properties.getObservations().isEnabled(), sslBundles))
 			.toList());
 	}
 
 	private static UdsListenerDefinition toDefinition(Map.Entry<String, UdsProperties.Listener> entry,
-			@Nullable SslBundles sslBundles) {
+			boolean observationsEnabled, @Nullable SslBundles sslBundles) {
 		String name = entry.getKey();
 		UdsProperties.Listener listener = entry.getValue();
 		String prefix = "uds.listeners." + name + ".";
@@ -57,7 +57,8 @@ final class PropertiesListenerDefinitions {
 				new LinkedHashSet<>(listener.getAllowedUids()), new LinkedHashSet<>(listener.getAllowedGids()),
 				listener.getMaxFileDescriptors(), listener.getCharset(),
 				(listener.getConcurrency() != null) ? listener.getConcurrency() : UdsListenerDefaults.CONCURRENCY,
-				listener.getActivation(), tls(prefix, listener.getSsl(), sslBundles));
+				listener.getActivation(), tls(prefix, listener.getSsl(), sslBundles),
+				(listener.getObservationEnabled() != null) ? listener.getObservationEnabled() : observationsEnabled);
 	}
 
 	/** TLS from the Spring Boot SSL bundle the listener names. */

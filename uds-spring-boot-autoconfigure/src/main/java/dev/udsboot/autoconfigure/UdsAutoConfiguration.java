@@ -2,6 +2,7 @@ package dev.udsboot.autoconfigure;
 
 import java.nio.file.Path;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.LazyInitializationExcludeFilter;
@@ -24,6 +25,7 @@ import dev.udsboot.config.SocketActivation;
 import dev.udsboot.config.UdsConfigUtils;
 import dev.udsboot.config.UdsListenerDefinitions;
 import dev.udsboot.invocation.UdsMessageHandlerMethodFactory;
+import dev.udsboot.observation.UdsObservationConvention;
 import dev.udsboot.socket.JunixsocketWorkarounds;
 import dev.udsboot.socket.PassedSockets;
 
@@ -61,8 +63,13 @@ public final class UdsAutoConfiguration {
 	@Bean(name = UdsConfigUtils.UDS_LISTENER_CONTAINER_FACTORY_BEAN_NAME)
 	@ConditionalOnMissingBean(name = UdsConfigUtils.UDS_LISTENER_CONTAINER_FACTORY_BEAN_NAME)
 	DefaultUdsListenerContainerFactory udsListenerContainerFactory(
-			ObjectProvider<UdsListenerContainerFactoryCustomizer> customizers) {
+			ObjectProvider<UdsListenerContainerFactoryCustomizer> customizers,
+			ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<UdsObservationConvention> observationConvention) {
 		DefaultUdsListenerContainerFactory factory = new DefaultUdsListenerContainerFactory();
+		// used by the listeners whose observation is enabled (uds.observations.enabled)
+		factory.setObservationRegistry(observationRegistry.getIfUnique());
+		factory.setObservationConvention(observationConvention.getIfUnique());
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(factory));
 		return factory;
 	}

@@ -72,6 +72,8 @@ public class UdsProperties implements InitializingBean, EnvironmentAware {
 	 */
 	private Set<JunixsocketWorkarounds.Workaround> acceptMissingWorkarounds = new LinkedHashSet<>();
 
+	private final Observations observations = new Observations();
+
 	private @Nullable Environment environment;
 
 	public boolean isEnabled() {
@@ -84,6 +86,10 @@ public class UdsProperties implements InitializingBean, EnvironmentAware {
 
 	public Map<String, Listener> getListeners() {
 		return this.listeners;
+	}
+
+	public Observations getObservations() {
+		return this.observations;
 	}
 
 	public Set<JunixsocketWorkarounds.Workaround> getAcceptMissingWorkarounds() {
@@ -348,6 +354,26 @@ public class UdsProperties implements InitializingBean, EnvironmentAware {
 	 * {@code additional-spring-configuration-metadata.json} documents these defaults, and a test
 	 * holds that equal too.
 	 */
+	/** Micrometer Observations of handled messages and template exchanges. */
+	public static class Observations {
+
+		/**
+		 * Whether to observe each message the listeners handle and each exchange of the
+		 * auto-configured templates (a timer and, with Micrometer Tracing, a span each). Off by
+		 * default: it costs a little CPU per message. A listener's observation-enabled overrides it.
+		 */
+		private boolean enabled;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+	}
+
 	public static class Listener extends SocketFileProperties {
 
 		/**
@@ -430,6 +456,12 @@ public class UdsProperties implements InitializingBean, EnvironmentAware {
 		private UdsListenerActivation activation = UdsListenerActivation.AUTO;
 
 		/**
+		 * Whether to observe each message this listener handles (Micrometer Observation: a timer
+		 * uds.message, and a span with Micrometer Tracing). Default: uds.observations.enabled.
+		 */
+		private @Nullable Boolean observationEnabled;
+
+		/**
 		 * TCP listeners only: the address to listen on (default 127.0.0.1, the loopback address:
 		 * reachable from this machine only).
 		 */
@@ -468,6 +500,14 @@ public class UdsProperties implements InitializingBean, EnvironmentAware {
 
 		public UdsListenerActivation getActivation() {
 			return this.activation;
+		}
+
+		public @Nullable Boolean getObservationEnabled() {
+			return this.observationEnabled;
+		}
+
+		public void setObservationEnabled(@Nullable Boolean observationEnabled) {
+			this.observationEnabled = observationEnabled;
 		}
 
 		public void setActivation(UdsListenerActivation activation) {

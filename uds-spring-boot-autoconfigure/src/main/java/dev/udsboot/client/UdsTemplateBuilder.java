@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import org.springframework.messaging.converter.MessageConverter;
 import org.springframework.util.Assert;
@@ -16,6 +17,7 @@ import dev.udsboot.framing.Framing;
 import dev.udsboot.invocation.PayloadCodec;
 import dev.udsboot.invocation.UdsMessageConverters;
 import dev.udsboot.listener.UdsListenerType;
+import dev.udsboot.observation.UdsTemplateObservationConvention;
 import dev.udsboot.socket.ListenerAddress;
 import dev.udsboot.socket.TcpAddress;
 import dev.udsboot.socket.UdsAddress;
@@ -41,6 +43,10 @@ public class UdsTemplateBuilder {
 	private @Nullable ListenerAddress target;
 
 	private @Nullable ClientTls tls;
+
+	private @Nullable ObservationRegistry observationRegistry;
+
+	private @Nullable UdsTemplateObservationConvention observationConvention;
 
 	private UdsListenerType type = UdsListenerType.STREAM;
 
@@ -260,7 +266,33 @@ public class UdsTemplateBuilder {
 			case DATAGRAM -> new DatagramTransport((UdsAddress) address, this.maxMessageSize, this.maxFileDescriptors,
 					this.timeout, this.maxConnections, this.replyAddress);
 		};
+		ObservationRegistry observations = this.observationRegistry;
+		if (observations != null && !observations.isNoop()) {
+			transport = new ObservedClientTransport(transport, address, observations, this.observationConvention);
+		}
 		return new UdsTemplate(address, transportType, payloads, transport);
+	}
+
+	/**
+	 * Observes each exchange (Micrometer): a timer {@code uds.client.exchange} per target and
+	 * outcome, and with Micrometer Tracing a span per exchange.
+	 * @param registry where the Observations go; {@code null} (the default) observes nothing
+	 * @return this builder
+	 */
+	public UdsTemplateBuilder observationRegistry(@Nullable ObservationRegistry registry) {
+		this.observationRegistry = registry;
+		return this;
+	}
+
+	/**
+	 * Replaces the default names and key values of the exchanges' Observations.
+	 * @param convention the convention, or {@code null} for
+	 * {@link dev.udsboot.observation.DefaultUdsTemplateObservationConvention}
+	 * @return this builder
+	 */
+	public UdsTemplateBuilder observationConvention(@Nullable UdsTemplateObservationConvention convention) {
+		this.observationConvention = convention;
+		return this;
 	}
 
 	/**

@@ -7,3 +7,4 @@
 package dev.udsboot.client;
 
 import org.jspecify.annotations.NullMarked;
+

@@ -2,6 +2,7 @@ package dev.udsboot.config;
 
 import java.time.Duration;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
 import dev.udsboot.listener.UdsListenerContainer;
@@ -11,6 +12,8 @@ import dev.udsboot.listener.api.UdsListenerErrorHandler;
 import dev.udsboot.listener.datagram.DatagramListenerContainer;
 import dev.udsboot.listener.source.ListenerSocketSource;
 import dev.udsboot.listener.stream.StreamListenerContainer;
+import dev.udsboot.observation.ObservedMessageListener;
+import dev.udsboot.observation.UdsObservationConvention;
 
 /**
  * The container factory: stream and TCP listeners get a {@link StreamListenerContainer}, datagram
@@ -22,6 +25,10 @@ public class DefaultUdsListenerContainerFactory implements UdsListenerContainerF
 
 	private Duration threadKeepAlive = Duration.ofSeconds(10);
 
+	private @Nullable ObservationRegistry observationRegistry;
+
+	private @Nullable UdsObservationConvention observationConvention;
+
 	/**
 	 * Sets the error handler for endpoints that name none.
 	 * @param errorHandler the error handler, or {@code null} for
@@ -29,6 +36,23 @@ public class DefaultUdsListenerContainerFactory implements UdsListenerContainerF
 	 */
 	public void setErrorHandler(@Nullable UdsListenerErrorHandler errorHandler) {
 		this.errorHandler = errorHandler;
+	}
+
+	/**
+	 * Sets where the Observations of the listeners whose observation is enabled go.
+	 * @param observationRegistry the registry, or {@code null} to observe nothing
+	 */
+	public void setObservationRegistry(@Nullable ObservationRegistry observationRegistry) {
+		this.observationRegistry = observationRegistry;
+	}
+
+	/**
+	 * Replaces the default names and key values of the messages' Observations.
+	 * @param observationConvention the convention, or {@code null} for
+	 * {@link dev.udsboot.observation.DefaultUdsObservationConvention}
+	 */
+	public void setObservationConvention(@Nullable UdsObservationConvention observationConvention) {
+		this.observationConvention = observationConvention;
 	}
 
 	/**
@@ -43,6 +67,10 @@ public class DefaultUdsListenerContainerFactory implements UdsListenerContainerF
 	public UdsListenerContainer createListenerContainer(UdsListenerDefinition definition, ListenerSocketSource source,
 			UdsListenerEndpoint endpoint) {
 		UdsMessageListener listener = endpoint.createMessageListener(definition, this.errorHandler);
+		ObservationRegistry observations = this.observationRegistry;
+		if (definition.observationEnabled() && observations != null && !observations.isNoop()) {
+			listener = new ObservedMessageListener(listener, definition, observations, this.observationConvention);
+		}
 		return switch (definition.type()) {
 			case STREAM, TCP -> new StreamListenerContainer(definition, source, listener, this.threadKeepAlive);
 			case DATAGRAM -> new DatagramListenerContainer(definition, source, listener);

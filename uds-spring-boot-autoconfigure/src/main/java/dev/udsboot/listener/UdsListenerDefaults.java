@@ -65,7 +65,7 @@ public final class UdsListenerDefaults {
 	public static UdsListenerDefinition definition(String name, ListenerAddress address) {
 		return new UdsListenerDefinition(name, TYPE, address, FRAMING, MAX_MESSAGE_SIZE, SocketFileOptions.defaults(),
 				BACKLOG, MAX_CONNECTIONS, IDLE_TIMEOUT, Set.of(), Set.of(), MAX_FILE_DESCRIPTORS, CHARSET,
-				CONCURRENCY, ACTIVATION, null);
+				CONCURRENCY, ACTIVATION, null, false);
 	}
 
 }

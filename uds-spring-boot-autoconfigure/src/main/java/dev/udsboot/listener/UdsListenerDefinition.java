@@ -41,11 +41,13 @@ import dev.udsboot.socket.UdsAddress;
  * @param concurrency datagram listeners: threads that receive and handle datagrams
  * @param activation whether a socket passed by systemd is adopted instead of binding one
  * @param tls TCP listeners: TLS on every connection, or {@code null} for plain TCP
+ * @param observationEnabled whether each handled message is observed (Micrometer), where the
+ * container factory has an observation registry
  */
 public record UdsListenerDefinition(String name, UdsListenerType type, ListenerAddress address, Framing framing,
 		int maxMessageSize, SocketFileOptions socketFile, int backlog, int maxConnections, Duration idleTimeout,
 		Set<Integer> allowedUids, Set<Integer> allowedGids, int maxFileDescriptors, Charset charset,
-		int concurrency, UdsListenerActivation activation, @Nullable TcpTls tls) {
+		int concurrency, UdsListenerActivation activation, @Nullable TcpTls tls, boolean observationEnabled) {
 
 	private static final Set<ListenerCapability> STREAM_CAPABILITIES = Collections.unmodifiableSet(
 			EnumSet.of(ListenerCapability.CONNECTIONS, ListenerCapability.PEER_CREDENTIALS,

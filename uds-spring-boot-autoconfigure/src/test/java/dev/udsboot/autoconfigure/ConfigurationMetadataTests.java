@@ -46,7 +46,7 @@ class ConfigurationMetadataTests {
 			.flatMap((name) -> name.endsWith(".ssl") ? java.util.stream.Stream.of(name + ".bundle", name + ".client-auth")
 					: java.util.stream.Stream.of(name))
 			.toList();
-		assertThat(fields).hasSize(22);
+		assertThat(fields).hasSize(23);
 		for (String name : fields) {
 			assertThat(this.properties).as(name).containsKey(name);
 			assertThat(this.properties.get(name).get("description").asString()).as(name).isNotBlank();

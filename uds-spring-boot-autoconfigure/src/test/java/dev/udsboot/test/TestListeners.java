@@ -122,7 +122,7 @@ public final class TestListeners {
 		return new UdsListenerDefinition(this.name, this.type, this.address, this.framing, this.maxMessageSize,
 				this.socketFile, this.backlog, this.maxConnections, this.idleTimeout, Set.of(), Set.of(),
 				this.maxFileDescriptors, UdsListenerDefaults.CHARSET, this.concurrency, UdsListenerDefaults.ACTIVATION,
-				null);
+				null, false);
 	}
 
 }
