@@ -3,6 +3,8 @@ package dev.udsboot.autoconfigure;
 import java.nio.file.Path;
 
 import io.micrometer.observation.ObservationRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.LazyInitializationExcludeFilter;
@@ -13,6 +15,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -41,6 +44,8 @@ import dev.udsboot.socket.PassedSockets;
 @EnableConfigurationProperties(UdsProperties.class)
 public final class UdsAutoConfiguration {
 
+	private static final Log logger = LogFactory.getLog(UdsAutoConfiguration.class);
+
 	@Bean(name = UdsConfigUtils.UDS_LISTENER_DEFINITIONS_BEAN_NAME)
 	@ConditionalOnMissingBean
 	UdsListenerDefinitions udsListenerDefinitions(UdsProperties properties, ObjectProvider<SslBundles> sslBundles) {
@@ -65,7 +70,12 @@ public final class UdsAutoConfiguration {
 	DefaultUdsListenerContainerFactory udsListenerContainerFactory(
 			ObjectProvider<UdsListenerContainerFactoryCustomizer> customizers,
 			ObjectProvider<ObservationRegistry> observationRegistry,
-			ObjectProvider<UdsObservationConvention> observationConvention) {
+			ObjectProvider<UdsObservationConvention> observationConvention, Environment environment) {
+		if (Threading.VIRTUAL.isActive(environment)) {
+			logger.info("spring.threads.virtual.enabled is true, but the uds listeners read their connections on "
+					+ "platform threads: on virtual threads junixsocket's blocking reads cost three to four times "
+					+ "the CPU per message (docs/runtime.md, \"Stream listeners: threads and I/O\")");
+		}
 		DefaultUdsListenerContainerFactory factory = new DefaultUdsListenerContainerFactory();
 		// used by the listeners whose observation is enabled (uds.observations.enabled)
 		factory.setObservationRegistry(observationRegistry.getIfUnique());
