@@ -52,7 +52,8 @@ import dev.udsboot.socket.UdsAddress;
  * {@code bench.template} (false: the client side instead, hand-written clients against one shared
  * {@code UdsTemplate} on the {@code echo} listener; use with {@code -Dbench.concurrency=1,16}),
  * {@code bench.tcp} (false: the same {@code echo} handler over its Unix domain socket and over TCP
- * on the loopback address, ratios TCP / UDS).
+ * on the loopback address, ratios TCP / UDS), {@code bench.observations} (false: the sample app
+ * with Observations on and off, ratios on / off).
  * <p>
  * Exit status: 0 when the run completed, whether or not the targets were reached (it is a
  * measurement); 1 when a check failed: a wrong echo, a server that did not start, idle
@@ -118,6 +119,14 @@ public final class EchoBenchmark {
 	 */
 	static final boolean TCP = Boolean.getBoolean("bench.tcp");
 
+	/**
+	 * Whether the cost of Observations is measured instead: two sample apps, the same handler and
+	 * client code, one without Observations (the "off" role, where "raw" is otherwise) and one with
+	 * {@code uds.observations.enabled=true} (the "on" role: a timer per message through Actuator's
+	 * meter registry). No scale phase; the ratios are on / off.
+	 */
+	static final boolean OBSERVATIONS = Boolean.getBoolean("bench.observations");
+
 	/** Which server the scale phase loads with idle connections: starter or raw. */
 	private final String scaleServer = System.getProperty("bench.scaleServer", "starter");
 
@@ -169,8 +178,19 @@ public final class EchoBenchmark {
 		int tcpPort = TCP ? freePort() : 0;
 		starter.process = start(starter, classpath, "dev.udsboot.sample.SampleApplication",
 				"--uds.sample.dir=" + this.dir, "--spring.main.banner-mode=off", "--logging.level.root=WARN",
-				"--uds.sample.tcp-port=" + tcpPort);
-		if (TCP) {
+				"--uds.sample.tcp-port=" + tcpPort, "--uds.observations.enabled=" + OBSERVATIONS);
+		if (OBSERVATIONS) {
+			// two sample apps, one handler: the "raw" role is the one without Observations
+			Server on = new Server("on", starter.socket, null);
+			on.process = starter.process;
+			on.log = starter.log;
+			starter = on;
+			Path off = Files.createDirectories(this.dir.resolve("off"));
+			raw = new Server("off", off.resolve("echo.sock"), null);
+			raw.process = start(raw, classpath, "dev.udsboot.sample.SampleApplication", "--uds.sample.dir=" + off,
+					"--spring.main.banner-mode=off", "--logging.level.root=WARN", "--uds.management.path=");
+		}
+		else if (TCP) {
 			// one server, one handler, two transports: the "raw" role is its Unix domain socket
 			raw = new Server("uds", starter.socket, null);
 			raw.process = starter.process;
@@ -213,7 +233,7 @@ public final class EchoBenchmark {
 			comparisons.add(comparison);
 		}
 
-		Scale scale = (DATAGRAM || TEMPLATE || TCP) ? null : runScale(this.scaleServer.equals("raw") ? raw : starter);
+		Scale scale = (DATAGRAM || TEMPLATE || TCP || OBSERVATIONS) ? null : runScale(this.scaleServer.equals("raw") ? raw : starter);
 
 		printResults(comparisons, scale);
 	}
@@ -530,7 +550,13 @@ public final class EchoBenchmark {
 		System.out.println("JVM " + System.getProperty("java.vm.name") + " " + Runtime.version() + ", "
 				+ Runtime.getRuntime().availableProcessors() + " CPU(s)");
 		System.out.println("Servers: " + String.join(" ", serverJvm("java")) + " -classpath <test classpath> ...");
-		if (TCP) {
+		if (OBSERVATIONS) {
+			System.out.println("Observation mode: two sample apps, the 'echo' listener, the same client code for both");
+			System.out.println("  off = uds.observations.enabled=false, on " + raw.socket);
+			System.out.println("  on  = uds.observations.enabled=true (a uds.message timer per message), on "
+					+ starter.socket);
+		}
+		else if (TCP) {
 			System.out.println("Transport mode: the sample-app 'echo' handler, the same client code for both");
 			System.out.println("  uds = its 'echo' listener on " + raw.socket);
 			System.out.println("  tcp = its 'echo-tcp' listener on " + starter.tcp + " (loopback, TCP_NODELAY)");
@@ -551,7 +577,7 @@ public final class EchoBenchmark {
 				MESSAGE_SIZE, DATAGRAM ? "datagram request, ACK reply" : "line ping-pong",
 				DATAGRAM ? "clients" : "connections", Arrays.toString(this.concurrencies), seconds(this.warmup),
 				seconds(this.measure), this.rounds);
-		if (!DATAGRAM && !TEMPLATE && !TCP) {
+		if (!DATAGRAM && !TEMPLATE && !TCP && !OBSERVATIONS) {
 			System.out.printf(Locale.ROOT,
 					"Scale: %d idle connections; the starter at %d connections with and without them%n",
 					this.idleConnections, this.scaleConnections);
@@ -572,8 +598,8 @@ public final class EchoBenchmark {
 
 	private void printResults(List<Comparison> comparisons, Scale scale) {
 		System.out.println();
-		String rawLabel = TCP ? "uds" : "raw";
-		String starterLabel = TCP ? "tcp" : "starter";
+		String rawLabel = TCP ? "uds" : OBSERVATIONS ? "off" : "raw";
+		String starterLabel = TCP ? "tcp" : OBSERVATIONS ? "on" : "starter";
 		System.out.println("== Results (median of " + this.rounds + " rounds; ratio = " + starterLabel + " / " + rawLabel
 				+ ") ==");
 		System.out.println();
