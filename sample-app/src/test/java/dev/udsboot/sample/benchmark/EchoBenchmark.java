@@ -616,9 +616,10 @@ public final class EchoBenchmark {
 							Stats.median(c.raw, t -> t.serverCpuMicrosPerRoundTrip)));
 			System.out.println(line);
 		}
-		if (TCP) {
+		if (TCP || OBSERVATIONS) {
 			System.out.println();
-			System.out.println("== TCP / UDS (a measurement: the seed says Unix sockets are faster) ==");
+			System.out.println(TCP ? "== TCP / UDS (a measurement: the seed says Unix sockets are faster) =="
+					: "== Observations on / off (a measurement: they stay off by default if they cost more than 5%) ==");
 			for (Comparison c : comparisons) {
 				System.out.printf(Locale.ROOT, "%3d connection(s): round trips %.3f, server CPU per round trip %s%n",
 						c.connections, c.throughputRatio(),
