@@ -1,84 +1,33 @@
 package dev.udsboot.sample;
 
-import java.nio.file.Path;
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.springframework.test.annotation.DirtiesContext;
 
 /**
- * The seed tutorial's clients, compiled unmodified, against the {@code seed} profile.
+ * The seed tutorial's clients, compiled unmodified, against the {@code seed} profile in this JVM.
+ * The context is closed after the class: the seed's socket paths are fixed, and
+ * {@link AotSeedProfileTests} binds them too.
  */
 @SpringBootTest(properties = { "spring.profiles.active=seed", "uds.sample.dir=${java.io.tmpdir}/uds-sample-seed-test" })
 @ExtendWith(OutputCaptureExtension.class)
-class SeedProfileTests {
+@DirtiesContext
+class SeedProfileTests extends SeedClientChecks {
 
-	@TempDir
-	Path work;
+	private CapturedOutput output;
 
-	@Test
-	void seedStreamClientGetsHelloFromServer(CapturedOutput output) throws Exception {
-		Path client = ExternalProcess.compileSeedProgram("uds_client", this.work);
-		ExternalProcess.Result result = ExternalProcess.run(List.of(client.toString()), "");
-		assertThat(result.exitCode()).as(result.stderr()).isZero();
-		assertThat(result.stdout()).isEqualTo("Client received: Hello from server\n");
-		await().untilAsserted(() -> assertThat(output).contains("Server received: Hello from client"));
+	@BeforeEach
+	void capture(CapturedOutput output) {
+		this.output = output;
 	}
 
-	@Test
-	void seedDatagramClientGetsAck() throws Exception {
-		Path client = ExternalProcess.compileSeedProgram("uds_dgram_client", this.work);
-		ExternalProcess.Result result = ExternalProcess.run(List.of(client.toString()), "");
-		assertThat(result.exitCode()).as(result.stderr()).isZero();
-		assertThat(result.stdout()).isEqualTo("Client got reply: ACK\n");
-	}
-
-	@Test
-	void seedDescriptorReceiverReadsHostnameThroughThePassedDescriptor() throws Exception {
-		Path receiver = ExternalProcess.compileSeedProgram("fd_receiver", this.work);
-		ExternalProcess.Result result = ExternalProcess.run(List.of(receiver.toString()), "");
-		assertThat(result.exitCode()).as(result.stderr()).isZero();
-		String hostname = java.nio.file.Files.readString(Path.of("/etc/hostname"));
-		assertThat(result.stdout()).containsPattern("Receiver: got fd [0-9]+\\n")
-			.endsWith("Receiver: read from passed fd: " + hostname);
-	}
-
-	@Test
-	void credentialServerLogsTheCallersPidUidAndGid(CapturedOutput output) throws Exception {
-		ExternalProcess.Result result = ExternalProcess.python("""
-				import os, socket, time
-				s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-				s.connect('/tmp/cred_check.sock')
-				s.sendall(b'x')
-				print(os.getpid(), os.geteuid(), os.getegid())
-				time.sleep(1)
-				s.close()
-				""");
-		assertThat(result.exitCode()).as(result.stderr()).isZero();
-		String[] ids = result.stdout().trim().split(" ");
-		await().untilAsserted(() -> assertThat(output)
-			.contains("Peer PID: " + ids[0] + ", Peer UID: " + ids[1] + ", Peer GID: " + ids[2]));
-	}
-
-	@Test
-	void abstractSocketPrintsWhatItReceives(CapturedOutput output) throws Exception {
-		ExternalProcess.Result result = ExternalProcess.python("""
-				import socket
-				s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-				s.connect('\\0my_abstract_socket')
-				s.sendall(b'abstract!')
-				s.close()
-				""");
-		assertThat(result.exitCode()).as(result.stderr()).isZero();
-		await().untilAsserted(() -> assertThat(output).contains("Received via abstract socket: abstract!"));
+	@Override
+	String serverOutput() {
+		return this.output.toString();
 	}
 
 }
