@@ -9,8 +9,8 @@ import org.jspecify.annotations.Nullable;
 
 import dev.udsboot.client.StreamClientConnection.Reply;
 import dev.udsboot.observation.DefaultUdsTemplateObservationConvention;
+import dev.udsboot.observation.ObservedCall;
 import dev.udsboot.observation.UdsObservationDocumentation;
-import dev.udsboot.observation.UdsOutcome;
 import dev.udsboot.observation.UdsTemplateObservationContext;
 import dev.udsboot.observation.UdsTemplateObservationConvention;
 import dev.udsboot.socket.ListenerAddress;
@@ -42,26 +42,11 @@ final class ObservedClientTransport implements ClientTransport {
 	public @Nullable Reply exchange(byte[] payload, List<FileDescriptor> descriptors, boolean awaitReply) {
 		UdsTemplateObservationContext context = new UdsTemplateObservationContext(this.target, awaitReply,
 				payload.length);
-		Observation observation = UdsObservationDocumentation.TEMPLATE_EXCHANGE
-			.observation(this.convention, DefaultUdsTemplateObservationConvention.INSTANCE, () -> context,
-					this.registry)
-			.start();
-		try (Observation.Scope scope = observation.openScope()) {
-			return this.delegate.exchange(payload, descriptors, awaitReply);
-		}
-		catch (IllegalArgumentException ex) {
-			context.setOutcome(UdsOutcome.CLIENT_ERROR);
-			observation.error(ex);
-			throw ex;
-		}
-		catch (RuntimeException | Error ex) {
-			context.setOutcome(UdsOutcome.ERROR);
-			observation.error(ex);
-			throw ex;
-		}
-		finally {
-			observation.stop();
-		}
+		Observation observation = UdsObservationDocumentation.TEMPLATE_EXCHANGE.observation(this.convention,
+				DefaultUdsTemplateObservationConvention.INSTANCE, () -> context, this.registry);
+		// a request the template refuses (descriptors for a TCP target, say) is the caller's mistake
+		return ObservedCall.run(observation, context::setOutcome, IllegalArgumentException.class::isInstance,
+				() -> this.delegate.exchange(payload, descriptors, awaitReply));
 	}
 
 	@Override

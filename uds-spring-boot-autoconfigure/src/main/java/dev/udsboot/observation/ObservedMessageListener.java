@@ -59,25 +59,10 @@ public final class ObservedMessageListener implements UdsMessageListener {
 	private @Nullable EncodedReply observe(byte[] payload, UdsPeer peer, Supplier<@Nullable EncodedReply> handling) {
 		UdsMessageObservationContext context = new UdsMessageObservationContext(this.definition.name(),
 				this.definition.type(), peer, payload.length);
-		Observation observation = UdsObservationDocumentation.LISTENER_MESSAGE
-			.observation(this.convention, DefaultUdsObservationConvention.INSTANCE, () -> context, this.registry)
-			.start();
-		try (Observation.Scope scope = observation.openScope()) {
-			return handling.get();
-		}
-		catch (UdsInvalidRequestException ex) {
-			context.setOutcome(UdsOutcome.CLIENT_ERROR);
-			observation.error(ex);
-			throw ex;
-		}
-		catch (RuntimeException | Error ex) {
-			context.setOutcome(UdsOutcome.ERROR);
-			observation.error(ex);
-			throw ex;
-		}
-		finally {
-			observation.stop();
-		}
+		Observation observation = UdsObservationDocumentation.LISTENER_MESSAGE.observation(this.convention,
+				DefaultUdsObservationConvention.INSTANCE, () -> context, this.registry);
+		return ObservedCall.run(observation, context::setOutcome, UdsInvalidRequestException.class::isInstance,
+				handling);
 	}
 
 	@Override

@@ -69,7 +69,11 @@ public class UdsMessageObservationContext extends ReceiverContext<UdsPeer> {
 		return this.outcome;
 	}
 
-	void setOutcome(UdsOutcome outcome) {
+	/**
+	 * Sets how the handler ended.
+	 * @param outcome the outcome
+	 */
+	public void setOutcome(UdsOutcome outcome) {
 		this.outcome = outcome;
 	}
 

@@ -191,13 +191,7 @@ class TlsListenerTests {
 	void aReloadedBundleGivesNewConnectionsItsNewCertificateAndKeepsEstablishedOnes(CapturedOutput output)
 			throws Exception {
 		TestCertificates renewed = TestCertificates.create(Files.createDirectories(this.dir.resolve("renewed")));
-		Path live = Files.createDirectories(this.dir.resolve("live"));
-		Files.copy(certificates.serverCertificate(), live.resolve("server.pem"));
-		Files.copy(certificates.serverKey(), live.resolve("server.key"));
-		String prefix = "spring.ssl.bundle.pem.server.";
-		ConfigurableApplicationContext context = start(prefix + "keystore.certificate=file:" + live.resolve("server.pem"),
-				prefix + "keystore.private-key=file:" + live.resolve("server.key"), prefix + "reload-on-update=true",
-				"spring.ssl.bundle.watch.file.quiet-period=200ms",
+		ConfigurableApplicationContext context = startWithReloadingBundle(
 				"spring.ssl.bundle.pem.client.truststore.certificate=file:" + certificates.ca());
 		TcpAddress address = (TcpAddress) container(context).getAddress();
 		assertThat(presentedFingerprint(address)).isEqualTo(fingerprint(certificates.serverCertificate()));
@@ -206,8 +200,8 @@ class TlsListenerTests {
 		try (LineClient before = LineClient.over(established)) {
 			assertThat(before.request("before")).isEqualTo("before");
 			// a temporary file moved into place, as a certificate renewal writes it: never half a file
-			replace(renewed.serverKey(), live.resolve("server.key"));
-			replace(renewed.serverCertificate(), live.resolve("server.pem"));
+			replace(renewed.serverKey(), this.dir.resolve("live/server.key"));
+			replace(renewed.serverCertificate(), this.dir.resolve("live/server.pem"));
 			await().atMost(Duration.ofSeconds(20))
 				.untilAsserted(() -> assertThat(presentedFingerprint(address))
 					.isEqualTo(fingerprint(renewed.serverCertificate())));
@@ -228,16 +222,10 @@ class TlsListenerTests {
 	void aReloadWhoseKeyIsNotTheCertificatesIsRefusedAndTheListenerKeepsItsCertificate(CapturedOutput output)
 			throws Exception {
 		TestCertificates renewed = TestCertificates.create(Files.createDirectories(this.dir.resolve("renewed")));
-		Path live = Files.createDirectories(this.dir.resolve("live"));
-		Files.copy(certificates.serverCertificate(), live.resolve("server.pem"));
-		Files.copy(certificates.serverKey(), live.resolve("server.key"));
-		String prefix = "spring.ssl.bundle.pem.server.";
-		ConfigurableApplicationContext context = start(prefix + "keystore.certificate=file:" + live.resolve("server.pem"),
-				prefix + "keystore.private-key=file:" + live.resolve("server.key"), prefix + "reload-on-update=true",
-				"spring.ssl.bundle.watch.file.quiet-period=200ms");
+		ConfigurableApplicationContext context = startWithReloadingBundle();
 		TcpAddress address = (TcpAddress) container(context).getAddress();
 		// a renewal caught between its two files: the new certificate, the old key
-		replace(renewed.serverCertificate(), live.resolve("server.pem"));
+		replace(renewed.serverCertificate(), this.dir.resolve("live/server.pem"));
 		await().atMost(Duration.ofSeconds(20))
 			.untilAsserted(() -> assertThat(output).contains("Cannot reload SSL bundle 'server' "
 					+ "(uds.listeners.echo-tcp.ssl.bundle): the private key of"));
@@ -262,6 +250,22 @@ class TlsListenerTests {
 		assertThat(context.getBean(UdsTemplates.class).forListener("echo-tcp").sendAndReceive("own", String.class))
 			.as("the application's own template trusts exactly the listener's certificate")
 			.isEqualTo("own");
+	}
+
+	/**
+	 * Starts with the server bundle's PEM files copied to {@code live/}, where a test replaces
+	 * them, and the bundle reloaded on their update.
+	 */
+	private ConfigurableApplicationContext startWithReloadingBundle(String... properties) throws IOException {
+		Path live = Files.createDirectories(this.dir.resolve("live"));
+		Files.copy(certificates.serverCertificate(), live.resolve("server.pem"));
+		Files.copy(certificates.serverKey(), live.resolve("server.key"));
+		String prefix = "spring.ssl.bundle.pem.server.";
+		List<String> all = new ArrayList<>(List.of(prefix + "keystore.certificate=file:" + live.resolve("server.pem"),
+				prefix + "keystore.private-key=file:" + live.resolve("server.key"), prefix + "reload-on-update=true",
+				"spring.ssl.bundle.watch.file.quiet-period=200ms"));
+		all.addAll(List.of(properties));
+		return start(all);
 	}
 
 	private static void replace(Path source, Path target) throws IOException {
