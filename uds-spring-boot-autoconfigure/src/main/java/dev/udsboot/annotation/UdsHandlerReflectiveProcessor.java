@@ -1,6 +1,10 @@
 package dev.udsboot.annotation;
 
 import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.aot.hint.ReflectionHints;
 import org.springframework.core.MethodParameter;
@@ -22,6 +26,18 @@ public class UdsHandlerReflectiveProcessor extends MessageMappingReflectiveProce
 	@Override
 	protected boolean couldBePayload(MethodParameter parameter) {
 		return !UdsMessageHandlerMethodFactory.takesFromTheSocket(parameter) && super.couldBePayload(parameter);
+	}
+
+	/**
+	 * The payload type of a {@code Message<T>} parameter, generics kept: Spring's own keeps only
+	 * the raw class, so {@code Message<List<Order>>} would register no hints for {@code Order}.
+	 */
+	@Override
+	protected @Nullable Type getMessageType(MethodParameter parameter) {
+		MethodParameter nested = parameter.nested();
+		return (nested.getNestedParameterType() == Object.class
+				&& !(parameter.getGenericParameterType() instanceof ParameterizedType)) ? null
+						: nested.getNestedGenericParameterType();
 	}
 
 	@Override

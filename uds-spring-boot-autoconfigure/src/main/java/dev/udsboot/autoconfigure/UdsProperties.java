@@ -346,14 +346,6 @@ public class UdsProperties implements InitializingBean, EnvironmentAware {
 
 	}
 
-	/**
-	 * One listener: a socket and how its messages are read. The field initialisers are the
-	 * defaults of {@link UdsListenerDefaults} spelt as literals, as for every properties class of
-	 * the starter (the configuration metadata processor reads only literals); a test holds them
-	 * equal. A map's values are not described by the processor, so
-	 * {@code additional-spring-configuration-metadata.json} documents these defaults, and a test
-	 * holds that equal too.
-	 */
 	/** Micrometer Observations of handled messages and template exchanges. */
 	public static class Observations {
 
@@ -374,6 +366,14 @@ public class UdsProperties implements InitializingBean, EnvironmentAware {
 
 	}
 
+	/**
+	 * One listener: a socket and how its messages are read. The field initialisers are the
+	 * defaults of {@link UdsListenerDefaults} spelt as literals, as for every properties class of
+	 * the starter (the configuration metadata processor reads only literals); a test holds them
+	 * equal. A map's values are not described by the processor, so
+	 * {@code additional-spring-configuration-metadata.json} documents these defaults, and a test
+	 * holds that equal too.
+	 */
 	public static class Listener extends SocketFileProperties {
 
 		/**

@@ -9,8 +9,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Runs one observed call, a handled message or a template exchange, the same way for both: in the
- * Observation's scope, its outcome set before it stops (the convention reads it then), a failure
- * recorded as its error and thrown on.
+ * Observation's scope, its outcome ({@link UdsOutcome#UNKNOWN} until then) set before it stops
+ * (the convention reads it then), a failure recorded as its error and thrown on.
  */
 public final class ObservedCall {
 
@@ -21,7 +21,7 @@ public final class ObservedCall {
 	 * Starts the Observation, runs the call in its scope, and stops it.
 	 * @param <T> what the call returns
 	 * @param observation the Observation, not started
-	 * @param outcome sets the context's outcome when the call fails
+	 * @param outcome sets the context's outcome once the call has ended
 	 * @param clientError tells the caller's mistakes from other failures
 	 * @param call the call
 	 * @return what the call returned
@@ -30,7 +30,9 @@ public final class ObservedCall {
 			Predicate<RuntimeException> clientError, Supplier<@Nullable T> call) {
 		observation.start();
 		try (Observation.Scope scope = observation.openScope()) {
-			return call.get();
+			T result = call.get();
+			outcome.accept(UdsOutcome.SUCCESS);
+			return result;
 		}
 		catch (RuntimeException ex) {
 			outcome.accept(clientError.test(ex) ? UdsOutcome.CLIENT_ERROR : UdsOutcome.ERROR);

@@ -1,5 +1,6 @@
 package dev.udsboot.observation;
 
+import io.micrometer.observation.transport.Kind;
 import io.micrometer.observation.transport.ReceiverContext;
 
 import dev.udsboot.listener.UdsListenerType;
@@ -18,7 +19,7 @@ public class UdsMessageObservationContext extends ReceiverContext<UdsPeer> {
 
 	private final int payloadBytes;
 
-	private UdsOutcome outcome = UdsOutcome.SUCCESS;
+	private UdsOutcome outcome = UdsOutcome.UNKNOWN;
 
 	/**
 	 * Creates the context of one message.
@@ -29,7 +30,7 @@ public class UdsMessageObservationContext extends ReceiverContext<UdsPeer> {
 	 */
 	public UdsMessageObservationContext(String listenerName, UdsListenerType listenerType, UdsPeer peer,
 			int payloadBytes) {
-		super((carrier, key) -> null);
+		super((carrier, key) -> null, Kind.SERVER);
 		setCarrier(peer);
 		setRemoteServiceName("uds");
 		this.listenerName = listenerName;
@@ -63,7 +64,7 @@ public class UdsMessageObservationContext extends ReceiverContext<UdsPeer> {
 
 	/**
 	 * Returns how the handler ended.
-	 * @return the outcome; {@link UdsOutcome#SUCCESS} until it is known otherwise
+	 * @return the outcome; {@link UdsOutcome#UNKNOWN} while the handler runs
 	 */
 	public UdsOutcome getOutcome() {
 		return this.outcome;

@@ -14,7 +14,10 @@ public enum UdsOutcome {
 	CLIENT_ERROR,
 
 	/** The handler failed, or the exchange did. */
-	ERROR;
+	ERROR,
+
+	/** Not known yet: the call runs (a long-task timer's tag). */
+	UNKNOWN;
 
 	/**
 	 * Returns the value as the key carries it.

@@ -18,7 +18,7 @@ public class UdsTemplateObservationContext extends SenderContext<ListenerAddress
 
 	private final int payloadBytes;
 
-	private UdsOutcome outcome = UdsOutcome.SUCCESS;
+	private UdsOutcome outcome = UdsOutcome.UNKNOWN;
 
 	/**
 	 * Creates the context of one exchange.
@@ -63,7 +63,7 @@ public class UdsTemplateObservationContext extends SenderContext<ListenerAddress
 
 	/**
 	 * Returns how the exchange ended.
-	 * @return the outcome; {@link UdsOutcome#SUCCESS} until it is known otherwise
+	 * @return the outcome; {@link UdsOutcome#UNKNOWN} while the exchange runs
 	 */
 	public UdsOutcome getOutcome() {
 		return this.outcome;

@@ -99,6 +99,10 @@ public class SystemdReadinessNotifier implements SmartApplicationListener, Appli
 	}
 
 	private void ready() {
+		if (this.notifier.getNotifySocket() == null) {
+			// not under systemd (an AOT-processed application has this bean regardless)
+			return;
+		}
 		if (this.notifier.isReadyOrStopping()) {
 			// told already (readiness can change back and forth, and another context may have told)
 			return;

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.annotation.ReflectiveRuntimeHintsRegistrar;
 import org.springframework.aot.hint.predicate.RuntimeHintsPredicates;
+import org.springframework.messaging.Message;
 
 import dev.udsboot.listener.UdsReply;
 import dev.udsboot.listener.UdsSession;
@@ -49,6 +50,22 @@ class UdsHandlerReflectiveProcessorTests {
 		assertThat(RuntimeHintsPredicates.reflection().onType(UdsReply.class)).rejects(this.hints);
 	}
 
+	@Test
+	void payloadTypesWithinListsAndMessagesAreRegistered() {
+		for (Class<?> type : List.of(InList.class, InMessage.class, InMessageOfList.class)) {
+			assertThat(RuntimeHintsPredicates.reflection().onType(type)).as(type.getSimpleName()).accepts(this.hints);
+		}
+	}
+
+	record InList(int a) {
+	}
+
+	record InMessage(int a) {
+	}
+
+	record InMessageOfList(int a) {
+	}
+
 	record Order(String item, List<Line> lines) {
 	}
 
@@ -68,6 +85,18 @@ class UdsHandlerReflectiveProcessorTests {
 		@UdsHandler("files")
 		UdsReply withDescriptors(String line, FileDescriptor[] received) {
 			return UdsReply.of(line, received);
+		}
+
+		@UdsHandler("a")
+		void list(List<InList> items) {
+		}
+
+		@UdsHandler("b")
+		void message(Message<InMessage> message) {
+		}
+
+		@UdsHandler("c")
+		void messageOfList(Message<List<InMessageOfList>> message) {
 		}
 
 		@UdsConnectionOpened("orders")

@@ -276,6 +276,34 @@ class SystemdWatchdogTests {
 			.count();
 	}
 
+	@Test
+	void anUnknownComponentDoesNotStopThePingsWhileTheApplicationRefusesTraffic(CapturedOutput output)
+			throws Exception {
+		try (NotifyReceiver receiver = receiver();
+				ConfigurableApplicationContext context = SystemdTestApplication.run(this.dir,
+						List.of(ActuatorConfiguration.class, AvailabilityConfiguration.class, Unknown.class),
+						"--NOTIFY_SOCKET=" + receiver.address(), "--WATCHDOG_USEC=100000",
+						"--management.endpoint.health.probes.enabled=true")) {
+			receiver.await(PING, WAIT);
+			assertThat(context.getBean(HealthEndpoint.class).health().getStatus().getCode()).isEqualTo("UP");
+			AvailabilityChangeEvent.publish(context, ReadinessState.REFUSING_TRAFFIC);
+			long since = receiver.count(PING);
+			await().atMost(WAIT).until(() -> receiver.count(PING) >= since + 3);
+			assertThat(output.getOut()).doesNotContain("Stopped pinging systemd's watchdog");
+		}
+	}
+
+	/** A health component whose status is UNKNOWN, which Actuator ranks below UP. */
+	@Configuration(proxyBeanMethods = false)
+	static class Unknown {
+
+		@Bean
+		HealthIndicator unknownHealthIndicator() {
+			return () -> Health.unknown().build();
+		}
+
+	}
+
 	/** Spring Boot's availability states and their health components (readinessState, livenessState). */
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ ApplicationAvailabilityAutoConfiguration.class,

@@ -1,7 +1,10 @@
 package dev.udsboot.autoconfigure.systemd;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.BeanFactory;
@@ -11,6 +14,7 @@ import org.springframework.boot.availability.LivenessState;
 import org.springframework.boot.health.actuate.endpoint.CompositeHealthDescriptor;
 import org.springframework.boot.health.actuate.endpoint.HealthDescriptor;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.health.actuate.endpoint.StatusAggregator;
 import org.springframework.boot.health.contributor.Status;
 
 import dev.udsboot.systemd.ServiceCheck;
@@ -38,10 +42,14 @@ final class ActuatorHealthCheck implements ServiceCheck {
 
 	private final ObjectProvider<ApplicationAvailability> availability;
 
+	private final ObjectProvider<StatusAggregator> aggregator;
+
 	private ActuatorHealthCheck(ObjectProvider<HealthEndpoint> endpoint,
-			ObjectProvider<ApplicationAvailability> availability, ServiceCheck withoutActuator) {
+			ObjectProvider<ApplicationAvailability> availability, ObjectProvider<StatusAggregator> aggregator,
+			ServiceCheck withoutActuator) {
 		this.endpoint = endpoint;
 		this.availability = availability;
+		this.aggregator = aggregator;
 		this.withoutActuator = withoutActuator;
 	}
 
@@ -51,7 +59,8 @@ final class ActuatorHealthCheck implements ServiceCheck {
 	 */
 	static ServiceCheck orElse(BeanFactory beanFactory, ServiceCheck withoutActuator) {
 		return new ActuatorHealthCheck(beanFactory.getBeanProvider(HealthEndpoint.class),
-				beanFactory.getBeanProvider(ApplicationAvailability.class), withoutActuator);
+				beanFactory.getBeanProvider(ApplicationAvailability.class),
+				beanFactory.getBeanProvider(StatusAggregator.class), withoutActuator);
 	}
 
 	@Override
@@ -68,18 +77,28 @@ final class ActuatorHealthCheck implements ServiceCheck {
 		if (descriptor == null) {
 			return "the application's health is " + status.getCode();
 		}
-		List<String> failing = new ArrayList<>();
-		collectFailing(descriptor, "", failing);
+		Map<String, Status> components = new LinkedHashMap<>();
+		collect(descriptor, "", components);
 		// readiness never counts: an application that refuses traffic (still starting, or on
 		// purpose) is alive, and a restart would not make it ready sooner; nor does liveness
 		// before Spring Boot has set it (BROKEN until the application has started)
-		failing.removeIf((component) -> component.startsWith(READINESS + " ")
-				|| (component.startsWith(LIVENESS + " ") && !livenessKnown()));
-		if (failing.isEmpty() && descriptor instanceof CompositeHealthDescriptor) {
+		components.remove(READINESS);
+		if (!livenessKnown()) {
+			components.remove(LIVENESS);
+		}
+		// what is left, ranked as Actuator ranks it: UNKNOWN beside UP is UP
+		Status alive = this.aggregator.getIfAvailable(StatusAggregator::getDefault)
+			.getAggregateStatus(new LinkedHashSet<>(components.values()));
+		if (Status.UP.equals(alive) || components.isEmpty()) {
 			return null;
 		}
-		return "the application's health is " + status.getCode()
-				+ (failing.isEmpty() ? "" : " (" + String.join(", ", failing) + ")");
+		List<String> failing = new ArrayList<>();
+		components.forEach((path, component) -> {
+			if (component.equals(alive)) {
+				failing.add(path + " " + component.getCode());
+			}
+		});
+		return "the application's health is " + alive.getCode() + " (" + String.join(", ", failing) + ")";
 	}
 
 	private boolean livenessKnown() {
@@ -87,15 +106,15 @@ final class ActuatorHealthCheck implements ServiceCheck {
 		return availability == null || availability.getLastChangeEvent(LivenessState.class) != null;
 	}
 
-	/** The components that are not UP, by path ({@code uds/echo DOWN}), deepest first found. */
-	private static void collectFailing(HealthDescriptor descriptor, String path, List<String> failing) {
+	/** Every component without components of its own, by path ({@code uds/echo}). */
+	private static void collect(HealthDescriptor descriptor, String path, Map<String, Status> components) {
 		if (descriptor instanceof CompositeHealthDescriptor composite && composite.getComponents() != null) {
 			composite.getComponents()
-				.forEach((name, component) -> collectFailing(component, path.isEmpty() ? name : path + "/" + name,
-						failing));
+				.forEach((name, component) -> collect(component, path.isEmpty() ? name : path + "/" + name,
+						components));
 		}
-		else if (!Status.UP.equals(descriptor.getStatus())) {
-			failing.add(path + " " + descriptor.getStatus().getCode());
+		else {
+			components.put(path.isEmpty() ? "health" : path, descriptor.getStatus());
 		}
 	}
 
