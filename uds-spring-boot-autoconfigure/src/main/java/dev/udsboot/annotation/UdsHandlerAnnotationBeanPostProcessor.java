@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -28,6 +29,7 @@ import dev.udsboot.config.UdsConfigUtils;
 import dev.udsboot.config.UdsListenerContainerFactory;
 import dev.udsboot.config.UdsListenerDefinitions;
 import dev.udsboot.config.UdsListenerEndpointRegistrar;
+import dev.udsboot.config.UdsListenerHandlerProvider;
 import dev.udsboot.config.UdsListenerEndpointRegistry;
 import dev.udsboot.invocation.UdsMessageHandlerMethodFactory;
 import dev.udsboot.listener.api.UdsListenerErrorHandler;
@@ -137,6 +139,13 @@ public class UdsHandlerAnnotationBeanPostProcessor
 				}
 			}
 			this.pending.clear();
+		}
+		if (factory instanceof ListableBeanFactory listable) {
+			// beans that handle messages without the annotation: Spring Integration's inbound endpoints
+			listable.getBeansOfType(UdsListenerHandlerProvider.class, false, false)
+				.forEach((beanName, provider) -> registrar.registerEndpoint(new MethodUdsListenerEndpoint(
+						provider.getHandler(), beanName, provider.getHandlerMethod(),
+						resolveListenerNames(provider.getListenerNames()), methodFactory, null)));
 		}
 		registrar.registerAllEndpoints();
 	}

@@ -61,7 +61,7 @@ class ArchitectureTests {
 			.resideInAnyPackage("dev.udsboot.listener..", "dev.udsboot.invocation..", "dev.udsboot.config..",
 					"dev.udsboot.annotation..", "dev.udsboot.client..", "dev.udsboot.health..",
 					"dev.udsboot.metrics..", "dev.udsboot.management..", "dev.udsboot.systemd..",
-					"dev.udsboot.autoconfigure..")
+					"dev.udsboot.observation..", "dev.udsboot.integration..", "dev.udsboot.autoconfigure..")
 			.check(STARTER);
 	}
 
@@ -108,7 +108,8 @@ class ArchitectureTests {
 			.dependOnClassesThat()
 			.resideInAnyPackage("dev.udsboot.listener.stream..", "dev.udsboot.listener.datagram..",
 					"dev.udsboot.invocation..", "dev.udsboot.config..", "dev.udsboot.annotation..",
-					"dev.udsboot.health..", "dev.udsboot.metrics..", "dev.udsboot.client..")
+					"dev.udsboot.health..", "dev.udsboot.metrics..", "dev.udsboot.client..",
+					"dev.udsboot.observation..", "dev.udsboot.integration..")
 			.check(STARTER);
 	}
 
