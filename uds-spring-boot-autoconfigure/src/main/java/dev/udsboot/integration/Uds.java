@@ -3,9 +3,12 @@ package dev.udsboot.integration;
 import org.springframework.integration.dsl.MessageProducerSpec;
 import org.springframework.integration.dsl.MessagingGatewaySpec;
 
+import dev.udsboot.client.UdsTemplate;
+
 /**
- * The Java DSL's entry to the starter's listeners:
- * {@code IntegrationFlow.from(Uds.inboundGateway("echo")).handle(...).get()}.
+ * The Java DSL's entry to the starter's listeners and templates:
+ * {@code IntegrationFlow.from(Uds.inboundGateway("echo")).handle(...).get()}, and
+ * {@code .handle(Uds.outboundGateway(template))}.
  */
 public final class Uds {
 
@@ -28,6 +31,37 @@ public final class Uds {
 	 */
 	public static InboundAdapterSpec inboundAdapter(String listenerName) {
 		return new InboundAdapterSpec(new UdsInboundChannelAdapter(listenerName));
+	}
+
+	/**
+	 * Sends a flow's messages through a template and makes the replies the flow's:
+	 * {@code .handle(Uds.outboundGateway(template))}.
+	 * @param template the template
+	 * @return the handler, replies as {@code byte[]}
+	 */
+	public static UdsOutboundGateway outboundGateway(UdsTemplate template) {
+		return new UdsOutboundGateway(template);
+	}
+
+	/**
+	 * Sends a flow's messages through a template, replies as the type given.
+	 * @param template the template
+	 * @param replyType what the replies are converted to
+	 * @return the handler
+	 */
+	public static UdsOutboundGateway outboundGateway(UdsTemplate template, Class<?> replyType) {
+		UdsOutboundGateway gateway = new UdsOutboundGateway(template);
+		gateway.setReplyType(replyType);
+		return gateway;
+	}
+
+	/**
+	 * Sends a flow's messages through a template, one way: {@code .handle(Uds.outboundAdapter(template))}.
+	 * @param template the template
+	 * @return the handler
+	 */
+	public static UdsOutboundChannelAdapter outboundAdapter(UdsTemplate template) {
+		return new UdsOutboundChannelAdapter(template);
 	}
 
 	/** The spec of a {@link UdsInboundGateway}: reply timeout, error channel and the rest, as for any gateway. */

@@ -1,7 +1,9 @@
 package dev.udsboot.integration;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -20,22 +22,30 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.integration.channel.QueueChannel;
 import org.springframework.integration.config.EnableIntegration;
 import org.springframework.integration.dsl.IntegrationFlow;
+import org.springframework.integration.core.MessagingTemplate;
+import org.springframework.integration.dsl.context.IntegrationFlowContext;
+import org.springframework.integration.support.MessageBuilder;
 import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageChannel;
 
 import dev.udsboot.autoconfigure.UdsAutoConfiguration;
+import dev.udsboot.client.UdsTemplate;
 import dev.udsboot.config.UdsListenerEndpointRegistry;
 import dev.udsboot.listener.UdsListenerContainer;
+import dev.udsboot.socket.UdsAddress;
 import dev.udsboot.test.PythonClients;
 import dev.udsboot.test.RequiredTools;
 
 import static dev.udsboot.test.ClientProcess.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Listeners served by Spring Integration flows instead of {@code @UdsHandler} methods, reached by
  * {@code python3} and {@code socat}: a DSL gateway whose reply is the socket's, the caller's
  * credentials as plain headers, a one-way adapter, a flow that throws, one that never replies,
- * and a gateway declared as a bean.
+ * a gateway declared as a bean, and outbound endpoints sending a flow's messages to {@code socat}
+ * servers.
  */
 class UdsIntegrationTests {
 
@@ -137,6 +147,41 @@ class UdsIntegrationTests {
 		assertThat(run(List.of(RequiredTools.require("socat"), "-t", "5", "-",
 				"UNIX-CONNECT:" + this.dir.resolve("bean.sock")), "as a bean\n"))
 			.isEqualTo("bean: as a bean\n");
+	}
+
+	@Test
+	void outboundGatewayAndAdapterSendAFlowsMessagesToSocatServers() throws Exception {
+		start();
+		Path echo = this.dir.resolve("socat-echo.sock");
+		Path sink = this.dir.resolve("socat-sink.sock");
+		Path received = this.dir.resolve("received.txt");
+		String socat = RequiredTools.require("socat");
+		Process echoServer = new ProcessBuilder(socat, "UNIX-LISTEN:" + echo + ",fork", "EXEC:cat").start();
+		Process sinkServer = new ProcessBuilder(socat, "-u", "UNIX-LISTEN:" + sink + ",fork",
+				"OPEN:" + received + ",creat,append").start();
+		try (UdsTemplate toEcho = UdsTemplate.builder(UdsAddress.ofPath(echo)).build();
+				UdsTemplate toSink = UdsTemplate.builder(UdsAddress.ofPath(sink)).build()) {
+			await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(echo) && Files.exists(sink));
+			MessagingTemplate flows = new MessagingTemplate();
+			this.context.getBean(IntegrationFlowContext.class)
+				.registration(IntegrationFlow.from("toEcho").handle(Uds.outboundGateway(toEcho, String.class)).get())
+				.register();
+			this.context.getBean(IntegrationFlowContext.class)
+				.registration(IntegrationFlow.from("toSink").handle(Uds.outboundAdapter(toSink)).get())
+				.register();
+			Message<?> reply = flows.sendAndReceive(this.context.getBean("toEcho", MessageChannel.class),
+					MessageBuilder.withPayload("through socat").build());
+			assertThat(reply).isNotNull();
+			assertThat(reply.getPayload()).isEqualTo("through socat");
+			flows.send(this.context.getBean("toSink", MessageChannel.class),
+					MessageBuilder.withPayload("one way").build());
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(received).hasContent("one way"));
+		}
+		finally {
+			echoServer.destroy();
+			sinkServer.destroy();
+		}
 	}
 
 	private UdsListenerContainer container(String name) {
