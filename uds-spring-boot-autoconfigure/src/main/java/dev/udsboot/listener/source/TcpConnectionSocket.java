@@ -38,17 +38,17 @@ final class TcpConnectionSocket extends SocketConnection<Socket> {
 	/** The TCP connection under a TLS one. */
 	private final Socket transport;
 
-	/** Guards {@link #reading} and {@link #draining} together: see {@link #shutdownInput()}. */
+	/** Serializes graceful stops and the end of the handshake, which happen once each. */
 	private final Object readState = new Object();
 
 	/** Whether the reader is inside a read of the socket. */
-	private boolean reading;
+	private volatile boolean reading;
 
 	/** Whether a graceful stop began. */
-	private boolean draining;
+	private volatile boolean draining;
 
 	/** Whether the TLS handshake, if any, is done: reads after it go through {@link DrainableInput}. */
-	private boolean secured;
+	private volatile boolean secured;
 
 	private @Nullable InputStream input;
 
@@ -197,11 +197,10 @@ final class TcpConnectionSocket extends SocketConnection<Socket> {
 
 		@Override
 		public int read(byte[] bytes, int offset, int length) throws IOException {
-			boolean drain;
-			synchronized (TcpConnectionSocket.this.readState) {
-				drain = TcpConnectionSocket.this.draining;
-				TcpConnectionSocket.this.reading = true;
-			}
+			// volatile, no lock on the path of every read: this thread writes reading, then reads
+			// draining; a stop writes draining, then reads reading; one of the two sees the other
+			TcpConnectionSocket.this.reading = true;
+			boolean drain = TcpConnectionSocket.this.draining;
 			try {
 				if (drain) {
 					// set at every read: a health probe's peek restores the timeout it found
@@ -216,9 +215,7 @@ final class TcpConnectionSocket extends SocketConnection<Socket> {
 				throw ex;
 			}
 			finally {
-				synchronized (TcpConnectionSocket.this.readState) {
-					TcpConnectionSocket.this.reading = false;
-				}
+				TcpConnectionSocket.this.reading = false;
 			}
 		}
 
