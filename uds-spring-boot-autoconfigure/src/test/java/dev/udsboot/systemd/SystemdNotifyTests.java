@@ -106,10 +106,11 @@ class SystemdNotifyTests {
 	void stoppingComesWhenTheContextBeginsToCloseWhileTheListenersStillAccept() {
 		Path echo = SystemdTestApplication.echoSocket(this.dir);
 		try (NotifyReceiver receiver = NotifyReceiver.bind(this.dir.resolve("notify").toString(), echo)) {
-			ConfigurableApplicationContext context = SystemdTestApplication.run(this.dir, List.of(),
-					"--NOTIFY_SOCKET=" + receiver.address());
+			ConfigurableApplicationContext context = SystemdTestApplication.run(this.dir,
+					List.of(StoppingSeenConfiguration.class), "--NOTIFY_SOCKET=" + receiver.address());
 			receiver.await("READY=1", WAIT);
 			assertThat(receiver.count("STOPPING=1")).isZero();
+			StoppingSeenConfiguration.receiver = receiver;
 			context.close();
 			Notification stopping = receiver.await("STOPPING=1", WAIT);
 			assertThat(stopping.pid()).isEqualTo(OWN_PID);
@@ -374,6 +375,26 @@ class SystemdNotifyTests {
 				"l40", "l41", "l42", "l43", "l44", "l45", "l46", "l47", "l48", "l49",
 				"l50", "l51", "l52", "l53", "l54", "l55", "l56", "l57", "l58", "l59" })
 		void event(String event) {
+		}
+
+	}
+
+	/**
+	 * Holds the close, after {@code STOPPING=1} (a listener method comes last), until the receiver
+	 * has it and has tried to connect: the listeners stop only after the event, and a connect
+	 * that came later than their stop would say nothing of when {@code STOPPING=1} was sent.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class StoppingSeenConfiguration {
+
+		static volatile NotifyReceiver receiver;
+
+		@EventListener(ContextClosedEvent.class)
+		void closing() {
+			NotifyReceiver seen = receiver;
+			if (seen != null) {
+				await().atMost(WAIT).until(() -> seen.count("STOPPING=1") > 0);
+			}
 		}
 
 	}
